@@ -42,8 +42,14 @@ mod tests {
 
     #[test]
     fn geography_comes_from_the_code_prefix() {
-        assert_eq!(QpvGeography::of_code("QP093028"), Some(QpvGeography::Qpv2015));
-        assert_eq!(QpvGeography::of_code("QN09301M"), Some(QpvGeography::Qpv2024));
+        assert_eq!(
+            QpvGeography::of_code("QP093028"),
+            Some(QpvGeography::Qpv2015)
+        );
+        assert_eq!(
+            QpvGeography::of_code("QN09301M"),
+            Some(QpvGeography::Qpv2024)
+        );
         assert_eq!(QpvGeography::of_code("CSZ"), None);
         assert_eq!(QpvGeography::of_code(""), None);
     }

@@ -10,11 +10,19 @@ use std::fmt;
 #[non_exhaustive]
 pub enum IdError {
     #[error("« {value} » n'est pas un {kind} valide : {expected}")]
-    Invalid { kind: &'static str, value: String, expected: &'static str },
+    Invalid {
+        kind: &'static str,
+        value: String,
+        expected: &'static str,
+    },
 }
 
 fn invalid(kind: &'static str, value: &str, expected: &'static str) -> IdError {
-    IdError::Invalid { kind, value: value.to_owned(), expected }
+    IdError::Invalid {
+        kind,
+        value: value.to_owned(),
+        expected,
+    }
 }
 
 fn all_digits(s: &str) -> bool {
@@ -110,10 +118,15 @@ impl CommuneCode {
         let s = s.trim();
         let b = s.as_bytes();
         let ok = b.len() == 5
-            && (b[..2].iter().all(u8::is_ascii_digit) || matches!(&b[..2], b"2A" | b"2B" | b"2a" | b"2b"))
+            && (b[..2].iter().all(u8::is_ascii_digit)
+                || matches!(&b[..2], b"2A" | b"2B" | b"2a" | b"2b"))
             && b[2..].iter().all(u8::is_ascii_digit);
         if !ok {
-            return Err(invalid("code commune", s, "5 caractères attendus (ex. 93066, 2A004)"));
+            return Err(invalid(
+                "code commune",
+                s,
+                "5 caractères attendus (ex. 93066, 2A004)",
+            ));
         }
         let mut code = [0u8; 5];
         code.copy_from_slice(b);
@@ -171,7 +184,11 @@ impl QpvCode {
             && (b.starts_with(b"QP") || b.starts_with(b"QN"))
             && b[2..].iter().all(u8::is_ascii_alphanumeric);
         if !ok {
-            return Err(invalid("code QPV", s, "QP ou QN suivi de 6 caractères attendu (ex. QP093028)"));
+            return Err(invalid(
+                "code QPV",
+                s,
+                "QP ou QN suivi de 6 caractères attendu (ex. QP093028)",
+            ));
         }
         let mut code = [0u8; 8];
         code.copy_from_slice(b);
@@ -230,7 +247,10 @@ mod tests {
     #[test]
     fn malformed_ids_are_refused_with_a_french_message() {
         let e = Siren::parse("12345").unwrap_err();
-        assert_eq!(e.to_string(), "« 12345 » n'est pas un SIREN valide : 9 chiffres attendus");
+        assert_eq!(
+            e.to_string(),
+            "« 12345 » n'est pas un SIREN valide : 9 chiffres attendus"
+        );
         assert!(Siret::parse("1234567890123A").is_err());
         assert!(Rna::parse("X123456789").is_err());
         assert_eq!(Rna::parse("w751234567").unwrap().as_str(), "W751234567");
@@ -243,16 +263,40 @@ mod tests {
         assert_eq!(CommuneCode::parse("97411").unwrap().departement(), "974");
         let paris_11 = CommuneCode::parse("75111").unwrap();
         assert_eq!(paris_11.without_arrondissement().as_str(), "75056");
-        assert_eq!(CommuneCode::parse("69387").unwrap().without_arrondissement().as_str(), "69123");
-        assert_eq!(CommuneCode::parse("13216").unwrap().without_arrondissement().as_str(), "13055");
-        assert_eq!(CommuneCode::parse("13217").unwrap().without_arrondissement().as_str(), "13217");
+        assert_eq!(
+            CommuneCode::parse("69387")
+                .unwrap()
+                .without_arrondissement()
+                .as_str(),
+            "69123"
+        );
+        assert_eq!(
+            CommuneCode::parse("13216")
+                .unwrap()
+                .without_arrondissement()
+                .as_str(),
+            "13055"
+        );
+        assert_eq!(
+            CommuneCode::parse("13217")
+                .unwrap()
+                .without_arrondissement()
+                .as_str(),
+            "13217"
+        );
         assert!(CommuneCode::parse("2C004").is_err());
     }
 
     #[test]
     fn qpv_codes_of_both_geographies_parse() {
-        assert_eq!(QpvCode::parse("QP093028").unwrap().geography(), crate::QpvGeography::Qpv2015);
-        assert_eq!(QpvCode::parse("QN09301M").unwrap().geography(), crate::QpvGeography::Qpv2024);
+        assert_eq!(
+            QpvCode::parse("QP093028").unwrap().geography(),
+            crate::QpvGeography::Qpv2015
+        );
+        assert_eq!(
+            QpvCode::parse("QN09301M").unwrap().geography(),
+            crate::QpvGeography::Qpv2024
+        );
         assert!(QpvCode::parse("QX093028").is_err());
         assert!(QpvCode::parse("CSZ").is_err());
     }

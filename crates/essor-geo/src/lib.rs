@@ -1,0 +1,29 @@
+//! essor's geodata engine: the QPV polygons, the systems they come in, and the answer to
+//! "is this point in a QPV, and if not, how far is it?" for one point or tens of millions.
+//!
+//! - [`crs`]: coordinate systems (EPSG table, `.prj` detection) and conversions, via proj4rs.
+//! - [`territory`]: which territory a point is in and which projected system measures it.
+//! - [`qpv`]: a QPV layer and its features, polygons in metres.
+//! - [`load`]: readers for the official files (shapefile, GeoJSON; 2015 and 2024 layouts).
+//! - [`index`]: [`QpvIndex`], containment, nearest QPV and distance, within-distance queries.
+//! - [`band`]: proximity bands (`in`, ≤300 m, ≤500 m, ≤1 km, `out`).
+
+/// Proximity bands.
+pub mod band;
+/// Coordinate systems and conversions.
+pub mod crs;
+/// The spatial index over a QPV layer.
+pub mod index;
+/// Loading QPV layers from official files.
+pub mod load;
+/// QPV layers and features.
+pub mod qpv;
+/// Territories, their projected systems and bounding boxes.
+pub mod territory;
+
+pub use band::{Band, Bands};
+pub use crs::{Converter, Crs, CrsError};
+pub use index::{Location, Locator, PointError, QpvIndex};
+pub use load::{LoadError, LoadOptions, load_file, load_files};
+pub use qpv::{QpvFeature, QpvId, QpvLayer};
+pub use territory::Territory;
