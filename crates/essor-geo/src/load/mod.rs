@@ -46,7 +46,7 @@ pub enum LoadError {
     #[error("{path} : {source}")]
     Crs { path: PathBuf, source: CrsError },
     #[error(
-        "{path} : ni la structure 2015 (CODE_QP, NOM_QP) ni la structure 2024 (code_qp, lib_qp) ; champs disponibles : {available} (précisez --qpv-champ-code et --qpv-champ-nom)"
+        "{path} : ni la structure 2015 (CODE_QP, NOM_QP) ni la structure 2024 (code_qp, lib_qp) ; champs disponibles : {available} (précisez --qpv-code-field et --qpv-name-field)"
     )]
     UnknownLayout { path: PathBuf, available: String },
     #[error("{path} : champ « {field} » introuvable ; champs disponibles : {available}")]

@@ -1,0 +1,140 @@
+//! Command-line arguments as typed, then validated by each command. Help text is French:
+//! it reaches users.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "essor",
+    version,
+    about = "essor : voir, relier et soutenir l'économie sociale et solidaire dans les quartiers prioritaires (QPV)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Situe des points par rapport aux QPV : QPV qui les contient, QPV le plus proche, distance, tranche.
+    Locate(LocateArgs),
+    /// Couverture : part des QPV ayant au moins un point à l'intérieur ou à moins d'une distance, et part des points concernés.
+    Coverage(CoverageArgs),
+    /// Démonstration sur les données embarquées (points intérieurs des communes).
+    Demo(DemoArgs),
+}
+
+/// Where the QPV come from: the embedded 2015 layer, or official files.
+#[derive(Debug, Args, Clone, Default)]
+pub struct QpvArgs {
+    /// Fichier(s) QPV officiels (.shp ou GeoJSON) à la place des QPV 2015 embarqués ; répétable (ex. couche métropole + couches outre-mer).
+    #[arg(long = "qpv", value_name = "FICHIER")]
+    pub qpv_files: Vec<PathBuf>,
+    /// Structure des champs (2015 : CODE_QP, NOM_QP ; 2024 : code_qp, lib_qp…) ; détectée par défaut.
+    #[arg(long = "qpv-layout", value_name = "2015|2024")]
+    pub qpv_layout: Option<String>,
+    /// Nom du champ portant le code QPV (si le fichier s'écarte des structures officielles).
+    #[arg(long = "qpv-code-field", value_name = "CHAMP")]
+    pub qpv_code_field: Option<String>,
+    /// Nom du champ portant le nom du QPV.
+    #[arg(long = "qpv-name-field", value_name = "CHAMP")]
+    pub qpv_name_field: Option<String>,
+    /// Système de coordonnées du fichier QPV s'il n'a pas de .prj (code EPSG).
+    #[arg(long = "qpv-crs", value_name = "EPSG")]
+    pub qpv_crs: Option<String>,
+    /// Encodage du .dbf (CP1252 par défaut, ou celui du .cpg).
+    #[arg(long = "qpv-encoding", value_name = "ENCODAGE")]
+    pub qpv_encoding: Option<String>,
+}
+
+/// Input points, shared by `locate` and `coverage`.
+#[derive(Debug, Args, Clone)]
+pub struct PointsArgs {
+    /// Fichier CSV d'entrée avec en-tête : colonne id, puis lon,lat (WGS84) ou x,y avec --crs.
+    #[arg(long, value_name = "FICHIER")]
+    pub input: PathBuf,
+    /// Système de coordonnées des colonnes x,y (code EPSG, ex. 2154) ; par défaut lon,lat en WGS84.
+    #[arg(long, value_name = "EPSG")]
+    pub crs: Option<String>,
+    /// Compte les lignes invalides et les écrit dans un fichier de rejets au lieu de s'arrêter.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Fichier des lignes rejetées (avec --skip-invalid) ; par défaut <sortie>.rejets.csv.
+    #[arg(long, value_name = "FICHIER")]
+    pub rejects: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LocateArgs {
+    #[command(flatten)]
+    pub points: PointsArgs,
+    /// Fichier CSV de sortie : id,qpv_code,nearest_qpv_code,distance_m,band.
+    #[arg(long, value_name = "FICHIER")]
+    pub output: PathBuf,
+    /// Seuils des tranches de distance en mètres.
+    #[arg(long, value_name = "M,M,…", default_value = "300,500,1000")]
+    pub bands: String,
+    #[command(flatten)]
+    pub qpv: QpvArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub points: PointsArgs,
+    /// Distance en mètres.
+    #[arg(long, value_name = "M", default_value_t = 1000.0)]
+    pub distance: f64,
+    /// Fichier CSV de sortie : qpv_code,qpv_name,points_inside,points_within_distance.
+    #[arg(long, value_name = "FICHIER")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub qpv: QpvArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Dossier où écrire les résultats de la démonstration.
+    #[arg(long, value_name = "DOSSIER", default_value = "essor-demo")]
+    pub out: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_argument_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn locate_takes_the_documented_contract() {
+        let cli = Cli::try_parse_from([
+            "essor",
+            "locate",
+            "--input",
+            "p.csv",
+            "--output",
+            "o.csv",
+            "--crs",
+            "2154",
+            "--qpv",
+            "a.shp",
+            "--qpv",
+            "b.geojson",
+            "--bands",
+            "300,500",
+            "--skip-invalid",
+        ])
+        .unwrap();
+        let Command::Locate(a) = cli.command else {
+            panic!("locate expected")
+        };
+        assert_eq!(a.qpv.qpv_files.len(), 2);
+        assert_eq!(a.points.crs.as_deref(), Some("2154"));
+        assert!(a.points.skip_invalid);
+    }
+}

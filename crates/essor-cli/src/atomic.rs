@@ -1,0 +1,70 @@
+//! Output files that never exist half-written: written to a temporary file in the target's
+//! folder, then renamed over the target on [`AtomicFile::commit`]. Dropping an uncommitted
+//! file deletes the temporary one.
+
+use anyhow::{Context, Result};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug)]
+pub struct AtomicFile {
+    dest: PathBuf,
+    writer: BufWriter<tempfile::NamedTempFile>,
+}
+
+impl AtomicFile {
+    pub fn create(dest: &Path) -> Result<Self> {
+        let dir = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".essor-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .with_context(|| {
+                format!(
+                    "{} : création impossible dans le dossier {}",
+                    dest.display(),
+                    dir.display()
+                )
+            })?;
+        Ok(Self {
+            dest: dest.to_owned(),
+            writer: BufWriter::with_capacity(1 << 20, tmp),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dest
+    }
+
+    /// Flushes, syncs and renames into place.
+    pub fn commit(self) -> Result<()> {
+        let dest = self.dest;
+        let tmp = self
+            .writer
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("{} : écriture impossible", dest.display()))?;
+        tmp.as_file()
+            .sync_all()
+            .with_context(|| format!("{} : écriture impossible", dest.display()))?;
+        tmp.persist(&dest)
+            .map_err(|e| e.error)
+            .with_context(|| format!("{} : écriture impossible", dest.display()))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.writer.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer.flush()
+    }
+}
