@@ -8,8 +8,9 @@
 //!
 //! The score (0–100) only orders schemes within a tier (eligible, then to check, then not
 //! eligible, whose score is 0). It adds the fit to the stated needs (40), the stage (15), the
-//! themes (20), the scheme's assets (`atouts`, 15) and a plain word overlap between the
-//! profile's themes and description and the scheme's text (10). Ties break on the id, so the
+//! themes (20), targeting (5 per explicit condition met, 10), the scheme's assets (`atouts`,
+//! 10) and a plain word overlap between the profile's themes and description and the
+//! scheme's text (5). Ties break on the id, so the
 //! order is deterministic.
 
 use crate::catalogue::{Catalogue, Condition, Perimeter, Scheme};
@@ -402,7 +403,15 @@ fn fit_score(
         }
     }
 
-    // Assets (15).
+    // Targeting: each explicit condition met shows the scheme was made for this case (10).
+    let met = scheme
+        .conditions
+        .iter()
+        .filter(|c| c.expr.eval(facts).truth == Truth::True)
+        .count();
+    score += (5 * met).min(10) as f64;
+
+    // Assets (10).
     let mut asset_points = 0;
     for (i, a) in scheme.assets.iter().enumerate() {
         if a.expr.eval(facts).truth == Truth::True {
@@ -415,7 +424,7 @@ fn fit_score(
             );
         }
     }
-    score += f64::from(asset_points.min(15));
+    score += f64::from(asset_points.min(10));
 
     // Word overlap with the scheme's text (10).
     if !words.is_empty() {
@@ -427,7 +436,7 @@ fn fit_score(
         );
         let scheme_words: BTreeSet<String> = text::words(&scheme_text).into_iter().collect();
         let common: Vec<&String> = words.intersection(&scheme_words).collect();
-        score += 10.0 * (common.len() as f64 / words.len().min(8) as f64).min(1.0);
+        score += 5.0 * (common.len() as f64 / words.len().min(8) as f64).min(1.0);
         if !common.is_empty() {
             let list: Vec<&str> = common.iter().take(6).map(|s| s.as_str()).collect();
             fit(
