@@ -352,8 +352,10 @@ fn there_are_at_least_25_situations_and_each_has_its_own_test() {
 
 #[test]
 fn every_not_eligible_carries_a_reason_and_every_to_check_a_missing_item() {
-    for (slug, f) in all_fixtures() {
-        for r in run(&f) {
+    let empty = orient(&catalogue(), &Profile::default(), &CommuneOnly, &OPTIONS);
+    let runs = all_fixtures().into_iter().map(|(slug, f)| (slug, run(&f)));
+    for (slug, results) in runs.chain([("empty profile".to_owned(), empty)]) {
+        for r in results {
             match r.eligibility {
                 Eligibility::NotEligible => {
                     assert!(
