@@ -2,9 +2,11 @@
 //! between them and WGS84 longitude/latitude (degrees).
 //!
 //! Every official QPV layer and every SIRENE coordinate is in one of the systems of
-//! [`KNOWN_CRS`]. All the French geodetic systems listed (RGF93, RGAF09, RRAF91, RGFG95, RGR92,
-//! RGM04, RGPF, RGSPM06) are realisations of ITRS that PROJ treats as identical to WGS84
-//! (null datum shift), so a conversion is a projection and nothing else; essor uses proj4rs,
+//! [`KNOWN_CRS`]. The French geodetic systems listed (RGF93, RGAF09, RRAF91, RGFG95, RGR92,
+//! RGM04, RGSPM06) are realisations of ITRS that PROJ treats as identical to WGS84 (null datum
+//! shift), so a conversion is a projection and nothing else; RGPF (Polynesia) is the exception:
+//! PROJ applies the 7-parameter Helmert "RGPF to WGS 84 (1)" (EPSG:15759), about 0.7 m, and so
+//! does essor; essor uses proj4rs,
 //! a pure-Rust transcription of PROJ's formulas (Lambert conformal conic, Poder/Engsager
 //! transverse Mercator). `tests/fixtures/projections/` proves the results match PROJ.
 
@@ -20,7 +22,12 @@ pub struct KnownCrs {
     pub proj: &'static str,
 }
 
-const GRS80_NULL: &str = "+ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs";
+/// EPSG:15759 "RGPF to WGS 84 (1)", position-vector convention (PROJ's choice for RGPF).
+macro_rules! rgpf_towgs84 {
+    () => {
+        "+towgs84=0.072,-0.507,-0.245,0.0183,-0.0003,0.007,-0.0093"
+    };
+}
 
 macro_rules! known {
     ($epsg:expr, $name:expr, $proj:expr) => {
@@ -50,7 +57,7 @@ pub const KNOWN_CRS: &[KnownCrs] = &[
     known!(
         4687,
         "RGPF (géographique, Polynésie)",
-        "+proj=longlat +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +no_defs"
+        concat!("+proj=longlat +ellps=GRS80 ", rgpf_towgs84!(), " +no_defs")
     ),
     // Metropolitan France and Corsica: the system of SIRENE's coordonneeLambert* columns.
     known!(
@@ -140,8 +147,9 @@ pub const KNOWN_CRS: &[KnownCrs] = &[
         3297,
         "RGPF / UTM zone 6S",
         concat!(
-            "+proj=utm +zone=6 +south ",
-            "+ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs"
+            "+proj=utm +zone=6 +south +ellps=GRS80 ",
+            rgpf_towgs84!(),
+            " +units=m +no_defs"
         )
     ),
     // Web maps.
@@ -151,10 +159,6 @@ pub const KNOWN_CRS: &[KnownCrs] = &[
         "+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs"
     ),
 ];
-
-// The GRS80 tail above is spelled out in each entry so that every line reads on its own;
-// this constant documents it once for the reader and for `from_wkt`'s fallback.
-const _: &str = GRS80_NULL;
 
 /// Why a coordinate system cannot be used. French: these reach users.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -21,8 +21,8 @@
 
 use crate::{Converter, Crs, CrsError, QpvId, QpvLayer, Territory};
 use rayon::prelude::*;
-use rstar::primitives::{GeomWithData, Line, Rectangle};
-use rstar::{PointDistance, RTree};
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
 
 /// Why a point cannot be located. French: these reach users.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -51,22 +51,25 @@ pub struct Location {
     pub distance_m: Option<f64>,
 }
 
-type EdgeEntry = GeomWithData<Line<[f64; 2]>, QpvId>;
 type BoxEntry = GeomWithData<Rectangle<[f64; 2]>, QpvId>;
 
-/// The QPV of the territories that share one projected system.
+/// The QPV of the territories that share one projected system, indexed by bounding box.
+/// Nearest-QPV queries walk the boxes in order of distance and measure the exact distance
+/// to each QPV's edges until the next box is farther than the best edge found: with a few
+/// hundred edges per QPV this beats a tree over all edges several times over.
 struct Zone {
     epsg: u32,
     crs: Crs,
     boxes: RTree<BoxEntry>,
-    edges: RTree<EdgeEntry>,
 }
 
 /// The rings of one QPV cut into horizontal slabs, for even-odd point-in-polygon tests that
-/// look at a few edges only.
+/// look at a few edges only, and its edges for distances.
 struct Shape {
     /// (ax, ay, bx, by) in the zone's system.
     edges: Vec<[f64; 4]>,
+    /// Per edge: (bx - ax, by - ay, 1 / squared length), for point-segment distances.
+    spans: Vec<[f64; 3]>,
     y_min: f64,
     y_max: f64,
     slab_height: f64,
@@ -85,6 +88,13 @@ impl Shape {
                 }
             }
         }
+        let spans = edges
+            .iter()
+            .map(|e| {
+                let (dx, dy) = (e[2] - e[0], e[3] - e[1]);
+                [dx, dy, 1.0 / (dx * dx + dy * dy)]
+            })
+            .collect();
         let y_min = edges
             .iter()
             .map(|e| e[1].min(e[3]))
@@ -111,12 +121,25 @@ impl Shape {
         slab_start.push(slab_edges.len() as u32);
         Self {
             edges,
+            spans,
             y_min,
             y_max,
             slab_height,
             slab_start,
             slab_edges,
         }
+    }
+
+    /// Squared distance from a point to the nearest edge (metres²).
+    fn distance_2(&self, x: f64, y: f64) -> f64 {
+        let mut best = f64::INFINITY;
+        for (e, s) in self.edges.iter().zip(&self.spans) {
+            let (px, py) = (x - e[0], y - e[1]);
+            let t = ((px * s[0] + py * s[1]) * s[2]).clamp(0.0, 1.0);
+            let (cx, cy) = (px - t * s[0], py - t * s[1]);
+            best = best.min(cx * cx + cy * cy);
+        }
+        best
     }
 
     /// Even-odd crossing test (a horizontal ray towards +x). Points exactly on an edge may
@@ -196,19 +219,10 @@ impl QpvIndex {
                         GeomWithData::new(Rectangle::from_corners([x0, s.y_min], [x1, s.y_max]), id)
                     })
                     .collect();
-                let edges = members
-                    .iter()
-                    .flat_map(|&id| {
-                        shapes[id as usize].edges.iter().map(move |e| {
-                            GeomWithData::new(Line::new([e[0], e[1]], [e[2], e[3]]), id)
-                        })
-                    })
-                    .collect();
                 Zone {
                     epsg,
                     crs: Crs::from_epsg(epsg).expect("territory systems are known"),
                     boxes: RTree::bulk_load(boxes),
-                    edges: RTree::bulk_load(edges),
                 }
             })
             .collect();
@@ -267,21 +281,30 @@ impl QpvIndex {
                 distance_m: Some(0.0),
             };
         }
-        match z.edges.nearest_neighbor(p) {
+        let mut best: Option<(QpvId, f64)> = None;
+        for (entry, box_d2) in z.boxes.nearest_neighbor_iter_with_distance_2(p) {
+            if best.is_some_and(|(_, d2)| box_d2 > d2) {
+                break; // every remaining QPV is farther than the best one found
+            }
+            let d2 = self.shapes[entry.data as usize].distance_2(x, y);
+            if best.is_none_or(|(id, best_d2)| d2 < best_d2 || (d2 == best_d2 && entry.data < id)) {
+                best = Some((entry.data, d2));
+            }
+        }
+        match best {
             None => Location {
                 territory,
                 qpv: None,
                 nearest: None,
                 distance_m: None,
             },
-            Some(edge) => {
-                let d = edge.geom().distance_2(&p).sqrt();
-                let on_boundary = d == 0.0;
+            Some((id, d2)) => {
+                let on_boundary = d2 == 0.0;
                 Location {
                     territory,
-                    qpv: on_boundary.then_some(edge.data),
-                    nearest: Some(edge.data),
-                    distance_m: Some(d),
+                    qpv: on_boundary.then_some(id),
+                    nearest: Some(id),
+                    distance_m: Some(d2.sqrt()),
                 }
             }
         }
@@ -299,11 +322,13 @@ impl QpvIndex {
             .filter(|&id| self.shapes[id as usize].contains(x, y))
             .map(|id| (id, 0.0))
             .collect();
-        for edge in z.edges.locate_within_distance(p, max_m * max_m) {
-            let d = edge.geom().distance_2(&p).sqrt();
-            match found.iter_mut().find(|(id, _)| *id == edge.data) {
-                Some(entry) => entry.1 = entry.1.min(d),
-                None => found.push((edge.data, d)),
+        for entry in z.boxes.locate_within_distance(p, max_m * max_m) {
+            if found.iter().any(|(id, _)| *id == entry.data) {
+                continue;
+            }
+            let d = self.shapes[entry.data as usize].distance_2(x, y).sqrt();
+            if d <= max_m {
+                found.push((entry.data, d));
             }
         }
         found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));

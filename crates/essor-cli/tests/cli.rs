@@ -1,0 +1,351 @@
+//! End-to-end tests: the real `essor` binary on real and faithful files, named as sentences.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+fn essor(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_essor"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("essor runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    csv::Reader::from_path(path)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn locate_answers_as_geos_on_the_known_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("located.csv");
+    let o = essor(
+        &[
+            "locate",
+            "--input",
+            repo("tests/fixtures/qpv_known/points.csv")
+                .to_str()
+                .unwrap(),
+            "--output",
+            "located.csv",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let header = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(header, "id,qpv_code,nearest_qpv_code,distance_m,band");
+    let expected = read_csv(&repo("tests/fixtures/qpv_known/points.csv"));
+    let got = read_csv(&out);
+    assert_eq!(got.len(), expected.len());
+    for (g, e) in got.iter().zip(&expected) {
+        assert_eq!(g[0], e[0]);
+        assert_eq!(g[1], e[3], "{}", e[0]);
+        assert_eq!(g[2], e[4], "{}", e[0]);
+        let d: f64 = g[3].parse().unwrap();
+        assert!(
+            (d - e[5].parse::<f64>().unwrap()).abs() <= 0.051,
+            "{}: {d}",
+            e[0]
+        );
+        assert_eq!(g[3].split('.').nth(1).map(str::len), Some(1), "one decimal");
+        let band = match d {
+            _ if !g[1].is_empty() => "in",
+            d if d <= 300.0 => "300",
+            d if d <= 500.0 => "500",
+            d if d <= 1000.0 => "1000",
+            _ => "out",
+        };
+        assert_eq!(g[4], band, "{}", e[0]);
+    }
+    let summary = stderr(&o);
+    assert!(
+        summary.starts_with("essor locate : 60 points lus, "),
+        "{summary}"
+    );
+    assert!(summary.contains("aucune ligne rejetée"));
+}
+
+#[test]
+fn locate_reads_lambert93_with_crs_and_custom_bands() {
+    let dir = tempfile::tempdir().unwrap();
+    // The fixture points QP035004-inside (Maurepas, Rennes) and QP033017-out2600 (1,195.6 m
+    // from QP033012, by GEOS), converted to Lambert-93 by PROJ, written `;`-separated with
+    // decimal commas as a French spreadsheet does.
+    let input = "id;nom;x;y\nmaurepas;Maurepas;353619,8826;6791065,2261\nlormont;Lormont;424403,8870;6422997,1976\n";
+    std::fs::write(dir.path().join("lb93.csv"), input).unwrap();
+    let o = essor(
+        &[
+            "locate",
+            "--input",
+            "lb93.csv",
+            "--output",
+            "out.csv",
+            "--crs",
+            "EPSG:2154",
+            "--bands",
+            "100,5000",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.csv")).unwrap(),
+        "id,qpv_code,nearest_qpv_code,distance_m,band\nmaurepas,QP035004,QP035004,0.0,in\nlormont,,QP033012,1195.6,5000\n"
+    );
+    assert!(
+        stderr(&o).contains("entre 100 et 5\u{202F}000 m"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_2024_layout_file_replaces_the_embedded_geography() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.csv"),
+        "id,lon,lat\na,2.381534449,48.917712167\n",
+    )
+    .unwrap();
+    let qpv = repo("tests/fixtures/qpv_2024/qpv_2024_synthetique.geojson");
+    let o = essor(
+        &[
+            "locate",
+            "--input",
+            "p.csv",
+            "--output",
+            "o.csv",
+            "--qpv",
+            qpv.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("o.csv")).unwrap(),
+        "id,qpv_code,nearest_qpv_code,distance_m,band\na,QN09301M,QN09301M,0.0,in\n"
+    );
+}
+
+/// Every bad input gives a French message naming the line and field, exit code 2, and no
+/// output file.
+#[test]
+fn bad_input_is_named_and_leaves_no_output() {
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "id,longitude,lat\n1,2.38,48.9\n",
+            &[],
+            "ligne 1 : colonne « lon » absente ; colonnes présentes : id, longitude, lat",
+        ),
+        (
+            "ident,lon,lat\n1,2.38,48.9\n",
+            &[],
+            "colonne « id » absente",
+        ),
+        (
+            "id,lon,lat\n1,2.38,48.9\n2,abc,48.9\n",
+            &[],
+            "ligne 3, champ « lon » : « abc » n'est pas un nombre",
+        ),
+        (
+            "id,lon,lat\n1,2.38,\n",
+            &[],
+            "ligne 2, champ « lat » : valeur absente",
+        ),
+        (
+            "id,lon,lat\n1,2.38,48.9\n2,13.4,52.5\n",
+            &[],
+            "ligne 3, champ « lon,lat » : point (13.400000, 52.500000) hors des territoires pris en charge",
+        ),
+        (
+            "id,x,y\n1,650000,6860000\n",
+            &[],
+            "colonnes x,y sans système de coordonnées ; précisez --crs",
+        ),
+        (
+            "id,x,y\n1,650000,6860000\n",
+            &["--crs", "9999"],
+            "système de coordonnées inconnu : EPSG:9999",
+        ),
+        (
+            "id,lon,lat\n1,2.38,48.9\n",
+            &["--bands", "300,abc"],
+            "option --bands",
+        ),
+    ];
+    for (input, extra, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("in.csv"), input).unwrap();
+        let mut args = vec!["locate", "--input", "in.csv", "--output", "out.csv"];
+        args.extend_from_slice(extra);
+        let o = essor(&args, dir.path());
+        assert_eq!(o.status.code(), Some(2), "{input}");
+        assert!(
+            stderr(&o).contains(message),
+            "expected « {message} », got: {}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).starts_with("essor : erreur : "));
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(left, ["in.csv"], "nothing but the input may remain");
+    }
+}
+
+#[test]
+fn skip_invalid_counts_rows_and_writes_them_to_a_rejects_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("in.csv"),
+        "id,lon,lat\n1,2.3815,48.9177\n2,abc,48.9\n3,13.4,52.5\n4,-1.66,48.13\n",
+    )
+    .unwrap();
+    let o = essor(
+        &[
+            "locate",
+            "--input",
+            "in.csv",
+            "--output",
+            "out.csv",
+            "--skip-invalid",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = read_csv(&dir.path().join("out.csv"));
+    assert_eq!(
+        rows.iter().map(|r| r[0].as_str()).collect::<Vec<_>>(),
+        ["1", "4"]
+    );
+    let rejects = read_csv(&dir.path().join("out.rejets.csv"));
+    assert_eq!(rejects.len(), 2);
+    assert_eq!(
+        (rejects[0][0].as_str(), rejects[0][1].as_str()),
+        ("3", "lon")
+    );
+    assert_eq!(rejects[0][3], "2,abc,48.9");
+    assert_eq!(
+        (rejects[1][0].as_str(), rejects[1][1].as_str()),
+        ("4", "lon,lat")
+    );
+    assert!(stderr(&o).contains("4 points lus"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 lignes rejetées (voir out.rejets.csv)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn an_unreadable_qpv_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("in.csv"), "id,lon,lat\n1,2.38,48.9\n").unwrap();
+    std::fs::write(
+        dir.path().join("qpv.geojson"),
+        "{\"type\":\"FeatureCollection\"",
+    )
+    .unwrap();
+    let o = essor(
+        &[
+            "locate",
+            "--input",
+            "in.csv",
+            "--output",
+            "out.csv",
+            "--qpv",
+            "qpv.geojson",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("qpv.geojson : GeoJSON illisible"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("out.csv").exists());
+}
+
+#[test]
+fn coverage_counts_points_inside_and_near_each_qpv() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = essor(
+        &[
+            "coverage",
+            "--input",
+            repo("tests/fixtures/qpv_known/points.csv")
+                .to_str()
+                .unwrap(),
+            "--distance",
+            "1000",
+            "--output",
+            "cov.csv",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = read_csv(&dir.path().join("cov.csv"));
+    assert_eq!(rows.len(), 1514);
+    let row = |code: &str| rows.iter().find(|r| r[0] == code).unwrap().clone();
+    let franc_moisin = row("QP093028");
+    assert_eq!(
+        franc_moisin[1],
+        "Franc Moisin - Cosmonautes - Cristino Garcia - Landy"
+    );
+    // The fixture's answers: points whose covering QPV is QP093028.
+    let fixture = read_csv(&repo("tests/fixtures/qpv_known/points.csv"));
+    let inside = fixture.iter().filter(|r| r[3] == "QP093028").count();
+    assert_eq!(franc_moisin[2], inside.to_string());
+    assert!(franc_moisin[3].parse::<usize>().unwrap() >= inside);
+    let near = fixture
+        .iter()
+        .filter(|r| r[5].parse::<f64>().unwrap() <= 1000.0)
+        .count();
+    let sentence = stderr(&o);
+    assert!(
+        sentence.contains(&format!(
+            "des points ({near} sur 60) sont dans un QPV ou à moins de 1\u{202F}000 m"
+        )),
+        "{sentence}"
+    );
+    assert!(
+        sentence.contains("sur 1\u{202F}514) ont au moins un point"),
+        "{sentence}"
+    );
+}
+
+#[test]
+fn demo_runs_on_the_embedded_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = essor(&["demo", "--out", "demo"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let located = read_csv(&dir.path().join("demo/communes_2018_located.csv"));
+    assert_eq!(located.len(), 35_357);
+    assert!(
+        stderr(&o).contains("essor locate : 35\u{202F}357 points lus"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("essor coverage : "));
+}
