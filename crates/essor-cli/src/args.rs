@@ -23,6 +23,8 @@ pub enum Command {
     Coverage(CoverageArgs),
     /// Démonstration sur les données embarquées (points intérieurs des communes).
     Demo(DemoArgs),
+    /// Orientation : les dispositifs d'accompagnement et de financement adaptés à un projet, avec leurs raisons.
+    Orient(OrientArgs),
 }
 
 /// Where the QPV come from: the embedded 2015 layer, or official files.
@@ -98,6 +100,21 @@ pub struct DemoArgs {
     /// Dossier où écrire les résultats de la démonstration.
     #[arg(long, value_name = "DOSSIER", default_value = "essor-demo")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct OrientArgs {
+    /// Profil du projet (JSON : holder, legal_family, stage, needs, commune, lon, lat…).
+    #[arg(long, value_name = "FICHIER")]
+    pub profile: PathBuf,
+    /// Format de sortie.
+    #[arg(long, value_name = "json|text", default_value = "json")]
+    pub format: String,
+    /// Catalogue des dispositifs à utiliser à la place du catalogue embarqué (TOML).
+    #[arg(long, value_name = "FICHIER")]
+    pub catalogue: Option<PathBuf>,
+    #[command(flatten)]
+    pub qpv: QpvArgs,
 }
 
 #[cfg(test)]

@@ -349,3 +349,48 @@ fn demo_runs_on_the_embedded_data() {
     );
     assert!(stderr(&o).contains("essor coverage : "));
 }
+
+#[test]
+fn orient_points_a_summer_youth_cooperative_in_maurepas_to_the_cjs() {
+    // Seed 001 (CGET/RTES guide): "des jeunes de 16 à 18 ans qui créent et pilotent une
+    // entreprise coopérative le temps d'un été". The point is inside QP035004 (Maurepas).
+    let dir = tempfile::tempdir().unwrap();
+    let profile = r#"{"holder": "collective", "stage": "emergence", "public": ["jeunes_16_18", "habitants_qpv"],
+        "lon": -1.658380503, "lat": 48.127973248, "needs": ["accompagnement", "cooperation"], "themes": ["jeunesse", "cooperative"]}"#;
+    std::fs::write(dir.path().join("profile.json"), profile).unwrap();
+    let o = essor(&["orient", "--profile", "profile.json"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let results = report["results"].as_array().unwrap();
+    assert!(results.len() >= 23);
+    let cjs = results.iter().position(|r| r["id"] == "cjs").unwrap();
+    assert_eq!(results[cjs]["eligibility"], "eligible");
+    assert!(cjs < 5, "cjs ranked {cjs}");
+    let cjm = results.iter().find(|r| r["id"] == "cjm").unwrap();
+    assert_eq!(cjm["eligibility"], "not_eligible");
+    assert!(!cjm["reasons"].as_array().unwrap().is_empty());
+    for r in results {
+        for key in ["id", "name", "eligibility", "score", "reasons", "missing"] {
+            assert!(r.get(key).is_some(), "{key} missing in {r}");
+        }
+    }
+    let text = essor(
+        &["orient", "--profile", "profile.json", "--format", "text"],
+        dir.path(),
+    );
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Coopérative jeunesse de services"));
+}
+
+#[test]
+fn orient_names_the_unknown_profile_field() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("profile.json"),
+        r#"{"holder": "person", "budget": 12}"#,
+    )
+    .unwrap();
+    let o = essor(&["orient", "--profile", "profile.json"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("profile.json"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("budget"), "{}", stderr(&o));
+}

@@ -4,6 +4,7 @@
 pub mod coverage;
 pub mod demo;
 pub mod locate;
+pub mod orient;
 
 use crate::args::{Cli, Command};
 use crate::points::{PointReader, PointRow, RowError};
@@ -15,6 +16,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Locate(args) => locate::run(args),
         Command::Coverage(args) => coverage::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Orient(args) => orient::run(args),
     }
 }
 
