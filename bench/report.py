@@ -64,7 +64,7 @@ def versions(out):
     lines = []
     ev = out / "essor.version"
     if ev.exists():
-        lines.append(f"essor : `{ev.read_text().strip()}` (`cargo build --release`)")
+        lines.append(f"essor : {ev.read_text().strip()}")
     lines.append(
         f"GeoPandas {geopandas.__version__}, shapely {shapely.__version__} (GEOS {shapely.geos_version_string}), "
         f"pyogrio {pyogrio.__version__}, pyproj {pyproj.__version__} (PROJ {pyproj.proj_version_str}), "

@@ -106,6 +106,9 @@ pg_init() {
     if ((EUID == 0)) && ! runuser -u postgres -- test -x "$OUT"; then
         PGDATA_DIR=$(mktemp -d /tmp/essor-bench-pg.XXXXXX)   # $OUT not reachable by postgres
     fi
+    if [[ -f $PGDATA_DIR/postmaster.pid ]]; then   # left running by an interrupted run
+        pg_as_owner "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate -w -s stop 2>/dev/null || true
+    fi
     rm -rf "$PGDATA_DIR" && mkdir -p "$PGDATA_DIR"
     ((EUID != 0)) || chown postgres: "$PGDATA_DIR"
     pg_as_owner "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust -E UTF8 --no-locale >"$OUT/initdb.log"
@@ -205,7 +208,11 @@ for n in "${sizes[@]}"; do
 done
 
 # --- 4. Report -------------------------------------------------------------------------
-[[ -z ${ESSOR:-} ]] || "$ESSOR" --version >"$OUT/essor.version" 2>&1 || true
+if [[ -n ${ESSOR:-} ]]; then
+    if [[ -n ${ESSOR_BIN:-} ]]; then origin="binary given by ESSOR_BIN=$ESSOR_BIN"
+    else origin="cargo build --release, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- crates 2>/dev/null || echo ' + local changes')"; fi
+    echo "$("$ESSOR" --version 2>&1 | head -n 1) ($origin)" >"$OUT/essor.version"
+fi
 (cd bench && "$PY" report.py --out "$OUT" --report "$REPORT" --command "$COMMAND" --seed "$SEED" \
     --tools "${tools[@]}" --sizes "${sizes[@]}")
 log "report: $REPORT"
