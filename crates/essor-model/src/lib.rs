@@ -8,6 +8,14 @@
 pub mod ids;
 /// The QPV geographies and how to tell them apart.
 pub mod geography;
+/// Catégorie juridique, ESS legal families, private vs public.
+pub mod legal;
+/// SIRENE headcount brackets, the employer rule and estimated jobs.
+pub mod headcount;
+/// NAF codes, NAF sections and the ESS sector groups.
+pub mod sector;
+/// SIRENE diffusion status and the rule "never show a `P` unit individually".
+pub mod diffusion;
 
 pub use geography::QpvGeography;
 pub use ids::{CommuneCode, IdError, QpvCode, Rna, Siren, Siret};
