@@ -10,6 +10,7 @@ use essor_model::diffusion::Diffusion;
 use essor_model::headcount::HeadcountBracket;
 use essor_model::ids::{CommuneCode, Siren, Siret};
 use essor_model::sector::NafCode;
+use essor_model::territory::Territory;
 
 /// The columns essor reads from `StockEtablissement` (positions in the file or batch).
 #[derive(Debug, Clone)]
@@ -261,7 +262,22 @@ impl SireneRecord for EstablishmentRecord {
             c.lambert_y,
             "coordonneeLambertOrdonneeEtablissement",
         );
-        let lambert = x.zip(y);
+        let lambert = x.zip(y).filter(|&(x, y)| {
+            // The ingest-time sanity check of essor_model::territory: a point outside its
+            // commune's territory is discarded, not placed at sea.
+            let territory = commune.as_ref().and_then(Territory::of_commune);
+            let inside = territory.is_none_or(|t| t.contains(x, y));
+            if !inside {
+                let value = format!("{x} {y}");
+                ctx.reject(
+                    "coordonneeLambertAbscisseEtablissement",
+                    value.as_bytes(),
+                    RejectReason::OutOfTerritory,
+                    false,
+                );
+            }
+            inside
+        });
         let keep = opts.text.keeps(siret.siren(), false);
         let text = keep.then(|| {
             Box::new(EstablishmentText {
