@@ -13,7 +13,7 @@
 //! | autre | everything else |
 //!
 //! The first four families are legal forms: a non-ESS association is still an
-//! [`LegalFamily::Association`]. Only the fifth depends on the ESS flag. An ESS unit whose
+//! [`LegalFamily::Association`](crate::legal::LegalFamily::Association). Only the fifth depends on the ESS flag. An ESS unit whose
 //! category is missing is counted as a société commerciale de l'ESS, so that the five ESS
 //! families always add up to the ESS total.
 //!

@@ -20,7 +20,7 @@
 //! | Mayotte | 976 | 4471 RGM04 / UTM 38S | 490 000, 8 556 000, 539 000, 8 609 000 |
 //!
 //! Saint-Pierre-et-Miquelon (975) and the collectivities of the Pacific (986–988) are not in
-//! the table: [`Territory::of_commune`] answers `None` and no check is made.
+//! the table: [`Territory::of_commune`](crate::territory::Territory::of_commune) answers `None` and no check is made.
 
 use crate::ids::CommuneCode;
 use serde::{Deserialize, Serialize};

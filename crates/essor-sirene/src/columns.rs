@@ -3,7 +3,7 @@
 //! Why by name: INSEE changed the layouts in 2019, 2023 and 2025 and will again; positions
 //! are not a contract, names are. Each file type declares its columns in a typed struct
 //! (`LegalUnitColumns`, `EstablishmentColumns`, `GeolocColumns`) built through a
-//! [`Resolver`]: a missing required column is an error listing the columns that are there; a
+//! [`Resolver`](crate::columns::Resolver): a missing required column is an error listing the columns that are there; a
 //! missing optional one is only recorded, and reads as empty. Names match exactly, then
 //! case-insensitively (the Parquet geolocation file writes them in capitals).
 

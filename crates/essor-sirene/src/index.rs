@@ -1,7 +1,7 @@
 //! The legal-unit side reduced to what establishments need, for the whole country in memory.
 //!
 //! Establishments carry neither the ESS flag nor the legal category: both live on the legal
-//! unit, and the national `StockUniteLegale` has about 30 million rows. [`LegalUnitIndex`]
+//! unit, and the national `StockUniteLegale` has about 30 million rows. [`LegalUnitIndex`](crate::LegalUnitIndex)
 //! keeps, per SIREN, the facts the observatory needs packed in one `u32` next to the `u32`
 //! SIREN (8 bytes per unit), sorted, with a bucket table on the SIREN's high bits so that a
 //! lookup is one table read and a short binary search. Names, sigle, RNA number, NAF code and

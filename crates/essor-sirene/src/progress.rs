@@ -1,5 +1,5 @@
 //! How readers report progress without knowing about terminals: the CLI implements
-//! [`Progress`] with a progress bar, tests and libraries pass `&()`.
+//! [`Progress`](crate::Progress) with a progress bar, tests and libraries pass `&()`.
 
 use crate::FileKind;
 use std::path::Path;

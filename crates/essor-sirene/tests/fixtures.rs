@@ -549,3 +549,18 @@ fn progress_reaches_the_total_in_bytes_for_csv_and_rows_for_parquet() {
     assert_eq!(progress.total.load(Ordering::Relaxed), 230);
     assert_eq!(progress.done.load(Ordering::Relaxed), 230);
 }
+
+#[test]
+fn the_parquet_geolocation_file_with_capitalised_names_gives_the_csv_records() {
+    let read = |name: &str| {
+        let mut rows: Vec<GeolocRecord> = Vec::new();
+        read_geoloc(&fixture(name), &ReadOptions::default(), &(), |b| {
+            rows.extend(b)
+        })
+        .unwrap();
+        rows
+    };
+    let csv = read("GeolocalisationEtablissement_Sirene_pour_etudes_statistiques_utf8.csv");
+    let parquet = read("GeolocalisationEtablissement_Sirene_pour_etudes_statistiques_utf8.parquet");
+    assert_eq!(parquet, csv);
+}
