@@ -20,6 +20,17 @@ use std::time::Instant;
 const COMMUNES: [&str; 8] = [
     "93066", "75111", "69387", "13205", "59350", "97411", "97120", "2A004",
 ];
+/// A point of each commune above, in its territory's EPSG (2154, then 2975 and 5490).
+const ORIGINS: [(f64, f64); 8] = [
+    (653_102.0, 6_870_746.0),
+    (655_000.0, 6_862_000.0),
+    (843_000.0, 6_517_000.0),
+    (894_000.0, 6_247_000.0),
+    (704_000.0, 7_059_000.0),
+    (338_756.0, 7_684_991.0),
+    (656_645.0, 1_795_951.0),
+    (1_190_000.0, 6_110_000.0),
+];
 const BRACKETS: [&str; 8] = ["NN", "", "01", "02", "03", "11", "12", "00"];
 const NAF: [&str; 5] = ["88.99B", "94.99Z", "47.11F", "62.01Z", "85.59A"];
 
@@ -41,9 +52,11 @@ fn etab_value(col: &str, i: u64) -> String {
         "codePostalEtablissement" => "93200".into(),
         "libelleCommuneEtablissement" => "COMMUNE FICTIVE".into(),
         "codeCommuneEtablissement" => COMMUNES[(i % 8) as usize].into(),
-        "coordonneeLambertAbscisseEtablissement" => format!("{:.1}", 650_000.0 + (i % 1000) as f64),
+        "coordonneeLambertAbscisseEtablissement" => {
+            format!("{:.1}", ORIGINS[(i % 8) as usize].0 + (i % 1000) as f64)
+        }
         "coordonneeLambertOrdonneeEtablissement" => {
-            format!("{:.1}", 6_860_000.0 + (i % 777) as f64)
+            format!("{:.1}", ORIGINS[(i % 8) as usize].1 + (i % 777) as f64)
         }
         "etatAdministratifEtablissement" => (if i.is_multiple_of(3) { "F" } else { "A" }).into(),
         "enseigne1Etablissement" => (if i.is_multiple_of(4) {
@@ -144,6 +157,23 @@ fn main() {
     write_csv(&units, &STOCK_UNITE_LEGALE, rows, unit_value);
     let active_expected = rows - rows.div_ceil(3);
     println!("threads: {}", rayon::current_num_threads());
+
+    // The floor: reading the bytes and nothing else, like `cat FILE > /dev/null`.
+    let started = Instant::now();
+    let mut file = std::fs::File::open(&csv).unwrap();
+    let (mut buf, mut bytes) = (vec![0u8; 1 << 20], 0usize);
+    loop {
+        match std::io::Read::read(&mut file, &mut buf).unwrap() {
+            0 => break,
+            n => bytes += n,
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "raw read of the CSV      : {:.0} MB, {secs:.2} s, {:.0} MB/s",
+        bytes as f64 / 1e6,
+        bytes as f64 / secs / 1e6
+    );
 
     for (label, path) in [("CSV", &csv), ("Parquet", &parquet)] {
         let size = std::fs::metadata(path).unwrap().len();
