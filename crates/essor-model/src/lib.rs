@@ -16,8 +16,6 @@ pub mod headcount;
 pub mod sector;
 /// SIRENE diffusion status and the rule "never show a `P` unit individually".
 pub mod diffusion;
-/// Territories, the EPSG of their SIRENE coordinates and the box those must fall in.
-pub mod territory;
 
 pub use geography::QpvGeography;
 pub use ids::{CommuneCode, IdError, QpvCode, Rna, Siren, Siret};

@@ -10,7 +10,6 @@ use essor_model::diffusion::Diffusion;
 use essor_model::headcount::HeadcountBracket;
 use essor_model::ids::{CommuneCode, Siren, Siret};
 use essor_model::sector::NafCode;
-use essor_model::territory::Territory;
 
 /// The columns essor reads from `StockEtablissement` (positions in the file or batch).
 #[derive(Debug, Clone)]
@@ -119,7 +118,8 @@ pub struct EstablishmentRecord {
     pub headquarters: bool,
     pub creation_date: Option<SireneDate>,
     /// (x, y) in metres, in the EPSG of the commune's territory (2154 mainland, 5490 Antilles,
-    /// 2972 Guyane, 2975 Réunion, 4471 Mayotte). `None` when absent or `[ND]`.
+    /// 2972 Guyane, 2975 Réunion, 4471 Mayotte). `None` when absent or `[ND]`. Not checked
+    /// here: the geodata engine (`essor_geo::Territory`) projects and box-checks every point.
     pub lambert: Option<(f64, f64)>,
     pub text: Option<Box<EstablishmentText>>,
 }
@@ -262,22 +262,7 @@ impl SireneRecord for EstablishmentRecord {
             c.lambert_y,
             "coordonneeLambertOrdonneeEtablissement",
         );
-        let lambert = x.zip(y).filter(|&(x, y)| {
-            // The ingest-time sanity check of essor_model::territory: a point outside its
-            // commune's territory is discarded, not placed at sea.
-            let territory = commune.as_ref().and_then(Territory::of_commune);
-            let inside = territory.is_none_or(|t| t.contains(x, y));
-            if !inside {
-                let value = format!("{x} {y}");
-                ctx.reject(
-                    "coordonneeLambertAbscisseEtablissement",
-                    value.as_bytes(),
-                    RejectReason::OutOfTerritory,
-                    false,
-                );
-            }
-            inside
-        });
+        let lambert = x.zip(y);
         let keep = opts.text.keeps(siret.siren(), false);
         let text = keep.then(|| {
             Box::new(EstablishmentText {

@@ -39,9 +39,6 @@ pub enum RejectReason {
     SirenMismatch,
     /// The same identifier appears twice; the last row wins.
     Duplicate,
-    /// Projected coordinates outside the box of the commune's territory (wrong values or
-    /// wrong EPSG; see `essor_model::territory`).
-    OutOfTerritory,
 }
 
 impl fmt::Display for RejectReason {
@@ -57,9 +54,6 @@ impl fmt::Display for RejectReason {
             }
             Self::SirenMismatch => f.write_str("le SIREN ne correspond pas au début du SIRET"),
             Self::Duplicate => f.write_str("identifiant en double (la dernière ligne est retenue)"),
-            Self::OutOfTerritory => f.write_str(
-                "coordonnées hors du territoire de la commune (valeurs ou projection erronées)",
-            ),
         }
     }
 }
