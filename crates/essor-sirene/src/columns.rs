@@ -1,0 +1,333 @@
+//! Columns by name, and reading typed values out of a row.
+//!
+//! Why by name: INSEE changed the layouts in 2019, 2023 and 2025 and will again; positions
+//! are not a contract, names are. Each file type declares its columns in a typed struct
+//! (`LegalUnitColumns`, `EstablishmentColumns`, `GeolocColumns`) built through a
+//! [`Resolver`](crate::columns::Resolver): a missing required column is an error listing the columns that are there; a
+//! missing optional one is only recorded, and reads as empty. Names match exactly, then
+//! case-insensitively (the Parquet geolocation file writes them in capitals).
+
+use crate::reject::{Reject, RejectReason, RejectReport};
+use crate::{FileKind, SireneError};
+use essor_model::diffusion::Diffusion;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Finds the columns a file type needs in a header.
+#[derive(Debug)]
+pub struct Resolver<'h> {
+    header: &'h [String],
+    missing: Vec<&'static str>,
+    missing_optional: Vec<&'static str>,
+    used: Vec<usize>,
+}
+
+impl<'h> Resolver<'h> {
+    pub fn new(header: &'h [String]) -> Self {
+        Self {
+            header,
+            missing: Vec::new(),
+            missing_optional: Vec::new(),
+            used: Vec::new(),
+        }
+    }
+
+    fn find(&mut self, name: &str) -> Option<usize> {
+        let found = self.header.iter().position(|h| h == name).or_else(|| {
+            self.header
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(name))
+        })?;
+        if !self.used.contains(&found) {
+            self.used.push(found);
+        }
+        Some(found)
+    }
+
+    /// A column the file must have.
+    pub fn required(&mut self, name: &'static str) -> usize {
+        self.find(name).unwrap_or_else(|| {
+            self.missing.push(name);
+            usize::MAX
+        })
+    }
+
+    /// A column older layouts lack.
+    pub fn optional(&mut self, name: &'static str) -> Option<usize> {
+        let found = self.find(name);
+        if found.is_none() {
+            self.missing_optional.push(name);
+        }
+        found
+    }
+
+    /// The first of several spellings of an optional column.
+    pub fn optional_any(&mut self, names: &[&'static str]) -> Option<usize> {
+        let found = names.iter().find_map(|n| self.find(n));
+        if found.is_none() {
+            self.missing_optional.push(names[0]);
+        }
+        found
+    }
+
+    /// Records an error for a group of optional columns of which at least one is needed.
+    pub fn require_one_of(&mut self, present: bool, description: &'static str) {
+        if !present {
+            self.missing.push(description);
+        }
+    }
+
+    /// The resolution: header positions used (sorted), and the optional columns missing.
+    pub fn finish(self, path: &Path, kind: FileKind) -> Result<Resolved, SireneError> {
+        if !self.missing.is_empty() {
+            return Err(SireneError::MissingColumns {
+                path: path.to_owned(),
+                kind,
+                missing: self.missing.iter().map(|s| s.to_string()).collect(),
+                available: self.header.to_vec(),
+            });
+        }
+        let mut used = self.used;
+        used.sort_unstable();
+        Ok(Resolved {
+            used,
+            missing_optional: self.missing_optional,
+        })
+    }
+}
+
+/// What a [`Resolver`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// Header positions of the columns read, ascending.
+    pub used: Vec<usize>,
+    /// Optional columns the file does not have.
+    pub missing_optional: Vec<&'static str>,
+}
+
+/// One row of a file, whatever the format: raw bytes of field `i` (empty when null).
+pub(crate) trait Row {
+    fn field(&self, i: usize) -> &[u8];
+}
+
+impl Row for csv::ByteRecord {
+    fn field(&self, i: usize) -> &[u8] {
+        self.get(i).unwrap_or(b"")
+    }
+}
+
+/// Per-row reading context: where we are, and where anomalies go.
+pub(crate) struct RowCtx<'a> {
+    pub file: &'a Arc<Path>,
+    pub line: u64,
+    pub rejects: &'a mut RejectReport,
+}
+
+impl RowCtx<'_> {
+    pub fn reject(&mut self, field: &'static str, raw: &[u8], reason: RejectReason, drop: bool) {
+        let value: String = String::from_utf8_lossy(raw).chars().take(80).collect();
+        self.rejects.push(Reject {
+            file: self.file.clone(),
+            line: Some(self.line),
+            field,
+            value,
+            reason,
+            row_dropped: drop,
+        });
+    }
+
+    /// Field as trimmed text; `None` when empty or `[ND]` (INSEE's mask for values of
+    /// partially diffusible units), or when not UTF-8 (then counted).
+    pub fn text<'r>(
+        &mut self,
+        row: &'r impl Row,
+        col: Option<usize>,
+        name: &'static str,
+    ) -> Option<&'r str> {
+        let raw = trim(row.field(col?));
+        if raw.is_empty() || raw == b"[ND]" {
+            return None;
+        }
+        match std::str::from_utf8(raw) {
+            Ok(s) => Some(s),
+            Err(_) => {
+                self.reject(name, raw, RejectReason::InvalidUtf8, false);
+                None
+            }
+        }
+    }
+
+    /// Field parsed by `parse`; empty reads as `None`, a failure is counted as `reason`.
+    pub fn parsed<T, E>(
+        &mut self,
+        row: &impl Row,
+        col: Option<usize>,
+        name: &'static str,
+        reason: RejectReason,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        let s = self.text(row, col, name)?;
+        match parse(s) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.reject(name, s.as_bytes(), reason, false);
+                None
+            }
+        }
+    }
+
+    /// An `O`/`N` flag; other values are counted and read as missing.
+    pub fn flag(&mut self, row: &impl Row, col: Option<usize>, name: &'static str) -> Option<bool> {
+        self.parsed(row, col, name, RejectReason::InvalidCode, |s| match s {
+            "O" | "true" => Ok(true),
+            "N" | "false" => Ok(false),
+            _ => Err(()),
+        })
+    }
+
+    /// A diffusion status: see [`Diffusion::parse`] (anything but `O` hides the unit). A value
+    /// outside `O`, `P`, `N` is also counted.
+    pub fn diffusion(&mut self, row: &impl Row, col: usize, name: &'static str) -> Diffusion {
+        let raw = trim(row.field(col));
+        if !matches!(raw, b"O" | b"P" | b"N") {
+            self.reject(name, raw, RejectReason::InvalidCode, false);
+        }
+        Diffusion::parse(std::str::from_utf8(raw).unwrap_or(""))
+    }
+
+    /// Owned text, only when `keep`.
+    pub fn boxed(
+        &mut self,
+        keep: bool,
+        row: &impl Row,
+        col: Option<usize>,
+        name: &'static str,
+    ) -> Option<Box<str>> {
+        if keep {
+            self.text(row, col, name).map(Box::from)
+        } else {
+            None
+        }
+    }
+}
+
+pub(crate) fn trim(raw: &[u8]) -> &[u8] {
+    raw.trim_ascii()
+}
+
+/// A date that is not `AAAA-MM-JJ`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("« {0} » n'est pas une date AAAA-MM-JJ")]
+pub struct DateError(pub String);
+
+/// A SIRENE date, `AAAA-MM-JJ`, kept compact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SireneDate {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl SireneDate {
+    /// Parses `AAAA-MM-JJ` (CSV, and Parquet dates cast to text); a timestamp's time part is
+    /// ignored.
+    pub fn parse(s: &str) -> Result<Self, DateError> {
+        let err = || DateError(s.to_owned());
+        let b = s.as_bytes();
+        if b.len() < 10 || b[4] != b'-' || b[7] != b'-' || !s.is_char_boundary(10) {
+            return Err(err());
+        }
+        let num = |r: std::ops::Range<usize>| s[r].parse::<u16>().map_err(|_| err());
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+            return Err(err());
+        }
+        Ok(Self {
+            year,
+            month: month as u8,
+            day: day as u8,
+        })
+    }
+}
+
+impl std::fmt::Display for SireneDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Administrative state: `etatAdministratif*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AdminState {
+    /// `A`: active.
+    Active,
+    /// `C` (legal unit, cessée) or `F` (establishment, fermé).
+    Closed,
+    /// Missing or unreadable (counted in the reject report).
+    Unknown,
+}
+
+impl AdminState {
+    pub(crate) fn read(
+        ctx: &mut RowCtx<'_>,
+        row: &impl Row,
+        col: usize,
+        name: &'static str,
+    ) -> Self {
+        match ctx.text(row, Some(col), name) {
+            Some("A") => Self::Active,
+            Some("C" | "F") => Self::Closed,
+            other => {
+                ctx.reject(
+                    name,
+                    other.unwrap_or("").as_bytes(),
+                    RejectReason::InvalidCode,
+                    false,
+                );
+                Self::Unknown
+            }
+        }
+    }
+
+    pub fn is_active(self) -> bool {
+        self == Self::Active
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_missing_required_column_lists_the_available_ones() {
+        let h = header(&["siret", "SIREN"]);
+        let mut r = Resolver::new(&h);
+        assert_eq!(r.required("siren"), 1, "case-insensitive fallback");
+        r.required("codeCommuneEtablissement");
+        assert_eq!(r.optional("activitePrincipaleNAF25Etablissement"), None);
+        let err = r
+            .finish(Path::new("etab.csv"), FileKind::Etablissement)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "etab.csv : colonne(s) obligatoire(s) absente(s) pour un fichier StockEtablissement : \
+             codeCommuneEtablissement. Colonnes présentes : siret, SIREN. Vérifiez que le fichier \
+             est bien un StockEtablissement (séparateur, en-tête)."
+        );
+    }
+
+    #[test]
+    fn dates_are_iso() {
+        assert_eq!(
+            SireneDate::parse("2019-07-01").unwrap().to_string(),
+            "2019-07-01"
+        );
+        assert!(SireneDate::parse("2019-13-01").is_err());
+        assert!(SireneDate::parse("01/07/2019").is_err());
+        assert_eq!(SireneDate::parse("2019-07-01T10:00:00").unwrap().day, 1);
+    }
+}
