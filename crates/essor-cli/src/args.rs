@@ -23,6 +23,8 @@ pub enum Command {
     Coverage(CoverageArgs),
     /// Démonstration sur les données embarquées (points intérieurs des communes).
     Demo(DemoArgs),
+    /// Diagnostic de l'ESS à partir des stocks Sirene : indicateurs pour chaque QPV, commune, EPCI, département, région et la France ; dossier de diagnostic d'un territoire.
+    Diagnose(DiagnoseArgs),
     /// Orientation : les dispositifs d'accompagnement et de financement adaptés à un projet, avec leurs raisons.
     Orient(OrientArgs),
 }
@@ -100,6 +102,27 @@ pub struct DemoArgs {
     /// Dossier où écrire les résultats de la démonstration.
     #[arg(long, value_name = "DOSSIER", default_value = "essor-demo")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// Stock des établissements (StockEtablissement, CSV ou Parquet).
+    #[arg(long, value_name = "FICHIER")]
+    pub etablissements: PathBuf,
+    /// Stock des unités légales (StockUniteLegale, CSV ou Parquet).
+    #[arg(long = "unites-legales", value_name = "FICHIER")]
+    pub unites_legales: PathBuf,
+    /// Fichier INSEE de géolocalisation des établissements (facultatif ; sinon coordonnées Lambert de Sirene).
+    #[arg(long, value_name = "FICHIER")]
+    pub geoloc: Option<PathBuf>,
+    /// Dossier de sortie : indicators.csv, indicators.json, methodologie.md (et le dossier de diagnostic avec --territory).
+    #[arg(long, value_name = "DOSSIER")]
+    pub out: PathBuf,
+    /// Territoire du dossier de diagnostic, NIVEAU:CODE (ex. epci:200054781, commune:93066, qpv:QP093028).
+    #[arg(long, value_name = "NIVEAU:CODE")]
+    pub territory: Option<String>,
+    #[command(flatten)]
+    pub qpv: QpvArgs,
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,9 @@ impl AtomicFile {
         let tmp = tempfile::Builder::new()
             .prefix(".essor-")
             .suffix(".tmp")
+            // Temporary files default to 0600; a result is as readable as any file the user
+            // writes.
+            .permissions(result_permissions())
             .tempfile_in(&dir)
             .with_context(|| {
                 format!(
@@ -67,4 +70,19 @@ impl Write for AtomicFile {
     fn flush(&mut self) -> std::io::Result<()> {
         self.writer.flush()
     }
+}
+
+#[cfg(unix)]
+fn result_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o644)
+}
+
+#[cfg(not(unix))]
+fn result_permissions() -> std::fs::Permissions {
+    // Outside Unix, a new file's permissions are those of a fresh empty file.
+    tempfile::tempfile()
+        .and_then(|f| f.metadata())
+        .map(|m| m.permissions())
+        .expect("a temporary file can be created")
 }

@@ -36,3 +36,42 @@ impl<R: Read> Read for Reading<R> {
         Ok(n)
     }
 }
+
+/// Progress of the SIRENE readers, as one bar per file.
+#[derive(Debug, Default)]
+pub struct SireneBar {
+    bar: std::sync::Mutex<Option<ProgressBar>>,
+}
+
+impl essor_sirene::Progress for SireneBar {
+    fn begin(
+        &self,
+        kind: essor_sirene::FileKind,
+        _path: &std::path::Path,
+        total: u64,
+        unit: essor_sirene::ProgressUnit,
+    ) {
+        let bar = ProgressBar::new(total);
+        let template = match unit {
+            essor_sirene::ProgressUnit::Bytes => "{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})",
+            essor_sirene::ProgressUnit::Rows => "{msg} [{bar:40}] {pos}/{len} lignes ({eta})",
+        };
+        bar.set_style(
+            ProgressStyle::with_template(template)
+                .expect("static template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(format!("Lecture {kind}"));
+        *self.bar.lock().expect("no panic") = Some(bar);
+    }
+    fn advance(&self, done: u64) {
+        if let Some(b) = self.bar.lock().expect("no panic").as_ref() {
+            b.inc(done);
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = self.bar.lock().expect("no panic").take() {
+            b.finish_and_clear();
+        }
+    }
+}

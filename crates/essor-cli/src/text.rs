@@ -27,6 +27,11 @@ pub fn share(part: u64, whole: u64) -> f64 {
     }
 }
 
+/// `part / whole` for amounts, 0 when `whole` is 0.
+pub fn share_f(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 { part / whole } else { 0.0 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

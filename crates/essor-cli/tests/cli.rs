@@ -394,3 +394,169 @@ fn orient_names_the_unknown_profile_field() {
     assert!(stderr(&o).contains("profile.json"), "{}", stderr(&o));
     assert!(stderr(&o).contains("budget"), "{}", stderr(&o));
 }
+
+fn sirene(name: &str) -> String {
+    repo(&format!("tests/fixtures/sirene/{name}"))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn diagnose_writes_indicators_and_the_pack_of_a_territory() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = essor(
+        &[
+            "diagnose",
+            "--etablissements",
+            &sirene("StockEtablissement_utf8.csv"),
+            "--unites-legales",
+            &sirene("StockUniteLegale_utf8.csv"),
+            "--out",
+            "out",
+            "--territory",
+            "epci:200054781",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("out");
+    let rows = read_csv(&out.join("indicators.csv"));
+    let header = std::fs::read_to_string(out.join("indicators.csv"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    for col in [
+        "level",
+        "code",
+        "name",
+        "establishments",
+        "employer_establishments",
+        "jobs",
+        "private_jobs",
+        "ess_establishments",
+        "ess_employer_establishments",
+        "ess_jobs",
+        "ess_jobs_share",
+        "ess_private_jobs_share",
+        "ess_employer_associations",
+        "ess_employer_cooperatives",
+        "ess_employer_mutuelles",
+        "ess_employer_fondations",
+        "ess_employer_societes_commerciales",
+    ] {
+        assert!(header.split(',').any(|c| c == col), "missing column {col}");
+    }
+    let france = &rows[0];
+    assert_eq!(
+        (
+            france[0].as_str(),
+            france[4].as_str(),
+            france[10].as_str(),
+            france[11].as_str()
+        ),
+        ("france", "127", "21811.5", "0.886484")
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("indicators.json")).unwrap()).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), rows.len());
+    assert_eq!(json[0]["ess_jobs"], 21811.5);
+    let html = std::fs::read_to_string(out.join("diagnostic.html")).unwrap();
+    assert!(html.contains("Diagnostic de l'ESS — Métropole du Grand Paris (EPCI)"));
+    assert!(html.contains("<h2>Méthodologie</h2>") && html.contains("<svg"));
+    // Self-contained: no stylesheet, script or image fetched from anywhere.
+    assert!(!html.contains("<link") && !html.contains("<script") && !html.contains("src="));
+    let actors: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("actors.geojson")).unwrap()).unwrap();
+    assert!(!actors["features"].as_array().unwrap().is_empty());
+    let qpv: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("qpv.geojson")).unwrap()).unwrap();
+    assert!(
+        qpv["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["properties"]["code"] == "QP093028")
+    );
+    assert!(
+        std::fs::read_to_string(out.join("methodologie.md"))
+            .unwrap()
+            .contains("etatAdministratifEtablissement = A")
+    );
+    assert!(
+        stderr(&o).contains("essor diagnose : 127 établissements actifs"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn diagnose_names_a_missing_required_column_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = essor(
+        &[
+            "diagnose",
+            "--etablissements",
+            &sirene("StockEtablissement_sans_commune.csv"),
+            "--unites-legales",
+            &sirene("StockUniteLegale_utf8.csv"),
+            "--out",
+            "out",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("codeCommuneEtablissement"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("StockEtablissement_sans_commune.csv"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("out").exists());
+    let o = essor(
+        &[
+            "diagnose",
+            "--etablissements",
+            "nope.csv",
+            "--unites-legales",
+            "nope.csv",
+            "--out",
+            "out",
+            "--territory",
+            "ville:X",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("option --territory"), "{}", stderr(&o));
+}
+
+#[test]
+fn diagnose_counts_bad_rows_and_exits_with_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = essor(
+        &[
+            "diagnose",
+            "--etablissements",
+            &sirene("StockEtablissement_lignes_invalides.csv"),
+            "--unites-legales",
+            &sirene("StockUniteLegale_utf8.csv"),
+            "--out",
+            "out",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let methodo = std::fs::read_to_string(dir.path().join("out/methodologie.md")).unwrap();
+    assert!(
+        methodo.contains("Anomalies dans les fichiers : 7"),
+        "{methodo}"
+    );
+    assert!(methodo.contains("ligne 3"), "{methodo}");
+}

@@ -8,18 +8,18 @@
 //! - [`sector`]: NAF codes and sections, the ESS sector groups.
 //! - [`diffusion`]: SIRENE's diffusion status and the rule that `P` units are never shown.
 
+/// SIRENE diffusion status and the rule "never show a `P` unit individually".
+pub mod diffusion;
 /// The QPV geographies and how to tell them apart.
 pub mod geography;
+/// SIRENE headcount brackets, the employer rule and estimated jobs.
+pub mod headcount;
 /// Identifiers parsed from registers and geographic files.
 pub mod ids;
 /// Catégorie juridique, ESS legal families, private vs public.
 pub mod legal;
-/// SIRENE headcount brackets, the employer rule and estimated jobs.
-pub mod headcount;
 /// NAF codes, NAF sections and the ESS sector groups.
 pub mod sector;
-/// SIRENE diffusion status and the rule "never show a `P` unit individually".
-pub mod diffusion;
 
 pub use geography::QpvGeography;
 pub use ids::{CommuneCode, IdError, QpvCode, Rna, Siren, Siret};

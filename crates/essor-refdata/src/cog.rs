@@ -70,6 +70,42 @@ pub struct Cog {
     epci_by_code: HashMap<String, usize>,
     departement_by_code: HashMap<String, usize>,
     region_by_code: HashMap<String, usize>,
+    /// (département, [`name_key`] of the name) → commune, for files that name communes.
+    commune_by_name: HashMap<(String, String), usize>,
+}
+
+/// The key commune names are matched on: lower case, no accents, no punctuation, and the
+/// arrondissements of Paris, Lyon and Marseille as files name them (`Lyon 8ème
+/// arrondissement`, `Paris 19e Arrondissement`) folded into their city.
+pub fn name_key(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        let base = match c {
+            'à' | 'â' | 'ä' | 'À' | 'Â' | 'Ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+            'î' | 'ï' | 'Î' | 'Ï' => 'i',
+            'ô' | 'ö' | 'Ô' | 'Ö' => 'o',
+            'ù' | 'û' | 'ü' | 'Ù' | 'Û' | 'Ü' => 'u',
+            'ÿ' | 'Ÿ' => 'y',
+            'ç' | 'Ç' => 'c',
+            'œ' | 'Œ' => {
+                out.push_str("oe");
+                continue;
+            }
+            c if c.is_alphanumeric() => c.to_ascii_lowercase(),
+            _ => ' ',
+        };
+        out.push(base);
+    }
+    let key = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    for city in ["paris", "lyon", "marseille"] {
+        if let Some(rest) = key.strip_prefix(city).and_then(|r| r.strip_prefix(' '))
+            && rest.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return city.to_owned();
+        }
+    }
+    key
 }
 
 fn positions<T>(items: &[T], key: impl Fn(&T) -> &str) -> HashMap<String, usize> {
@@ -86,7 +122,14 @@ static COG: LazyLock<Cog> = LazyLock::new(|| {
     let departements: Vec<Departement> =
         crate::parse_csv("departements_2026.csv", DEPARTEMENTS, b',');
     let regions: Vec<Region> = crate::parse_csv("regions_2026.csv", REGIONS, b',');
+    let commune_by_name = communes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.code_epci.is_some() || c.zone != "com")
+        .map(|(i, c)| ((c.departement.clone(), name_key(&c.nom)), i))
+        .collect();
     Cog {
+        commune_by_name,
         commune_by_code: positions(&communes, |c| &c.code),
         epci_by_code: positions(&epci, |e| &e.code),
         departement_by_code: positions(&departements, |d| &d.code),
@@ -107,6 +150,13 @@ impl Cog {
     pub fn commune(&self, code: &str) -> Option<&Commune> {
         self.commune_by_code.get(code).map(|&i| &self.communes[i])
     }
+    /// A commune of a département by name, as files without codes name them (the 2015 QPV
+    /// layer's `COMMUNE_QP`). Accents, case, punctuation and arrondissements are ignored.
+    pub fn commune_by_name(&self, departement: &str, name: &str) -> Option<&Commune> {
+        self.commune_by_name
+            .get(&(departement.to_owned(), name_key(name)))
+            .map(|&i| &self.communes[i])
+    }
     pub fn epci(&self, code: &str) -> Option<&Epci> {
         self.epci_by_code.get(code).map(|&i| &self.epci[i])
     }
@@ -123,6 +173,33 @@ impl Cog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn communes_are_found_by_the_names_qpv_files_give() {
+        let cog = cog();
+        assert_eq!(
+            cog.commune_by_name("93", "SAINT DENIS").unwrap().code,
+            "93066"
+        );
+        assert_eq!(
+            cog.commune_by_name("69", "Lyon 8ème arrondissement")
+                .unwrap()
+                .code,
+            "69123"
+        );
+        assert_eq!(
+            cog.commune_by_name("75", "Paris 19e Arrondissement")
+                .unwrap()
+                .code,
+            "75056"
+        );
+        assert_eq!(cog.commune_by_name("33", "Lormont").unwrap().code, "33249");
+        assert_eq!(
+            name_key("Saint-Étienne-du-Rouvray"),
+            "saint etienne du rouvray"
+        );
+        assert_eq!(name_key("CŒUR"), "coeur");
+    }
 
     #[test]
     fn the_tables_have_the_published_counts() {

@@ -3,6 +3,7 @@
 
 pub mod coverage;
 pub mod demo;
+pub mod diagnose;
 pub mod locate;
 pub mod orient;
 
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Coverage(args) => coverage::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Orient(args) => orient::run(args),
+        Command::Diagnose(args) => diagnose::run(args),
     }
 }
 

@@ -11,6 +11,7 @@ use essor_orientation::{
     Catalogue, LocationFacts, MatchOptions, OrientationReport, Profile, QpvLocator, orient,
     render_text,
 };
+use essor_refdata::cog::name_key;
 use std::collections::HashSet;
 use std::process::ExitCode;
 
@@ -60,43 +61,6 @@ impl std::fmt::Debug for EngineLocator {
     }
 }
 
-/// Lower case, no accents, no punctuation: `Saint-Denis` and `SAINT DENIS` compare equal.
-fn normalise(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        let base = match c {
-            'à' | 'â' | 'ä' | 'À' | 'Â' | 'Ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
-            'î' | 'ï' | 'Î' | 'Ï' => 'i',
-            'ô' | 'ö' | 'Ô' | 'Ö' => 'o',
-            'ù' | 'û' | 'ü' | 'Ù' | 'Û' | 'Ü' => 'u',
-            'ç' | 'Ç' => 'c',
-            'œ' | 'Œ' => {
-                out.push_str("oe");
-                continue;
-            }
-            c if c.is_alphanumeric() => c.to_ascii_lowercase(),
-            _ => ' ',
-        };
-        out.push(base);
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The key a commune name is matched on: normalised, and the arrondissements of Paris, Lyon
-/// and Marseille named by the 2015 layer (`Lyon 8ème arrondissement`) folded into their city.
-fn commune_key(name: &str) -> String {
-    let n = normalise(name);
-    for city in ["paris", "lyon", "marseille"] {
-        if let Some(rest) = n.strip_prefix(city).and_then(|r| r.strip_prefix(' '))
-            && rest.starts_with(|c: char| c.is_ascii_digit())
-        {
-            return city.to_owned();
-        }
-    }
-    n
-}
-
 impl EngineLocator {
     pub fn new(index: QpvIndex) -> Self {
         let communes_with_qpv = index
@@ -107,7 +71,7 @@ impl EngineLocator {
                 let dep = f.departement.clone().unwrap_or_default();
                 f.commune_names
                     .iter()
-                    .map(move |n| (dep.clone(), commune_key(n)))
+                    .map(move |n| (dep.clone(), name_key(n)))
             })
             .collect();
         Self {
@@ -130,7 +94,7 @@ impl EngineLocator {
         let commune = essor_refdata::cog::cog().commune(code.as_str())?;
         Some(
             self.communes_with_qpv
-                .contains(&(commune.departement.clone(), commune_key(&commune.nom))),
+                .contains(&(commune.departement.clone(), name_key(&commune.nom))),
         )
     }
 }
@@ -165,18 +129,6 @@ impl QpvLocator for EngineLocator {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn commune_names_compare_without_accents_or_punctuation() {
-        assert_eq!(
-            normalise("Saint-Étienne-du-Rouvray"),
-            "saint etienne du rouvray"
-        );
-        assert_eq!(normalise("CŒUR"), "coeur");
-        assert_eq!(commune_key("Lyon 8ème arrondissement"), "lyon");
-        assert_eq!(commune_key("Paris 19e Arrondissement"), "paris");
-        assert_eq!(commune_key("Lyons-la-Forêt"), "lyons la foret");
-    }
 
     #[test]
     fn the_engine_answers_the_matchers_location_questions() {

@@ -1,0 +1,152 @@
+//! `essor diagnose`: the ESS figures of every territory from the SIRENE stocks, written to
+//! `indicators.csv` / `indicators.json` with their méthodologie, and with `--territory` the
+//! diagnostic pack of one territory. Exit code 0 when the inputs were clean, 1 when rows had
+//! anomalies (outputs are written all the same, anomalies listed in `methodologie.md`), 2 on
+//! a fatal error (nothing written).
+
+use crate::args::DiagnoseArgs;
+use crate::atomic::AtomicFile;
+use crate::progress::SireneBar;
+use crate::{qpv_source, text};
+use anyhow::{Context, Result};
+use essor_observatory::{ActorScope, Inputs, diagnose, indicators, methodology, pack};
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn run(args: DiagnoseArgs) -> Result<ExitCode> {
+    // Validate everything cheap before the long read.
+    let territory = args
+        .territory
+        .as_deref()
+        .map(pack::parse_territory)
+        .transpose()
+        .context("option --territory")?;
+    for (flag, path) in [
+        ("--etablissements", Some(&args.etablissements)),
+        ("--unites-legales", Some(&args.unites_legales)),
+        ("--geoloc", args.geoloc.as_ref()),
+    ] {
+        if let Some(p) = path
+            && !p.is_file()
+        {
+            anyhow::bail!("{flag} : fichier introuvable : {}", p.display());
+        }
+    }
+    let index = qpv_source::index(&args.qpv)?;
+    let inputs = Inputs {
+        etablissements: args.etablissements.clone(),
+        unites_legales: args.unites_legales.clone(),
+        geoloc: args.geoloc.clone(),
+    };
+    let scope = match &territory {
+        None => ActorScope::None,
+        Some((level, code)) => ActorScope::Territory(*level, code.clone()),
+    };
+    let started = std::time::Instant::now();
+    let d = diagnose(&inputs, &index, &scope, &SireneBar::default())?;
+    let rows = indicators::rows(&d, index.layer());
+
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("{} : création du dossier impossible", args.out.display()))?;
+    let described = format!(
+        "{} ; {}{}",
+        inputs.etablissements.display(),
+        inputs.unites_legales.display(),
+        inputs
+            .geoloc
+            .as_ref()
+            .map(|g| format!(" ; {}", g.display()))
+            .unwrap_or_default()
+    );
+    let methodo = format!(
+        "{}\n{}",
+        methodology::rules(),
+        methodology::run_facts(&d.report, index.layer(), &described)
+    );
+    // Build every file first: a failure leaves the folder as it was.
+    let mut csv = Vec::new();
+    indicators::write_csv(&rows, &mut csv)?;
+    let json = serde_json::to_vec(&indicators::to_json(&rows))?;
+    let pack = match &territory {
+        None => None,
+        Some((level, code)) => {
+            let date = today();
+            Some(pack::build(
+                &d,
+                &rows,
+                index.layer(),
+                *level,
+                code,
+                &methodo,
+                &date,
+            )?)
+        }
+    };
+    write(&args.out.join("indicators.csv"), &csv)?;
+    write(&args.out.join("indicators.json"), &json)?;
+    write(&args.out.join("methodologie.md"), methodo.as_bytes())?;
+    write(
+        &args.out.join("run.json"),
+        &serde_json::to_vec_pretty(&d.report)?,
+    )?;
+    if let Some(p) = &pack {
+        write(&args.out.join("diagnostic.html"), p.html.as_bytes())?;
+        write(
+            &args.out.join("actors.geojson"),
+            p.actors_geojson.as_bytes(),
+        )?;
+        write(&args.out.join("qpv.geojson"), p.qpv_geojson.as_bytes())?;
+    }
+    let r = &d.report;
+    let france = &rows[0].tally;
+    let qpv = &rows[1].tally;
+    eprintln!(
+        "essor diagnose : {} établissements actifs ({} localisés), {} employeurs de l'ESS dont {} en QPV ; l'ESS pèse {} de l'emploi en QPV contre {} en France ; {} anomalies ; {} territoires écrits dans {} en {:.1} s.",
+        text::int(r.active_establishments),
+        text::int(r.located),
+        text::int(france.ess_employer_establishments),
+        text::int(qpv.ess_employer_establishments),
+        text::percent(text::share_f(qpv.ess_jobs, qpv.jobs)),
+        text::percent(text::share_f(france.ess_jobs, france.jobs)),
+        text::int(r.anomaly_count),
+        text::int(rows.len() as u64),
+        args.out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    if pack.is_some() {
+        eprintln!(
+            "Dossier de diagnostic : {}",
+            args.out.join("diagnostic.html").display()
+        );
+    }
+    Ok(if r.anomaly_count > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(bytes)?;
+    f.commit()
+}
+
+/// Today's date (UTC), `AAAA-MM-JJ`, for the report's header.
+fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}

@@ -1,0 +1,355 @@
+//! The rows of `indicators.csv` / `indicators.json`: one per territory, every count over
+//! active establishments, shares as decimals (6 decimals; empty when the denominator is 0).
+
+use crate::diagnose::Diagnosis;
+use crate::tally::{FAMILIES, SECTIONS, Tally, family_key};
+use crate::territories::Level;
+use essor_geo::QpvLayer;
+use essor_model::QpvGeography;
+use essor_model::sector::EssSector;
+use serde_json::{Map, Value};
+use std::io::Write;
+
+/// One territory's figures.
+#[derive(Debug, Clone)]
+pub struct IndicatorRow {
+    pub level: Level,
+    pub code: String,
+    pub name: String,
+    /// Municipal population (COG 2026 for communes and their groupings; INSEE 2013 for the
+    /// QPV of the 2015 geography); `None` when unknown.
+    pub population: Option<u64>,
+    pub tally: Tally,
+}
+
+/// A cell: an integer count, a number of jobs, a share, or text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Count(u64),
+    Jobs(f64),
+    Share(Option<f64>),
+}
+
+fn share(num: f64, den: f64) -> Cell {
+    Cell::Share((den > 0.0).then(|| num / den))
+}
+
+/// The column names, in order. The first 17 after `population` are the contract of issue 3.
+pub fn columns() -> Vec<String> {
+    let mut c: Vec<String> = [
+        "level",
+        "code",
+        "name",
+        "population",
+        "establishments",
+        "employer_establishments",
+        "jobs",
+        "private_jobs",
+        "ess_establishments",
+        "ess_employer_establishments",
+        "ess_jobs",
+        "ess_jobs_share",
+        "ess_private_jobs_share",
+        "ess_employer_associations",
+        "ess_employer_cooperatives",
+        "ess_employer_mutuelles",
+        "ess_employer_fondations",
+        "ess_employer_societes_commerciales",
+        "jobs_low",
+        "jobs_high",
+        "ess_jobs_low",
+        "ess_jobs_high",
+        "ess_employer_share",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for f in FAMILIES {
+        c.push(format!("ess_employer_{}_share", family_key(f)));
+    }
+    for f in FAMILIES {
+        c.push(format!("ess_jobs_{}", family_key(f)));
+    }
+    for s in EssSector::ALL {
+        let k = s.as_str();
+        c.extend([
+            format!("jobs_{k}"),
+            format!("ess_jobs_{k}"),
+            format!("ess_jobs_share_{k}"),
+            format!("ess_jobs_part_{k}"),
+            format!("ess_employer_{k}"),
+        ]);
+    }
+    for i in 0..SECTIONS {
+        c.push(format!(
+            "ess_establishments_naf_{}",
+            (b'A' + i as u8) as char
+        ));
+    }
+    c.extend(
+        [
+            "ess_establishments_per_10k_inhabitants",
+            "ess_employer_per_10k_inhabitants",
+            "ess_jobs_per_1k_inhabitants",
+        ]
+        .map(str::to_owned),
+    );
+    c
+}
+
+impl IndicatorRow {
+    /// The cells, in [`columns`] order.
+    pub fn cells(&self) -> Vec<Cell> {
+        let t = &self.tally;
+        let mut c = vec![
+            Cell::Text(self.level.as_str().to_owned()),
+            Cell::Text(self.code.clone()),
+            Cell::Text(self.name.clone()),
+            self.population
+                .map_or(Cell::Text(String::new()), Cell::Count),
+            Cell::Count(t.establishments),
+            Cell::Count(t.employer_establishments),
+            Cell::Jobs(t.jobs),
+            Cell::Jobs(t.private_jobs),
+            Cell::Count(t.ess_establishments),
+            Cell::Count(t.ess_employer_establishments),
+            Cell::Jobs(t.ess_jobs),
+            share(t.ess_jobs, t.jobs),
+            share(t.ess_jobs, t.private_jobs),
+        ];
+        c.extend(t.ess_employer_by_family.iter().map(|&n| Cell::Count(n)));
+        c.extend([
+            Cell::Jobs(t.jobs_low),
+            Cell::Jobs(t.jobs_high),
+            Cell::Jobs(t.ess_jobs_low),
+            Cell::Jobs(t.ess_jobs_high),
+        ]);
+        c.push(share(
+            t.ess_employer_establishments as f64,
+            t.employer_establishments as f64,
+        ));
+        c.extend(
+            t.ess_employer_by_family
+                .iter()
+                .map(|&n| share(n as f64, t.ess_employer_establishments as f64)),
+        );
+        c.extend(t.ess_jobs_by_family.iter().map(|&j| Cell::Jobs(j)));
+        for i in 0..EssSector::ALL.len() {
+            c.extend([
+                Cell::Jobs(t.jobs_by_sector[i]),
+                Cell::Jobs(t.ess_jobs_by_sector[i]),
+                share(t.ess_jobs_by_sector[i], t.jobs_by_sector[i]),
+                share(t.ess_jobs_by_sector[i], t.ess_jobs),
+                Cell::Count(t.ess_employer_by_sector[i]),
+            ]);
+        }
+        c.extend(
+            t.ess_establishments_by_section
+                .iter()
+                .map(|&n| Cell::Count(n)),
+        );
+        let pop = self.population.unwrap_or(0) as f64;
+        c.extend([
+            share(t.ess_establishments as f64 * 10_000.0, pop),
+            share(t.ess_employer_establishments as f64 * 10_000.0, pop),
+            share(t.ess_jobs * 1_000.0, pop),
+        ]);
+        c
+    }
+
+    /// A value by column name (for reports and tests).
+    pub fn get(&self, column: &str) -> Option<Cell> {
+        let i = columns().iter().position(|c| c == column)?;
+        self.cells().into_iter().nth(i)
+    }
+}
+
+fn csv_cell(c: &Cell) -> String {
+    match c {
+        Cell::Text(s) if s.contains([',', '"', '\n']) => format!("\"{}\"", s.replace('"', "\"\"")),
+        Cell::Text(s) => s.clone(),
+        Cell::Count(n) => n.to_string(),
+        Cell::Jobs(j) => format!("{j:.1}"),
+        Cell::Share(Some(s)) => format!("{s:.6}"),
+        Cell::Share(None) => String::new(),
+    }
+}
+
+fn json_cell(c: &Cell) -> Value {
+    match c {
+        Cell::Text(s) if s.is_empty() => Value::Null,
+        Cell::Text(s) => Value::String(s.clone()),
+        Cell::Count(n) => Value::from(*n),
+        Cell::Jobs(j) => Value::from(*j),
+        Cell::Share(Some(s)) => Value::from((s * 1e6).round() / 1e6),
+        Cell::Share(None) => Value::Null,
+    }
+}
+
+pub fn write_csv(rows: &[IndicatorRow], out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(out, "{}", columns().join(","))?;
+    for r in rows {
+        let cells: Vec<String> = r.cells().iter().map(csv_cell).collect();
+        writeln!(out, "{}", cells.join(","))?;
+    }
+    Ok(())
+}
+
+/// One JSON object per row, keys as in the CSV.
+pub fn to_json(rows: &[IndicatorRow]) -> Value {
+    let cols = columns();
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                Value::Object(
+                    cols.iter()
+                        .cloned()
+                        .zip(r.cells().iter().map(json_cell))
+                        .collect::<Map<_, _>>(),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Every territory's row, in level order, then in COG or layer order.
+pub fn rows(d: &Diagnosis, layer: &QpvLayer) -> Vec<IndicatorRow> {
+    let cog = d.territories.cog();
+    let t = &d.tallies;
+    let commune_pop = |i: usize| cog.communes[i].population.map(u64::from);
+    let sum_pop = |f: &dyn Fn(&essor_refdata::cog::Commune) -> bool| -> u64 {
+        cog.communes
+            .iter()
+            .filter(|c| f(c))
+            .filter_map(|c| c.population.map(u64::from))
+            .sum()
+    };
+    let qpv_pop: Vec<Option<u64>> = layer
+        .features
+        .iter()
+        .map(|f| match layer.geography {
+            QpvGeography::Qpv2015 => essor_refdata::qpv::qpv_2015_population()
+                .get(f.code.as_str())
+                .map(|p| u64::from(p.population)),
+            QpvGeography::Qpv2024 => None,
+        })
+        .collect();
+    let france_pop = sum_pop(&|_| true);
+    let qpv_total_pop = qpv_pop.iter().try_fold(0u64, |acc, p| p.map(|p| acc + p));
+    let row = |level, code: &str, name: &str, population, tally: &Tally| IndicatorRow {
+        level,
+        code: code.to_owned(),
+        name: name.to_owned(),
+        population,
+        tally: tally.clone(),
+    };
+    let mut out = vec![
+        row(Level::France, "FR", "France", Some(france_pop), &t.france),
+        row(
+            Level::QpvTotal,
+            "QPV",
+            &format!("Ensemble des QPV ({})", layer.geography),
+            qpv_total_pop,
+            &t.qpv_total,
+        ),
+        row(
+            Level::HorsQpv,
+            "HORS_QPV",
+            "Hors QPV",
+            qpv_total_pop.map(|q| france_pop.saturating_sub(q)),
+            &t.hors_qpv,
+        ),
+        row(
+            Level::Qpv300mTotal,
+            "QPV_300M",
+            "QPV et abords à 300 m",
+            None,
+            &t.qpv_300m_total,
+        ),
+        row(
+            Level::Qpv500mTotal,
+            "QPV_500M",
+            "QPV et abords à 500 m",
+            None,
+            &t.qpv_500m_total,
+        ),
+    ];
+    for (i, r) in cog.regions.iter().enumerate() {
+        out.push(row(
+            Level::Region,
+            &r.code,
+            &r.nom,
+            Some(sum_pop(&|c| c.region == r.code)),
+            &t.regions[i],
+        ));
+    }
+    for (i, dep) in cog.departements.iter().enumerate() {
+        out.push(row(
+            Level::Departement,
+            &dep.code,
+            &dep.nom,
+            Some(sum_pop(&|c| c.departement == dep.code)),
+            &t.departements[i],
+        ));
+    }
+    // EPCI and communes without any active establishment are left out (35,000 empty rows on
+    // a small file); régions, départements and QPV are always all there.
+    for (i, e) in cog
+        .epci
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| t.epci[*i].establishments > 0)
+    {
+        out.push(row(
+            Level::Epci,
+            &e.code,
+            &e.nom,
+            Some(u64::from(e.population)),
+            &t.epci[i],
+        ));
+    }
+    for (i, c) in cog
+        .communes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| t.communes[*i].establishments > 0)
+    {
+        out.push(row(
+            Level::Commune,
+            &c.code,
+            &c.nom,
+            commune_pop(i),
+            &t.communes[i],
+        ));
+    }
+    let mut unknown: Vec<_> = t.unknown_communes.iter().collect();
+    unknown.sort_by(|a, b| a.0.cmp(b.0));
+    for (code, (_, tally)) in unknown {
+        out.push(row(
+            Level::Commune,
+            code,
+            "Code commune absent du COG 2026",
+            None,
+            tally,
+        ));
+    }
+    for (i, f) in layer.features.iter().enumerate() {
+        out.push(row(
+            Level::Qpv,
+            f.code.as_str(),
+            &f.name,
+            qpv_pop[i],
+            &t.qpv[i],
+        ));
+    }
+    for (i, f) in layer.features.iter().enumerate() {
+        out.push(row(
+            Level::Qpv500m,
+            f.code.as_str(),
+            &format!("{} et abords (500 m)", f.name),
+            None,
+            &t.qpv_500m[i],
+        ));
+    }
+    out
+}

@@ -1,0 +1,212 @@
+//! The territories figures are computed for, and how an establishment's commune code leads
+//! to them: arrondissements of Paris, Lyon and Marseille are mapped to their commune; EPCI,
+//! département and région come from the embedded COG 2026. A code absent from the COG is
+//! counted under its own code (and reported), with the département its code gives.
+
+use essor_geo::{QpvId, QpvLayer};
+use essor_model::CommuneCode;
+use essor_refdata::cog::{Cog, cog, name_key};
+use std::collections::HashMap;
+
+/// A level of `indicators.csv`, in output order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    France,
+    /// All establishments located in any QPV.
+    QpvTotal,
+    /// Located establishments outside every QPV.
+    HorsQpv,
+    /// In a QPV or within 300 m of one.
+    Qpv300mTotal,
+    /// In a QPV or within 500 m of one.
+    Qpv500mTotal,
+    Region,
+    Departement,
+    Epci,
+    Commune,
+    Qpv,
+    /// One QPV and the 500 m around it.
+    Qpv500m,
+}
+
+impl Level {
+    pub const ALL: [Level; 11] = [
+        Level::France,
+        Level::QpvTotal,
+        Level::HorsQpv,
+        Level::Qpv300mTotal,
+        Level::Qpv500mTotal,
+        Level::Region,
+        Level::Departement,
+        Level::Epci,
+        Level::Commune,
+        Level::Qpv,
+        Level::Qpv500m,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::France => "france",
+            Level::QpvTotal => "qpv_total",
+            Level::HorsQpv => "hors_qpv",
+            Level::Qpv300mTotal => "qpv_300m_total",
+            Level::Qpv500mTotal => "qpv_500m_total",
+            Level::Region => "region",
+            Level::Departement => "departement",
+            Level::Epci => "epci",
+            Level::Commune => "commune",
+            Level::Qpv => "qpv",
+            Level::Qpv500m => "qpv_500m",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    /// French label for reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::France => "France entière",
+            Level::QpvTotal => "Ensemble des QPV",
+            Level::HorsQpv => "Hors QPV",
+            Level::Qpv300mTotal => "QPV et leurs abords (300 m)",
+            Level::Qpv500mTotal => "QPV et leurs abords (500 m)",
+            Level::Region => "Région",
+            Level::Departement => "Département",
+            Level::Epci => "EPCI",
+            Level::Commune => "Commune",
+            Level::Qpv => "QPV",
+            Level::Qpv500m => "QPV et abords (500 m)",
+        }
+    }
+}
+
+/// Where a commune code leads: indices into [`Territories`]' tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub commune: usize,
+    pub epci: Option<usize>,
+    pub departement: Option<usize>,
+    pub region: Option<usize>,
+}
+
+/// The COG tables as indices, and the QPV's communes.
+#[derive(Debug)]
+pub struct Territories {
+    cog: &'static Cog,
+    commune_index: HashMap<String, usize>,
+    epci_index: HashMap<String, usize>,
+    departement_index: HashMap<String, usize>,
+    region_index: HashMap<String, usize>,
+    /// Per QPV: the COG communes it lies in (from `insee_com` in the 2024 layout, from the
+    /// names of `COMMUNE_QP` in the 2015 layout).
+    pub qpv_communes: Vec<Vec<usize>>,
+}
+
+impl Territories {
+    pub fn new(layer: &QpvLayer) -> Self {
+        let cog = cog();
+        let idx = |codes: Vec<&str>| {
+            codes
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| (c.to_owned(), i))
+                .collect::<HashMap<_, _>>()
+        };
+        let commune_index = idx(cog.communes.iter().map(|c| c.code.as_str()).collect());
+        let qpv_communes = layer
+            .features
+            .iter()
+            .map(|f| {
+                let by_code = f
+                    .commune_codes
+                    .iter()
+                    .filter_map(|c| commune_index.get(c).copied());
+                let dep = f.departement.clone().unwrap_or_default();
+                let by_name = f.commune_names.iter().filter_map(|n| {
+                    cog.commune_by_name(&dep, n)
+                        .and_then(|c| commune_index.get(&c.code).copied())
+                });
+                let mut v: Vec<usize> = by_code.chain(by_name).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect();
+        Self {
+            commune_index,
+            epci_index: idx(cog.epci.iter().map(|e| e.code.as_str()).collect()),
+            departement_index: idx(cog.departements.iter().map(|d| d.code.as_str()).collect()),
+            region_index: idx(cog.regions.iter().map(|r| r.code.as_str()).collect()),
+            qpv_communes,
+            cog,
+        }
+    }
+
+    pub fn cog(&self) -> &'static Cog {
+        self.cog
+    }
+
+    /// The place of a commune code as SIRENE gives it; `None` when the COG does not know it.
+    pub fn place(&self, code: &CommuneCode) -> Option<Place> {
+        let code = code.without_arrondissement();
+        let commune = *self.commune_index.get(code.as_str())?;
+        let c = &self.cog.communes[commune];
+        Some(Place {
+            commune,
+            epci: c
+                .code_epci
+                .as_ref()
+                .and_then(|e| self.epci_index.get(e).copied()),
+            departement: self.departement_index.get(&c.departement).copied(),
+            region: self.region_index.get(&c.region).copied(),
+        })
+    }
+
+    /// The département index of a code unknown to the COG, from the code itself.
+    pub fn departement_of_code(&self, code: &CommuneCode) -> Option<usize> {
+        self.departement_index.get(code.departement()).copied()
+    }
+
+    pub fn region_of_departement(&self, dep: usize) -> Option<usize> {
+        self.region_index
+            .get(&self.cog.departements[dep].region)
+            .copied()
+    }
+
+    pub fn counts(&self) -> (usize, usize, usize, usize) {
+        (
+            self.cog.regions.len(),
+            self.cog.departements.len(),
+            self.cog.epci.len(),
+            self.cog.communes.len(),
+        )
+    }
+
+    /// Does a QPV lie in the territory `level:code`? (For a QPV level: is it that QPV.)
+    pub fn qpv_in(&self, qpv: QpvId, layer: &QpvLayer, level: Level, code: &str) -> bool {
+        let communes = &self.qpv_communes[qpv as usize];
+        let any = |f: &dyn Fn(&essor_refdata::cog::Commune) -> bool| {
+            communes.iter().any(|&c| f(&self.cog.communes[c]))
+        };
+        match level {
+            Level::France | Level::QpvTotal | Level::Qpv300mTotal | Level::Qpv500mTotal => true,
+            Level::HorsQpv => false,
+            Level::Region => any(&|c| c.region == code),
+            Level::Departement => {
+                any(&|c| c.departement == code)
+                    || layer.get(qpv).departement.as_deref() == Some(code)
+            }
+            Level::Epci => any(&|c| c.code_epci.as_deref() == Some(code)),
+            Level::Commune => any(&|c| c.code == code),
+            Level::Qpv | Level::Qpv500m => layer.get(qpv).code.as_str() == code,
+        }
+    }
+
+    /// Name key of a commune, for tests and lookups.
+    pub fn name_key(name: &str) -> String {
+        name_key(name)
+    }
+}

@@ -1,0 +1,280 @@
+//! The observatory on the committed SIRENE fixtures, against figures worked out by hand in
+//! `tests/fixtures/sirene/README.md` (issue 3: "expected indicators computed by hand").
+
+use essor_geo::QpvIndex;
+use essor_observatory::indicators::{Cell, IndicatorRow};
+use essor_observatory::{ActorScope, Diagnosis, Inputs, Level, diagnose, rows};
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/sirene")
+        .join(name)
+}
+
+static INDEX: LazyLock<QpvIndex> = LazyLock::new(|| QpvIndex::new(essor_refdata::qpv::qpv_2015()));
+
+fn run(
+    etab: &str,
+    ul: &str,
+    geoloc: Option<&str>,
+    scope: ActorScope,
+) -> (Diagnosis, Vec<IndicatorRow>) {
+    let inputs = Inputs {
+        etablissements: fixture(etab),
+        unites_legales: fixture(ul),
+        geoloc: geoloc.map(fixture),
+    };
+    let d = diagnose(&inputs, &INDEX, &scope, &()).unwrap();
+    let r = rows(&d, INDEX.layer());
+    (d, r)
+}
+
+fn row<'a>(rows: &'a [IndicatorRow], level: Level, code: &str) -> &'a IndicatorRow {
+    rows.iter()
+        .find(|r| r.level == level && r.code == code)
+        .unwrap_or_else(|| panic!("no row {level:?} {code}"))
+}
+
+fn share(r: &IndicatorRow, col: &str) -> f64 {
+    match r.get(col) {
+        Some(Cell::Share(Some(s))) => s,
+        other => panic!("{col}: {other:?}"),
+    }
+}
+
+#[test]
+fn france_figures_match_the_hand_count() {
+    let (d, rows) = run(
+        "StockEtablissement_utf8.csv",
+        "StockUniteLegale_utf8.csv",
+        None,
+        ActorScope::None,
+    );
+    let fr = &row(&rows, Level::France, "FR").tally;
+    assert_eq!(d.report.active_establishments, 127);
+    assert_eq!((fr.establishments, fr.employer_establishments), (127, 122));
+    assert_eq!((fr.jobs, fr.private_jobs), (24_604.5, 22_355.5));
+    assert_eq!(
+        (fr.ess_employer_establishments, fr.ess_jobs),
+        (76, 21_811.5)
+    );
+    assert_eq!(fr.ess_employer_by_family, [47, 24, 2, 1, 2]);
+    assert_eq!(fr.ess_jobs_by_sector[0], 408.5, "action sociale");
+    let fr_row = row(&rows, Level::France, "FR");
+    assert!((share(fr_row, "ess_jobs_share") - 21_811.5 / 24_604.5).abs() < 1e-6);
+    assert!((share(fr_row, "ess_private_jobs_share") - 21_811.5 / 22_355.5).abs() < 1e-6);
+    // Located: all active but U11's two non-diffusible establishments (no coordinates) and
+    // the one abroad.
+    assert_eq!(
+        (
+            d.report.located,
+            d.report.unlocated,
+            d.report.without_commune
+        ),
+        (124, 3, 1)
+    );
+}
+
+#[test]
+fn arrondissements_count_in_their_city() {
+    let (_, rows) = run(
+        "StockEtablissement_utf8.csv",
+        "StockUniteLegale_utf8.csv",
+        None,
+        ActorScope::None,
+    );
+    // Paris (75111): hand U01 03, U05 22, U10 42, U15 51, U16 52 and 20 bulk sièges (02).
+    let paris = &row(&rows, Level::Commune, "75056").tally;
+    assert_eq!(paris.establishments, 25);
+    assert_eq!(paris.jobs, 7.5 + 149.5 + 1_499.5 + 3_499.5 + 7_499.5 + 80.0);
+    assert_eq!(
+        (paris.ess_employer_establishments, paris.ess_jobs),
+        (16, 7.5 + 149.5 + 3_499.5 + 7_499.5 + 48.0)
+    );
+    assert!(rows.iter().all(|r| r.code != "75111"));
+    // Lyon (69387) and Marseille (13205) too.
+    assert!(row(&rows, Level::Commune, "69123").tally.establishments > 0);
+    assert!(row(&rows, Level::Commune, "13055").tally.establishments > 0);
+    // Saint-Denis rolls up into the Métropole du Grand Paris, Seine-Saint-Denis, Île-de-France.
+    let sd = row(&rows, Level::Commune, "93066").tally.establishments;
+    assert!(row(&rows, Level::Epci, "200054781").tally.establishments >= sd + 25);
+    assert_eq!(
+        row(&rows, Level::Departement, "93").tally.establishments,
+        sd
+    );
+    assert_eq!(
+        row(&rows, Level::Region, "11").tally.establishments,
+        sd + 25
+    );
+}
+
+#[test]
+fn qpv_levels_partition_the_located_establishments() {
+    let (d, rows) = run(
+        "StockEtablissement_utf8.csv",
+        "StockUniteLegale_utf8.csv",
+        None,
+        ActorScope::None,
+    );
+    let in_qpv = row(&rows, Level::QpvTotal, "QPV").tally.establishments;
+    let outside = row(&rows, Level::HorsQpv, "HORS_QPV").tally.establishments;
+    assert_eq!(in_qpv + outside, d.report.located);
+    let per_qpv: u64 = rows
+        .iter()
+        .filter(|r| r.level == Level::Qpv)
+        .map(|r| r.tally.establishments)
+        .sum();
+    assert_eq!(per_qpv, in_qpv, "QPV do not overlap");
+    assert_eq!(rows.iter().filter(|r| r.level == Level::Qpv).count(), 1514);
+    let near300 = row(&rows, Level::Qpv300mTotal, "QPV_300M")
+        .tally
+        .establishments;
+    let near500 = row(&rows, Level::Qpv500mTotal, "QPV_500M")
+        .tally
+        .establishments;
+    assert!(in_qpv <= near300 && near300 <= near500);
+    // Every QPV's 500 m figures include the QPV's own.
+    for r in rows.iter().filter(|r| r.level == Level::Qpv) {
+        assert!(row(&rows, Level::Qpv500m, &r.code).tally.establishments >= r.tally.establishments);
+    }
+}
+
+#[test]
+fn parquet_and_csv_give_the_same_figures() {
+    let (_, csv) = run(
+        "StockEtablissement_utf8.csv",
+        "StockUniteLegale_utf8.csv",
+        None,
+        ActorScope::None,
+    );
+    let (_, parquet) = run(
+        "StockEtablissement_utf8.parquet",
+        "StockUniteLegale_utf8.parquet",
+        None,
+        ActorScope::None,
+    );
+    assert_eq!(csv.len(), parquet.len());
+    for (a, b) in csv.iter().zip(&parquet) {
+        assert_eq!((a.level, &a.code, &a.tally), (b.level, &b.code, &b.tally));
+    }
+}
+
+#[test]
+fn the_2019_layout_is_read_without_its_missing_columns() {
+    let (d, rows) = run(
+        "StockEtablissement_2019_utf8.csv",
+        "StockUniteLegale_2019_utf8.csv",
+        None,
+        ActorScope::None,
+    );
+    let fr = &row(&rows, Level::France, "FR").tally;
+    assert_eq!(
+        (fr.establishments, fr.employer_establishments, fr.jobs),
+        (27, 22, 24_204.5)
+    );
+    // No Lambert columns in 2019: nothing is located, no QPV figure.
+    assert_eq!(d.report.located, 0);
+    assert!(!d.report.missing_optional_columns.is_empty());
+}
+
+#[test]
+fn the_geolocation_file_gives_insee_qpv_codes() {
+    let (d, rows) = run(
+        "StockEtablissement_utf8.csv",
+        "StockUniteLegale_utf8.csv",
+        Some("GeolocalisationEtablissement_Sirene_pour_etudes_statistiques_utf8.csv"),
+        ActorScope::None,
+    );
+    assert!(d.report.located_by_geoloc > 0);
+    // Independent count from the files: active establishments listed in the geolocation
+    // file, and those of them it puts in a 2015 QPV, per code.
+    let mut geo = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_path(fixture(
+            "GeolocalisationEtablissement_Sirene_pour_etudes_statistiques_utf8.csv",
+        ))
+        .unwrap();
+    let h = geo.headers().unwrap().clone();
+    let col = |h: &csv::StringRecord, name: &str| h.iter().position(|c| c == name).unwrap();
+    let (si, qi, xi) = (
+        col(&h, "siret"),
+        col(&h, "plg_qp15"),
+        col(&h, "x_longitude"),
+    );
+    let geoloc: std::collections::HashMap<String, (String, bool)> = geo
+        .records()
+        .map(Result::unwrap)
+        .map(|r| (r[si].to_owned(), (r[qi].to_owned(), !r[xi].is_empty())))
+        .collect();
+    let mut etab = csv::Reader::from_path(fixture("StockEtablissement_utf8.csv")).unwrap();
+    let h = etab.headers().unwrap().clone();
+    let (si, ei) = (col(&h, "siret"), col(&h, "etatAdministratifEtablissement"));
+    let mut per_code: std::collections::HashMap<String, u64> = Default::default();
+    let mut listed = 0;
+    for r in etab.records().map(Result::unwrap).filter(|r| &r[ei] == "A") {
+        if let Some((code, has_xy)) = geoloc.get(&r[si]) {
+            listed += u64::from(*has_xy);
+            if code.starts_with("QP") {
+                *per_code.entry(code.clone()).or_default() += 1;
+            }
+        }
+    }
+    assert_eq!(d.report.located_by_geoloc, listed);
+    assert!(!per_code.is_empty());
+    // Establishments absent from the geolocation file fall back to their Lambert coordinates,
+    // so a QPV may count more than the file assigns it, never fewer.
+    for (code, n) in per_code {
+        assert!(
+            row(&rows, Level::Qpv, &code).tally.establishments >= n,
+            "{code}"
+        );
+    }
+}
+
+#[test]
+fn actors_are_diffusible_active_ess_establishments_only() {
+    let (d, _) = run(
+        "StockEtablissement_utf8.csv",
+        "StockUniteLegale_utf8.csv",
+        None,
+        ActorScope::All,
+    );
+    // Active ESS establishments: 76 employers + the ESS non-employers (U03 NN, U05 blank).
+    assert_eq!(d.actors.len(), 78);
+    // No actor comes from a unit or an establishment with diffusion P.
+    let hidden = |file: &str, id: &str, status: &str| -> Vec<String> {
+        let mut r = csv::Reader::from_path(fixture(file)).unwrap();
+        let h = r.headers().unwrap().clone();
+        let (i, s) = (
+            h.iter().position(|c| c == id).unwrap(),
+            h.iter().position(|c| c == status).unwrap(),
+        );
+        r.records()
+            .map(Result::unwrap)
+            .filter(|r| &r[s] == "P")
+            .map(|r| r[i].to_owned())
+            .collect()
+    };
+    let units = hidden(
+        "StockUniteLegale_utf8.csv",
+        "siren",
+        "statutDiffusionUniteLegale",
+    );
+    let etabs = hidden(
+        "StockEtablissement_utf8.csv",
+        "siret",
+        "statutDiffusionEtablissement",
+    );
+    assert!(!units.is_empty() && !etabs.is_empty());
+    assert!(d.actors.iter().all(
+        |a| !units.iter().any(|u| a.siret.starts_with(u.as_str())) && !etabs.contains(&a.siret)
+    ));
+    assert!(d.actors.iter().all(|a| a.family != "autres"));
+    assert!(
+        d.actors
+            .iter()
+            .any(|a| a.commune.as_deref() == Some("75111") && a.lon.is_some())
+    );
+}
