@@ -5,6 +5,7 @@ pub mod coverage;
 pub mod demo;
 pub mod locate;
 pub mod orient;
+pub mod serve;
 
 use crate::args::{Cli, Command};
 use crate::points::{PointReader, PointRow, RowError};
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Coverage(args) => coverage::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Orient(args) => orient::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 
