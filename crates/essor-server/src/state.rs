@@ -40,6 +40,14 @@ impl AppState {
         )
     }
 
+    /// The same QPV and tiles over another store (tests, `essor demo`).
+    pub fn with_store(&self, store: Arc<dyn ActorStore>) -> Self {
+        Self {
+            store,
+            ..self.clone()
+        }
+    }
+
     /// Loads the outline layers in the background so that the first map is quick.
     pub fn warm_tiles(&self) {
         let tiles = self.tiles.clone();

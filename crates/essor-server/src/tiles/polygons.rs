@@ -386,7 +386,7 @@ mod tests {
         let layer = essor_refdata::qpv::qpv_2015();
         let shapes = crate::qpv_shapes::QpvShapes::new(&layer);
         let source = PolygonSource::qpv(&shapes);
-        let bytes = source.render(TileId::new(12, 2075, 1406).unwrap());
+        let bytes = source.render(TileId::new(12, 2075, 1408).unwrap());
         let tile = Tile::decode(bytes.as_slice()).unwrap();
         let layer = &tile.layers[0];
         assert_eq!(layer.name, "qpv");

@@ -21,7 +21,7 @@ use axum::response::IntoResponse;
         ("layer" = String, Path, description = "regions, departements, communes ou qpv", example = "qpv"),
         ("z" = u8, Path, description = "Zoom, 0 à 22", example = 12),
         ("x" = u32, Path, description = "Colonne", example = 2075),
-        ("y" = u32, Path, description = "Ligne (vers le sud)", example = 1406),
+        ("y" = u32, Path, description = "Ligne (vers le sud)", example = 1408),
     ),
     responses(
         (status = 200, description = "La tuile", content_type = "application/vnd.mapbox-vector-tile"),
