@@ -111,6 +111,7 @@ form.addEventListener('change', () => { filtersToUrl(); refreshCount(); });
 form.addEventListener('submit', (e) => { e.preventDefault(); filtersToUrl(); refreshCount(); });
 
 map.on('moveend', refreshCount);
+map.on('load', refreshCount);
 map.on('idle', () => {
   refreshVisible();
   document.body.dataset.carte = 'prete';

@@ -26,11 +26,12 @@ impl Territory {
     }
 }
 
-fn thousands(n: u64) -> String {
+/// French digit grouping with narrow no-break spaces: 114 891.
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('\u{202F}');
         }
         out.push(c);

@@ -14,7 +14,7 @@ pub struct MapPage {
     pub layout: Layout,
     /// (code, label) of the legal families, for the filter.
     pub families: Vec<(&'static str, &'static str)>,
-    pub qpv_count: usize,
+    pub qpv_count: String,
     pub qpv_geography: String,
 }
 
@@ -31,7 +31,7 @@ pub async fn show(State(state): State<AppState>) -> Response {
             .iter()
             .map(|f| (f.code(), f.label()))
             .collect(),
-        qpv_count: layer.len(),
+        qpv_count: crate::territories::thousands(layer.len() as u64),
         qpv_geography: layer.geography.to_string(),
     };
     render(StatusCode::OK, &page)

@@ -6,12 +6,14 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 type Key = (&'static str, TileId);
+/// The tiles, and their keys in insertion order.
+type Entries = (HashMap<Key, Arc<Vec<u8>>>, VecDeque<Key>);
 
 /// At most `capacity` tiles.
 #[derive(Debug)]
 pub struct TileCache {
     capacity: usize,
-    inner: Mutex<(HashMap<Key, Arc<Vec<u8>>>, VecDeque<Key>)>,
+    inner: Mutex<Entries>,
 }
 
 impl TileCache {

@@ -5,7 +5,9 @@ use crate::support::{HIDDEN_SIRET, REGIE_SIRET, TestApp};
 #[tokio::test(flavor = "multi_thread")]
 async fn locate_puts_lon_2_381534449_lat_48_917712167_inside_qp093028() {
     let app = TestApp::empty().await;
-    let (status, body) = app.json("/api/v1/locate?lon=2.381534449&lat=48.917712167").await;
+    let (status, body) = app
+        .json("/api/v1/locate?lon=2.381534449&lat=48.917712167")
+        .await;
     assert_eq!(status, 200);
     assert_eq!(body["qpv_code"], "QP093028");
     assert_eq!(body["nearest_qpv_code"], "QP093028");
@@ -21,11 +23,18 @@ async fn locate_outside_a_qpv_gives_the_nearest_one_its_distance_and_band() {
     let (status, body) = app.json("/api/v1/locate?lon=2.3213&lat=48.8656").await;
     assert_eq!(status, 200);
     assert!(body["qpv_code"].is_null());
-    assert!(body["nearest_qpv_code"].as_str().unwrap().starts_with("QP075"));
+    assert!(
+        body["nearest_qpv_code"]
+            .as_str()
+            .unwrap()
+            .starts_with("QP075")
+    );
     assert!(body["distance_m"].as_f64().unwrap() > 1000.0);
     assert_eq!(body["band"], "out");
     // Custom bands, as `essor locate --bands`.
-    let (_, body) = app.json("/api/v1/locate?lon=2.3213&lat=48.8656&bands=5000").await;
+    let (_, body) = app
+        .json("/api/v1/locate?lon=2.3213&lat=48.8656&bands=5000")
+        .await;
     assert_eq!(body["band"], "5000");
 }
 
@@ -36,7 +45,11 @@ async fn bad_or_missing_or_faraway_coordinates_give_400_with_a_french_message() 
         ("lat=48.9", "lon", "paramètre « lon » manquant"),
         ("lon=abc&lat=48.9", "lon", "« abc » n'est pas un nombre"),
         ("lon=2.38&lat=123", "lat", "hors de [-90, 90]"),
-        ("lon=-40&lat=48.9", "lon/lat", "hors des territoires pris en charge"),
+        (
+            "lon=-40&lat=48.9",
+            "lon/lat",
+            "hors des territoires pris en charge",
+        ),
         ("lon=2.38&lat=48.9&bands=0", "bands", "seuils de distance"),
     ] {
         let (status, body) = app.json(&format!("/api/v1/locate?{query}")).await;
@@ -70,7 +83,10 @@ async fn a_bbox_around_saint_denis_returns_qp093028_as_geojson() {
     // Back in WGS84: the first vertex is near Saint-Denis.
     let first = &franc_moisin["geometry"]["coordinates"][0][0][0];
     let (lon, lat) = (first[0].as_f64().unwrap(), first[1].as_f64().unwrap());
-    assert!((2.3..2.45).contains(&lon) && (48.88..48.95).contains(&lat), "{lon} {lat}");
+    assert!(
+        (2.3..2.45).contains(&lon) && (48.88..48.95).contains(&lat),
+        "{lon} {lat}"
+    );
     // Every feature meets the box; nothing from elsewhere.
     assert!(features.len() < 60, "{} features", features.len());
 }
@@ -79,9 +95,18 @@ async fn a_bbox_around_saint_denis_returns_qp093028_as_geojson() {
 async fn a_coarser_zoom_gives_fewer_vertices() {
     let app = TestApp::empty().await;
     let count = |v: &serde_json::Value| v.to_string().matches('[').count();
-    let (_, fine) = app.json("/api/v1/qpv?bbox=2.33,48.90,2.40,48.94&zoom=22").await;
-    let (_, coarse) = app.json("/api/v1/qpv?bbox=2.33,48.90,2.40,48.94&zoom=10").await;
-    assert!(count(&coarse) * 2 < count(&fine), "{} vs {}", count(&coarse), count(&fine));
+    let (_, fine) = app
+        .json("/api/v1/qpv?bbox=2.33,48.90,2.40,48.94&zoom=22")
+        .await;
+    let (_, coarse) = app
+        .json("/api/v1/qpv?bbox=2.33,48.90,2.40,48.94&zoom=10")
+        .await;
+    assert!(
+        count(&coarse) * 2 < count(&fine),
+        "{} vs {}",
+        count(&coarse),
+        count(&fine)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -90,7 +115,10 @@ async fn a_bad_bbox_or_zoom_gives_400_with_a_french_message() {
     for (query, fragment) in [
         ("", "paramètre « bbox » manquant"),
         ("bbox=1,2,3", "quatre nombres"),
-        ("bbox=2.40,48.90,2.33,48.94", "le minimum doit précéder le maximum"),
+        (
+            "bbox=2.40,48.90,2.33,48.94",
+            "le minimum doit précéder le maximum",
+        ),
         ("bbox=2.33,48.90,2.40,48.94&zoom=30", "entier entre 0 et 22"),
     ] {
         let (status, body) = app.json(&format!("/api/v1/qpv?{query}")).await;
@@ -108,7 +136,12 @@ async fn one_qpv_by_code_and_an_unknown_code_gives_404_in_french() {
     assert_eq!(body["properties"]["code"], "QP093028");
     let (status, body) = app.json("/api/v1/qpv/QP999999").await;
     assert_eq!(status, 404);
-    assert!(body["errors"][0]["detail"].as_str().unwrap().contains("QPV « QP999999 » inconnu"));
+    assert!(
+        body["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("QPV « QP999999 » inconnu")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -116,7 +149,10 @@ async fn vector_tiles_hold_qp093028_over_saint_denis_and_refuse_bad_addresses() 
     let app = TestApp::empty().await;
     let res = app.get("/tiles/qpv/12/2075/1408.mvt").await;
     assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["content-type"], "application/vnd.mapbox-vector-tile");
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.mapbox-vector-tile"
+    );
     let bytes = res.bytes().await.unwrap();
     assert!(bytes.windows(8).any(|w| w == b"QP093028"));
     let res = app.get("/tiles/communes/12/2075/1408.mvt").await;
@@ -136,7 +172,12 @@ async fn without_data_actors_are_an_empty_page_and_an_actor_is_404() {
     assert_eq!(body["data"]["loaded"], false);
     let (status, body) = app.json(&format!("/api/v1/actors/{REGIE_SIRET}")).await;
     assert_eq!(status, 404);
-    assert!(body["errors"][0]["detail"].as_str().unwrap().contains("aucun établissement diffusible"));
+    assert!(
+        body["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("aucun établissement diffusible")
+    );
     let (status, _) = app.json("/api/v1/actors/123").await;
     assert_eq!(status, 400);
 }
@@ -149,7 +190,12 @@ async fn a_partially_diffusible_unit_never_leaves_the_server() {
     let (_, page) = app.json("/api/v1/actors?per_page=100").await;
     assert_eq!(page["total"], 1);
     for format in ["csv", "geojson"] {
-        let body = app.get(&format!("/api/v1/actors?format={format}")).await.text().await.unwrap();
+        let body = app
+            .get(&format!("/api/v1/actors?format={format}"))
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(body.contains(REGIE_SIRET), "{format}");
         assert!(!body.contains(HIDDEN_SIRET), "{format}");
     }
@@ -160,7 +206,9 @@ async fn a_partially_diffusible_unit_never_leaves_the_server() {
 #[tokio::test(flavor = "multi_thread")]
 async fn actors_filter_page_and_export_the_selection() {
     let app = TestApp::demo().await;
-    let (_, body) = app.json("/api/v1/actors?q=regie&family=association&band=in,300&territory=qpv:QP093028").await;
+    let (_, body) = app
+        .json("/api/v1/actors?q=regie&family=association&band=in,300&territory=qpv:QP093028")
+        .await;
     assert_eq!(body["total"], 1);
     assert_eq!(body["items"][0]["siret"], REGIE_SIRET);
     assert_eq!(body["items"][0]["url"], format!("/acteurs/{REGIE_SIRET}"));
@@ -169,11 +217,26 @@ async fn actors_filter_page_and_export_the_selection() {
     assert_eq!(body["total"], 0);
     let (status, body) = app.json("/api/v1/actors?territory=qpv").await;
     assert_eq!(status, 400);
-    assert!(body["errors"][0]["detail"].as_str().unwrap().contains("NIVEAU:CODE"));
-    let csv = app.get("/api/v1/actors?format=csv").await.text().await.unwrap();
+    assert!(
+        body["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("NIVEAU:CODE")
+    );
+    let csv = app
+        .get("/api/v1/actors?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(csv.starts_with("siret,name,legal_family"));
     assert_eq!(csv.lines().count(), 2);
-    let geojson: serde_json::Value = app.get("/api/v1/actors?format=geojson").await.json().await.unwrap();
+    let geojson: serde_json::Value = app
+        .get("/api/v1/actors?format=geojson")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(geojson["features"][0]["geometry"]["coordinates"][0], 2.3815);
 }
 
@@ -182,7 +245,10 @@ async fn a_territory_has_its_name_and_the_store_s_indicators() {
     let app = TestApp::demo().await;
     let (status, body) = app.json("/api/v1/territories/qpv/QP093028").await;
     assert_eq!(status, 200);
-    assert_eq!(body["name"], "Franc Moisin - Cosmonautes - Cristino Garcia - Landy");
+    assert_eq!(
+        body["name"],
+        "Franc Moisin - Cosmonautes - Cristino Garcia - Landy"
+    );
     assert_eq!(body["indicators"]["ess_etablissements_employeurs"], 12.0);
     assert_eq!(body["data"]["synthetic"], true);
     let (status, body) = app.json("/api/v1/territories/epci/200054781").await;
@@ -193,7 +259,12 @@ async fn a_territory_has_its_name_and_the_store_s_indicators() {
     assert_eq!(status, 404);
     let (status, body) = app.json("/api/v1/territories/canton/1").await;
     assert_eq!(status, 400);
-    assert!(body["errors"][0]["detail"].as_str().unwrap().contains("niveau « canton » inconnu"));
+    assert!(
+        body["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("niveau « canton » inconnu")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -203,19 +274,38 @@ async fn pages_answer_in_french_with_404s_for_unknown_territories_and_actors() {
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("Franc Moisin"));
-    assert!(html.contains("bandeau-demonstration"), "synthetic data show the banner");
+    assert!(
+        html.contains("bandeau-demonstration"),
+        "synthetic data show the banner"
+    );
     assert!(html.contains("ess_etablissements_employeurs"));
-    let html = app.get(&format!("/acteurs/{REGIE_SIRET}")).await.text().await.unwrap();
+    let html = app
+        .get(&format!("/acteurs/{REGIE_SIRET}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("Régie de quartier de démonstration"));
     assert!(html.contains(r#""@type":"Organization""#));
-    for path in ["/territoires/qpv/QP999999", "/territoires/canton/1", "/acteurs/12345678901234", "/nulle-part"] {
+    for path in [
+        "/territoires/qpv/QP999999",
+        "/territoires/canton/1",
+        "/acteurs/12345678901234",
+        "/nulle-part",
+    ] {
         let page = app.get(path).await;
         assert_eq!(page.status(), 404, "{path}");
-        assert!(page.text().await.unwrap().contains("Page introuvable"), "{path}");
+        assert!(
+            page.text().await.unwrap().contains("Page introuvable"),
+            "{path}"
+        );
     }
     let empty = TestApp::empty().await;
     let html = empty.get("/").await.text().await.unwrap();
-    assert!(!html.contains("bandeau-demonstration"), "real or no data: no banner");
+    assert!(
+        !html.contains("bandeau-demonstration"),
+        "real or no data: no banner"
+    );
     assert!(html.contains("Aucune donnée d'acteurs n'est chargée"));
 }
 
@@ -224,14 +314,29 @@ async fn vendored_assets_are_served_from_the_binary() {
     let app = TestApp::empty().await;
     for (path, mime) in [
         ("/assets/vendor/dsfr/dsfr.min.css", "text/css"),
-        ("/assets/vendor/maplibre-gl/maplibre-gl.mjs", "text/javascript"),
-        ("/assets/vendor/maplibre-gl/maplibre-gl-worker.mjs", "text/javascript"),
-        ("/assets/vendor/dsfr/fonts/Marianne-Regular.woff2", "font/woff2"),
+        (
+            "/assets/vendor/maplibre-gl/maplibre-gl.mjs",
+            "text/javascript",
+        ),
+        (
+            "/assets/vendor/maplibre-gl/maplibre-gl-worker.mjs",
+            "text/javascript",
+        ),
+        (
+            "/assets/vendor/dsfr/fonts/Marianne-Regular.woff2",
+            "font/woff2",
+        ),
         ("/assets/static/map.js", "text/javascript"),
     ] {
         let res = app.get(path).await;
         assert_eq!(res.status(), 200, "{path}");
-        assert!(res.headers()["content-type"].to_str().unwrap().starts_with(mime), "{path}");
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(mime),
+            "{path}"
+        );
     }
     assert_eq!(app.get("/assets/vendor/fetch.sh").await.status(), 404);
 }

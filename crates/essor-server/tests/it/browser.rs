@@ -43,7 +43,10 @@ impl Browser {
             .expect("chromedriver starts");
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not listen on {port}");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on {port}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let profile = tempfile::tempdir().unwrap();
@@ -146,7 +149,10 @@ async fn the_map_draws_the_outlines_and_qp093028_over_saint_denis() {
         .await
         .unwrap();
     browser
-        .wait_until("document.body.dataset.carte === 'prete'", "the map to be idle")
+        .wait_until(
+            "document.body.dataset.carte === 'prete'",
+            "the map to be idle",
+        )
         .await;
     // The QPV layer holds QP093028 where the map is centred.
     let codes = c
@@ -164,7 +170,13 @@ async fn the_map_draws_the_outlines_and_qp093028_over_saint_denis() {
     c.find(Locator::Css("#qpv-visibles a[data-qpv='QP093028']"))
         .await
         .expect("QP093028 in the list of visible QPV");
-    let family = c.find(Locator::Id("famille")).await.unwrap().prop("value").await.unwrap();
+    let family = c
+        .find(Locator::Id("famille"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
     assert_eq!(family.as_deref(), Some("association"));
 
     // The canvas is not blank: many colours, and QPV red among them.
@@ -176,7 +188,12 @@ async fn the_map_draws_the_outlines_and_qp093028_over_saint_denis() {
         )
         .await
         .unwrap();
-    let r: Vec<u32> = rect.as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+    let r: Vec<u32> = rect
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u32)
+        .collect();
     let (buf, width, channels) = pixels(&png);
     let mut colours = std::collections::HashSet::new();
     let mut reddish = 0;
@@ -193,7 +210,11 @@ async fn the_map_draws_the_outlines_and_qp093028_over_saint_denis() {
             }
         }
     }
-    assert!(colours.len() > 20, "only {} colours on the map", colours.len());
+    assert!(
+        colours.len() > 20,
+        "only {} colours on the map",
+        colours.len()
+    );
     assert!(reddish > 500, "only {reddish} QPV-red pixels");
     browser.close().await;
 }
@@ -205,18 +226,27 @@ async fn the_map_of_france_draws_regions_and_a_click_on_a_qpv_opens_its_popup() 
     let c = browser.client();
     c.goto(&app.url("/")).await.unwrap();
     browser
-        .wait_until("document.body.dataset.carte === 'prete'", "the map to be idle")
+        .wait_until(
+            "document.body.dataset.carte === 'prete'",
+            "the map to be idle",
+        )
         .await;
     browser.screenshot("carte-france.png").await;
     let regions = c
-        .execute("return window.essorMap.queryRenderedFeatures({layers: ['regions-line']}).length;", vec![])
+        .execute(
+            "return window.essorMap.queryRenderedFeatures({layers: ['regions-line']}).length;",
+            vec![],
+        )
         .await
         .unwrap();
     assert!(regions.as_u64().unwrap() > 10, "regions drawn: {regions}");
     // Fly to Franc Moisin and click its centre.
-    c.execute("window.essorMap.jumpTo({center: [2.3815, 48.9177], zoom: 15});", vec![])
-        .await
-        .unwrap();
+    c.execute(
+        "window.essorMap.jumpTo({center: [2.3815, 48.9177], zoom: 15});",
+        vec![],
+    )
+    .await
+    .unwrap();
     browser
         .wait_until(
             "window.essorMap.loaded() && window.essorMap.queryRenderedFeatures(window.essorMap.project([2.3815, 48.9177]), {layers: ['qpv-fill']}).length > 0",
@@ -231,7 +261,9 @@ async fn the_map_of_france_draws_regions_and_a_click_on_a_qpv_opens_its_popup() 
     .unwrap();
     let link = c
         .wait()
-        .for_element(Locator::Css(".maplibregl-popup a[href='/territoires/qpv/QP093028']"))
+        .for_element(Locator::Css(
+            ".maplibregl-popup a[href='/territoires/qpv/QP093028']",
+        ))
         .await
         .expect("a popup linking to the QPV page");
     assert_eq!(link.text().await.unwrap(), "Voir le diagnostic du quartier");
@@ -245,10 +277,27 @@ async fn the_api_docs_page_lists_every_operation() {
     let browser = Browser::start().await;
     let c = browser.client();
     c.goto(&app.url("/api/docs")).await.unwrap();
-    let title = c.find(Locator::Id("titre-api")).await.unwrap().text().await.unwrap();
+    let title = c
+        .find(Locator::Id("titre-api"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(title, "essor — API ouverte");
-    let body = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
-    for op in ["GET /api/v1/locate", "GET /api/v1/qpv", "GET /api/v1/actors/{siret}", "GET /tiles/{layer}/{z}/{x}/{y}.mvt"] {
+    let body = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for op in [
+        "GET /api/v1/locate",
+        "GET /api/v1/qpv",
+        "GET /api/v1/actors/{siret}",
+        "GET /tiles/{layer}/{z}/{x}/{y}.mvt",
+    ] {
         assert!(body.contains(op), "{op} documented");
     }
     browser.screenshot("api-docs.png").await;
@@ -261,15 +310,34 @@ async fn territory_and_actor_pages_show_their_figures_and_the_demonstration_bann
     let browser = Browser::start().await;
     let c = browser.client();
     c.goto(&app.url("/territoires/qpv/QP093028")).await.unwrap();
-    c.find(Locator::Id("bandeau-demonstration")).await.expect("the demonstration banner");
-    let figures = c.find(Locator::Id("indicateurs")).await.unwrap().text().await.unwrap();
-    assert!(figures.contains("ess_etablissements_employeurs"), "{figures}");
+    c.find(Locator::Id("bandeau-demonstration"))
+        .await
+        .expect("the demonstration banner");
+    let figures = c
+        .find(Locator::Id("indicateurs"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        figures.contains("ess_etablissements_employeurs"),
+        "{figures}"
+    );
     browser
         .wait_until("window.essorMap && window.essorMap.loaded() && window.essorMap.getLayer('territoire-contour')", "the mini map")
         .await;
     browser.screenshot("territoire-qp093028.png").await;
-    c.goto(&app.url(&format!("/acteurs/{REGIE_SIRET}"))).await.unwrap();
-    let name = c.find(Locator::Id("nom-acteur")).await.unwrap().text().await.unwrap();
+    c.goto(&app.url(&format!("/acteurs/{REGIE_SIRET}")))
+        .await
+        .unwrap();
+    let name = c
+        .find(Locator::Id("nom-acteur"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(name, "Régie de quartier de démonstration");
     browser.screenshot("acteur.png").await;
     browser.close().await;

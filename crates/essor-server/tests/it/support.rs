@@ -2,8 +2,8 @@
 
 use essor_model::Siret;
 use essor_server::store::{
-    Actor, ActorRecord, ActorStore, Diffusion, Indicator, LegalFamily, MemoryStore,
-    TerritoryLevel, TerritoryRef,
+    Actor, ActorRecord, ActorStore, Diffusion, Indicator, LegalFamily, MemoryStore, TerritoryLevel,
+    TerritoryRef,
 };
 use essor_server::{AppState, Server, ServerConfig};
 use std::net::SocketAddr;
@@ -96,7 +96,12 @@ fn record(siret: &str, name: &str, lon_lat: (f64, f64), band: &str) -> ActorReco
 /// QP093028.
 pub fn sample_store() -> MemoryStore {
     let shown = Actor::new(
-        record(REGIE_SIRET, "Régie de quartier de démonstration", (2.3815, 48.9177), "in"),
+        record(
+            REGIE_SIRET,
+            "Régie de quartier de démonstration",
+            (2.3815, 48.9177),
+            "in",
+        ),
         Diffusion::Diffusible,
     )
     .unwrap();
