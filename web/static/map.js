@@ -107,8 +107,65 @@ async function refreshCount() {
     count.textContent = 'Compte indisponible.';
   }
 }
-form.addEventListener('change', () => { filtersToUrl(); refreshCount(); });
-form.addEventListener('submit', (e) => { e.preventDefault(); filtersToUrl(); refreshCount(); });
+
+// The actors layer: points clustered on the server, filtered like the count.
+function actorTiles() {
+  const q = new URLSearchParams();
+  for (const name of fields) {
+    const value = form.elements[name] ? form.elements[name].value.trim() : '';
+    if (value) q.set(apiName[name], value);
+  }
+  const qs = q.toString();
+  return [`${window.location.origin}/tiles/actors/{z}/{x}/{y}.mvt${qs ? `?${qs}` : ''}`];
+}
+map.on('load', () => {
+  map.addSource('acteurs', { type: 'vector', tiles: actorTiles(), maxzoom: 16 });
+  map.addLayer({
+    id: 'acteurs-amas', type: 'circle', source: 'acteurs', 'source-layer': 'actors',
+    filter: ['>', ['get', 'count'], 1],
+    paint: {
+      'circle-color': '#000091',
+      'circle-opacity': 0.85,
+      'circle-radius': ['interpolate', ['linear'], ['ln', ['get', 'count']], 0, 7, 7, 22],
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': 1.5,
+    },
+  });
+  map.addLayer({
+    id: 'acteurs-point', type: 'circle', source: 'acteurs', 'source-layer': 'actors',
+    filter: ['==', ['get', 'count'], 1],
+    paint: { 'circle-color': '#18753c', 'circle-radius': 6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
+  });
+});
+map.on('click', 'acteurs-amas', (e) => {
+  map.easeTo({ center: e.lngLat, zoom: Math.min(map.getZoom() + 2, 18) });
+});
+map.on('click', 'acteurs-point', (e) => {
+  const f = e.features && e.features[0];
+  if (!f) return;
+  const box = document.createElement('div');
+  const title = document.createElement('p');
+  title.className = 'fr-text--bold fr-mb-1v';
+  title.textContent = f.properties.name;
+  const link = document.createElement('a');
+  link.className = 'fr-link';
+  link.href = `/acteurs/${encodeURIComponent(f.properties.siret)}`;
+  link.textContent = 'Voir la fiche de l\u2019acteur';
+  box.append(title, link);
+  new Popup({ maxWidth: '280px' }).setLngLat(e.lngLat).setDOMContent(box).addTo(map);
+});
+for (const layer of ['acteurs-amas', 'acteurs-point']) {
+  map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
+  map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
+}
+function applyFilters() {
+  filtersToUrl();
+  refreshCount();
+  const source = map.getSource('acteurs');
+  if (source) source.setTiles(actorTiles());
+}
+form.addEventListener('change', applyFilters);
+form.addEventListener('submit', (e) => { e.preventDefault(); applyFilters(); });
 
 map.on('moveend', refreshCount);
 map.on('load', refreshCount);

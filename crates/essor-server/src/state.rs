@@ -22,7 +22,7 @@ impl AppState {
     /// (under a second for the embedded layer); the outline layers load on first use.
     pub fn new(index: QpvIndex, store: Arc<dyn ActorStore>) -> Self {
         let shapes = QpvShapes::new(index.layer());
-        let tiles = Tiles::base(&shapes);
+        let tiles = Tiles::new(&shapes, store.clone());
         Self {
             index: Arc::new(index),
             shapes: Arc::new(shapes),
@@ -43,6 +43,7 @@ impl AppState {
     /// The same QPV and tiles over another store (tests, `essor demo`).
     pub fn with_store(&self, store: Arc<dyn ActorStore>) -> Self {
         Self {
+            tiles: Arc::new(self.tiles.with_store(store.clone())),
             store,
             ..self.clone()
         }

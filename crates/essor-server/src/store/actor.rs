@@ -124,6 +124,33 @@ impl Deref for Actor {
     }
 }
 
+/// Where a diffusible actor is, for maps. Built only from an [`Actor`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorPoint {
+    pub siret: Siret,
+    pub name: String,
+    pub family: LegalFamily,
+    pub lon: f64,
+    pub lat: f64,
+    /// Keeps construction inside this module: a point always comes from a diffusible actor.
+    _diffusible: (),
+}
+
+impl ActorPoint {
+    /// `None` when the actor is not geolocated.
+    pub fn of(actor: &Actor) -> Option<Self> {
+        let (lon, lat) = actor.lon_lat?;
+        Some(Self {
+            siret: actor.siret,
+            name: actor.name.clone(),
+            family: actor.legal_family,
+            lon,
+            lat,
+            _diffusible: (),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

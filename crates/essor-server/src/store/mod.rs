@@ -7,7 +7,7 @@
 //! diffusion status, and [`Actor::new`] refuses units with `statutDiffusion = P`. Whatever a
 //! backend does, the server cannot show, map or export a non-diffusible unit individually.
 //!
-//! - [`actor`]: [`Actor`], [`ActorRecord`], [`Diffusion`], [`LegalFamily`].
+//! - [`actor`]: [`Actor`], [`ActorRecord`], [`ActorPoint`], [`Diffusion`], [`LegalFamily`].
 //! - [`query`]: [`ActorQuery`] (filters and paging), [`Page`], [`BBox`].
 //! - [`territory`]: [`TerritoryLevel`], [`TerritoryRef`], [`Indicator`].
 //! - [`empty`]: [`EmptyStore`], the store of a server started without data.
@@ -24,13 +24,14 @@ pub mod query;
 /// Territory levels and indicators.
 pub mod territory;
 
-pub use actor::{Actor, ActorRecord, Diffusion, LegalFamily};
+pub use actor::{Actor, ActorPoint, ActorRecord, Diffusion, LegalFamily};
 pub use empty::EmptyStore;
 pub use memory::MemoryStore;
 pub use query::{ActorQuery, BBox, Page};
 pub use territory::{Indicator, TerritoryLevel, TerritoryRef};
 
 use essor_model::Siret;
+use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use serde::Serialize;
 
@@ -96,4 +97,16 @@ pub trait ActorStore: Send + Sync + std::fmt::Debug + 'static {
         &self,
         territory: &TerritoryRef,
     ) -> Result<Option<Vec<Indicator>>, StoreError>;
+
+    /// The geolocated actors matching `query` (its `bbox` is the tile being drawn), for the
+    /// map's clustered actor layer. The default reads [`export`](Self::export); a backend
+    /// with a spatial index should answer from it.
+    async fn points(&self, query: &ActorQuery) -> Result<Vec<ActorPoint>, StoreError> {
+        let mut stream = self.export(query).await?;
+        let mut points = Vec::new();
+        while let Some(actor) = stream.next().await {
+            points.extend(ActorPoint::of(&actor?));
+        }
+        Ok(points)
+    }
 }

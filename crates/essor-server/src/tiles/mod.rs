@@ -4,11 +4,14 @@
 //!
 //! - [`grid`]: tile addresses and Web Mercator bounds.
 //! - [`polygons`]: [`PolygonSource`], polygon layers (régions, départements, communes, QPV).
+//! - [`actors`]: [`ActorSource`], the ESS actors clustered on the server, from the store.
 //! - [`cache`]: a bounded cache of encoded tiles.
 //!
-//! A layer is a [`TileSource`]; the ESS actors layer (points, clustered on the server) will be
-//! one more source that asks the store for the points of a tile.
+//! A layer is a [`TileSource`]. Sources that depend on the store read the actor filters of the
+//! tile request (`?family=…&band=…`, as `/api/v1/actors`) and are not cached.
 
+/// The clustered actors layer.
+pub mod actors;
 /// A bounded tile cache.
 pub mod cache;
 /// Tile addresses and Web Mercator.
@@ -16,11 +19,12 @@ pub mod grid;
 /// Polygon layers.
 pub mod polygons;
 
+pub use actors::ActorSource;
 pub use cache::TileCache;
 pub use grid::TileId;
 pub use polygons::PolygonSource;
 
-use crate::store::StoreError;
+use crate::store::{ActorQuery, ActorStore, StoreError};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -33,8 +37,9 @@ pub trait TileSource: Send + Sync + std::fmt::Debug {
     fn cacheable(&self) -> bool {
         true
     }
-    /// The encoded tile (protobuf, not compressed); empty bytes for an empty tile.
-    async fn tile(&self, id: TileId) -> Result<Vec<u8>, StoreError>;
+    /// The encoded tile (protobuf, not compressed); empty bytes for an empty tile. `filters`
+    /// are the actor filters of the request; layers that do not show actors ignore them.
+    async fn tile(&self, id: TileId, filters: &ActorQuery) -> Result<Vec<u8>, StoreError>;
 }
 
 /// The tile layers a server offers, by name, and their cache.
@@ -46,8 +51,9 @@ pub struct Tiles {
 }
 
 impl Tiles {
-    /// The base map layers (régions, départements, communes) and the QPV of `qpv`.
-    pub fn base(qpv: &crate::qpv_shapes::QpvShapes) -> Self {
+    /// The base map layers (régions, départements, communes), the QPV of `qpv` and the actors
+    /// of `store`.
+    pub fn new(qpv: &crate::qpv_shapes::QpvShapes, store: Arc<dyn ActorStore>) -> Self {
         let polygons: BTreeMap<&'static str, Arc<PolygonSource>> = [
             ("regions", Arc::new(PolygonSource::regions())),
             ("departements", Arc::new(PolygonSource::departements())),
@@ -56,10 +62,23 @@ impl Tiles {
         ]
         .into_iter()
         .collect();
-        let sources = polygons
+        Self::assemble(polygons, store)
+    }
+
+    /// The same polygon layers over another store.
+    pub fn with_store(&self, store: Arc<dyn ActorStore>) -> Self {
+        Self::assemble(self.polygons.clone(), store)
+    }
+
+    fn assemble(
+        polygons: BTreeMap<&'static str, Arc<PolygonSource>>,
+        store: Arc<dyn ActorStore>,
+    ) -> Self {
+        let mut sources: BTreeMap<&'static str, Arc<dyn TileSource>> = polygons
             .iter()
             .map(|(&name, source)| (name, source.clone() as Arc<dyn TileSource>))
             .collect();
+        sources.insert("actors", Arc::new(ActorSource::new(store)));
         Self {
             sources,
             polygons,
@@ -81,7 +100,12 @@ impl Tiles {
     }
 
     /// A tile of a layer, from the cache when possible. `None` for an unknown layer.
-    pub async fn tile(&self, layer: &str, id: TileId) -> Option<Result<Arc<Vec<u8>>, StoreError>> {
+    pub async fn tile(
+        &self,
+        layer: &str,
+        id: TileId,
+        filters: &ActorQuery,
+    ) -> Option<Result<Arc<Vec<u8>>, StoreError>> {
         let (name, source) = self.sources.get_key_value(layer)?;
         if !source.zooms().contains(&id.z) {
             return Some(Ok(Arc::new(Vec::new())));
@@ -91,7 +115,7 @@ impl Tiles {
         {
             return Some(Ok(hit));
         }
-        Some(source.tile(id).await.map(|bytes| {
+        Some(source.tile(id, filters).await.map(|bytes| {
             let bytes = Arc::new(bytes);
             if source.cacheable() {
                 self.cache.put(name, id, bytes.clone());

@@ -5,7 +5,7 @@
 //! and holes anticlockwise, as the MVT 2.1 specification asks.
 
 use super::{TileId, TileSource, grid};
-use crate::store::StoreError;
+use crate::store::{ActorQuery, StoreError};
 use geo::{BoundingRect, Simplify};
 use geo_types::{Coord, Geometry, LineString, MultiPolygon, Polygon};
 use geozero::ToMvt;
@@ -176,7 +176,7 @@ impl TileSource for PolygonSource {
         self.zooms.clone()
     }
 
-    async fn tile(&self, id: TileId) -> Result<Vec<u8>, StoreError> {
+    async fn tile(&self, id: TileId, _filters: &ActorQuery) -> Result<Vec<u8>, StoreError> {
         // Reading the outlines (first call) and clipping are CPU work: keep them off the
         // async workers. `block_in_place` needs the multi-threaded runtime `serve` uses.
         Ok(tokio::task::block_in_place(|| self.render(id)))

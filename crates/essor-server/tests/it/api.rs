@@ -340,3 +340,32 @@ async fn vendored_assets_are_served_from_the_binary() {
     }
     assert_eq!(app.get("/assets/vendor/fetch.sh").await.status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn actor_tiles_cluster_on_the_server_follow_the_filters_and_hide_p_units() {
+    let app = TestApp::demo().await;
+    let tile = |q: &'static str| {
+        let app = &app;
+        async move {
+            let res = app.get(&format!("/tiles/actors/12/2075/1408.mvt{q}")).await;
+            assert_eq!(res.status(), 200);
+            res.bytes().await.unwrap().to_vec()
+        }
+    };
+    let all = tile("").await;
+    assert!(all.windows(14).any(|w| w == REGIE_SIRET.as_bytes()));
+    assert!(!all.windows(14).any(|w| w == HIDDEN_SIRET.as_bytes()));
+    assert!(tile("?family=fondation").await.is_empty());
+    assert!(!tile("?family=association&band=in").await.is_empty());
+    assert_eq!(
+        app.get("/tiles/actors/12/2075/1408.mvt?band=loin")
+            .await
+            .status(),
+        400
+    );
+    // No data: empty tiles, not errors.
+    let empty = TestApp::empty().await;
+    let res = empty.get("/tiles/actors/12/2075/1408.mvt").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.bytes().await.unwrap().is_empty());
+}

@@ -4,6 +4,7 @@
 //! Screenshots are saved under `target/artifacts/`.
 
 use crate::support::{REGIE_SIRET, TestApp};
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -268,6 +269,53 @@ async fn the_map_of_france_draws_regions_and_a_click_on_a_qpv_opens_its_popup() 
         .expect("a popup linking to the QPV page");
     assert_eq!(link.text().await.unwrap(), "Voir le diagnostic du quartier");
     browser.screenshot("carte-popup.png").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_map_shows_a_demo_actor_that_a_filter_hides_and_the_url_keeps() {
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    c.goto(&app.url("/#carte=16/48.9177/2.3815")).await.unwrap();
+    let actors = "window.essorMap.getLayer('acteurs-point') && window.essorMap.queryRenderedFeatures({layers: ['acteurs-point']}).map(f => f.properties.siret)";
+    browser
+        .wait_until(
+            &format!(
+                "document.body.dataset.carte === 'prete' && ({actors}).includes('{REGIE_SIRET}')"
+            ),
+            "the demo actor on the map",
+        )
+        .await;
+    browser
+        .wait_until(
+            "document.getElementById('compte-acteurs').textContent.startsWith('1 acteur')",
+            "the count",
+        )
+        .await;
+    c.find(Locator::Id("bandeau-demonstration"))
+        .await
+        .expect("the demonstration banner");
+    browser.screenshot("carte-acteur-demo.png").await;
+    // Choosing "Fondation" updates the URL, the count and the map.
+    c.execute("const s = document.getElementById('famille'); s.value = 'fondation'; s.dispatchEvent(new Event('change', {bubbles: true}));", vec![])
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "document.getElementById('compte-acteurs').textContent.startsWith('0 acteur')",
+            "the count to drop",
+        )
+        .await;
+    browser
+        .wait_until(
+            &format!("window.essorMap.loaded() && !({actors}).includes('{REGIE_SIRET}')"),
+            "the actor to leave the map",
+        )
+        .await;
+    let url = c.current_url().await.unwrap();
+    assert!(url.as_str().contains("famille=fondation"), "{url}");
+    assert!(url.as_str().contains("#carte="), "{url}");
     browser.close().await;
 }
 

@@ -1,6 +1,8 @@
 //! Vector tiles of the base map and the QPV.
 
 use crate::AppState;
+use crate::api::actors::list::ActorListParams;
+use crate::api::params::Params;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::tiles::TileId;
 use axum::extract::{Path, State};
@@ -11,17 +13,20 @@ use axum::response::IntoResponse;
 ///
 /// Tuiles Mapbox Vector Tile 2.1 (schéma XYZ, Web Mercator, étendue 4096) faites par le serveur
 /// à partir des contours embarqués : couches `regions`, `departements`, `communes` (à partir
-/// du zoom 7 ; propriétés `code`, `nom`) et `qpv` (propriétés `code`, `name`). Une tuile
-/// vide a un corps vide.
+/// du zoom 7 ; propriétés `code`, `nom`) et `qpv` (propriétés `code`, `name`) ; couche
+/// `actors` : les acteurs diffusibles de l'ESS regroupés par le serveur (propriété `count`,
+/// et `siret`, `name`, `family` pour un acteur seul), filtrés par les mêmes paramètres que
+/// `/api/v1/actors`. Une tuile vide a un corps vide.
 #[utoipa::path(
     get,
     path = "/tiles/{layer}/{z}/{x}/{y}.mvt",
     tag = "carte",
     params(
-        ("layer" = String, Path, description = "regions, departements, communes ou qpv", example = "qpv"),
+        ("layer" = String, Path, description = "regions, departements, communes, qpv ou actors", example = "qpv"),
         ("z" = u8, Path, description = "Zoom, 0 à 22", example = 12),
         ("x" = u32, Path, description = "Colonne", example = 2075),
         ("y" = u32, Path, description = "Ligne (vers le sud)", example = 1408),
+        ActorListParams,
     ),
     responses(
         (status = 200, description = "La tuile", content_type = "application/vnd.mapbox-vector-tile"),
@@ -32,7 +37,9 @@ use axum::response::IntoResponse;
 pub async fn tile(
     State(state): State<AppState>,
     Path((layer, z, x, file)): Path<(String, String, String, String)>,
+    Params(filters): Params<ActorListParams>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let filters = crate::api::actors::list::query(&filters)?;
     let y = file.strip_suffix(".mvt").ok_or_else(|| {
         ApiError::not_found(format!("tuile « {file} » : extension .mvt attendue"))
     })?;
@@ -46,13 +53,17 @@ pub async fn tile(
             format!("« {z}/{x}/{y} » : zoom de 0 à 22 et x, y entiers de 0 à 2^zoom − 1 attendus"),
         )
     })?;
-    let bytes = state.tiles.tile(&layer, id).await.ok_or_else(|| {
-        let names: Vec<&str> = state.tiles.names().collect();
-        ApiError::not_found(format!(
-            "couche « {layer} » inconnue ; couches : {}",
-            names.join(", ")
-        ))
-    })??;
+    let bytes = state
+        .tiles
+        .tile(&layer, id, &filters)
+        .await
+        .ok_or_else(|| {
+            let names: Vec<&str> = state.tiles.names().collect();
+            ApiError::not_found(format!(
+                "couche « {layer} » inconnue ; couches : {}",
+                names.join(", ")
+            ))
+        })??;
     Ok((
         [
             (header::CONTENT_TYPE, "application/vnd.mapbox-vector-tile"),
