@@ -125,6 +125,9 @@ impl Deref for Actor {
 }
 
 /// Where a diffusible actor is, for maps. Built only from an [`Actor`].
+// A private field rather than `#[non_exhaustive]`: store adapters live in this crate, and
+// they too must go through `ActorPoint::of`.
+#[allow(clippy::manual_non_exhaustive)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActorPoint {
     pub siret: Siret,
