@@ -7,7 +7,7 @@ export function baseStyle(origin) {
     sources: {
       regions: { type: 'vector', tiles: tiles('regions'), minzoom: 0, maxzoom: 12 },
       departements: { type: 'vector', tiles: tiles('departements'), minzoom: 0, maxzoom: 12 },
-      communes: { type: 'vector', tiles: tiles('communes'), minzoom: 7, maxzoom: 14 },
+      communes: { type: 'vector', tiles: tiles('communes'), minzoom: 9, maxzoom: 14 },
       qpv: { type: 'vector', tiles: tiles('qpv'), minzoom: 0, maxzoom: 14, promoteId: 'code' },
     },
     layers: [

@@ -7,12 +7,15 @@
 //! - [`pages`]: the HTML pages (askama templates in `templates/`).
 //! - [`store`]: the store seam, [`ActorStore`](store::ActorStore), and its empty and in-memory
 //!   implementations.
-//! - [`tiles`]: Mapbox Vector Tiles of the outlines and QPV, made on the server and cached.
+//! - [`tiles`]: Mapbox Vector Tiles of the outlines and QPV (cached) and of the actors
+//!   (clustered on the server), made on the server.
 //! - [`error`]: the JSON error envelope.
 //! - [`assets`]: the vendored DSFR and MapLibre files and essor's own scripts, embedded.
 //! - [`state`]: [`AppState`], what every handler shares.
+//!
+//! `README.md` beside this crate lists the routes and the conventions.
 
-/// The JSON and HTML of API documentation.
+/// The open-data API handlers.
 pub mod api;
 /// Embedded static files.
 pub mod assets;

@@ -41,7 +41,8 @@ pub struct PolygonSource {
     name: &'static str,
     zooms: RangeInclusive<u8>,
     loader: Option<Loader>,
-    data: OnceLock<Arc<Data>>,
+    /// Shared so that a blocking task can load and render without borrowing the source.
+    data: Arc<OnceLock<Arc<Data>>>,
 }
 
 impl PolygonSource {
@@ -84,7 +85,7 @@ impl PolygonSource {
             name,
             zooms,
             loader: Some(loader),
-            data: OnceLock::new(),
+            data: Arc::new(OnceLock::new()),
         }
     }
 
@@ -94,80 +95,88 @@ impl PolygonSource {
     }
 
     fn data(&self) -> &Arc<Data> {
-        self.data.get_or_init(|| {
-            let load = self.loader.expect("a loader for a lazy layer");
-            Arc::new(Data::new(load()))
-        })
+        load(&self.data, self.loader)
     }
 
     /// Encodes one tile (blocking: clipping and simplification are CPU work).
     pub fn render(&self, id: TileId) -> Vec<u8> {
-        let data = self.data();
-        let [left, bottom, right, top] = id.bounds();
-        let scale = EXTENT / id.size();
-        let margin = BUFFER / scale;
-        let envelope = rstar::AABB::from_corners(
-            [left - margin, bottom - margin],
-            [right + margin, top + margin],
-        );
-        let mut ids: Vec<usize> = data
-            .boxes
-            .locate_in_envelope_intersecting(envelope)
-            .map(|b| b.data)
-            .collect();
-        ids.sort_unstable();
-        let to_tile = |c: &Coord<f64>| Coord {
-            x: (c.x - left) * scale,
-            y: (top - c.y) * scale,
-        };
-        let mut tags = TagsBuilder::new();
-        let mut features = Vec::new();
-        for i in ids {
-            let f = &data.features[i];
-            let polygons: Vec<Polygon<f64>> = f
-                .geometry
-                .0
-                .iter()
-                .filter_map(|p| {
-                    let exterior = tile_ring(p.exterior(), &to_tile, true)?;
-                    let holes = p
-                        .interiors()
-                        .iter()
-                        .filter_map(|r| tile_ring(r, &to_tile, false))
-                        .collect();
-                    Some(Polygon::new(exterior, holes))
-                })
-                .collect();
-            if polygons.is_empty() {
-                continue;
-            }
-            let Ok(mut feature) = Geometry::MultiPolygon(MultiPolygon(polygons)).to_mvt_unscaled()
-            else {
-                continue;
-            };
-            feature.id = Some(i as u64);
-            for (key, value) in &f.properties {
-                let (k, v) = tags.insert_ref(key, TileValue::Str(value.clone()));
-                feature.tags.extend([k, v]);
-            }
-            features.push(feature);
-        }
-        if features.is_empty() {
-            return Vec::new();
-        }
-        let (keys, values) = tags.into_tags();
-        Tile {
-            layers: vec![tile::Layer {
-                version: 2,
-                name: self.name.to_owned(),
-                features,
-                keys,
-                values: values.into_iter().map(Into::into).collect(),
-                extent: Some(EXTENT as u32),
-            }],
-        }
-        .encode_to_vec()
+        render(self.name, self.data(), id)
     }
+}
+
+fn load(cell: &OnceLock<Arc<Data>>, loader: Option<Loader>) -> &Arc<Data> {
+    cell.get_or_init(|| {
+        let load = loader.expect("a loader for a lazy layer");
+        Arc::new(Data::new(load()))
+    })
+}
+
+/// Encodes one tile of a layer.
+fn render(name: &'static str, data: &Data, id: TileId) -> Vec<u8> {
+    let [left, bottom, right, top] = id.bounds();
+    let scale = EXTENT / id.size();
+    let margin = BUFFER / scale;
+    let envelope = rstar::AABB::from_corners(
+        [left - margin, bottom - margin],
+        [right + margin, top + margin],
+    );
+    let mut ids: Vec<usize> = data
+        .boxes
+        .locate_in_envelope_intersecting(envelope)
+        .map(|b| b.data)
+        .collect();
+    ids.sort_unstable();
+    let to_tile = |c: &Coord<f64>| Coord {
+        x: (c.x - left) * scale,
+        y: (top - c.y) * scale,
+    };
+    let mut tags = TagsBuilder::new();
+    let mut features = Vec::new();
+    for i in ids {
+        let f = &data.features[i];
+        let polygons: Vec<Polygon<f64>> = f
+            .geometry
+            .0
+            .iter()
+            .filter_map(|p| {
+                let exterior = tile_ring(p.exterior(), &to_tile, true)?;
+                let holes = p
+                    .interiors()
+                    .iter()
+                    .filter_map(|r| tile_ring(r, &to_tile, false))
+                    .collect();
+                Some(Polygon::new(exterior, holes))
+            })
+            .collect();
+        if polygons.is_empty() {
+            continue;
+        }
+        let Ok(mut feature) = Geometry::MultiPolygon(MultiPolygon(polygons)).to_mvt_unscaled()
+        else {
+            continue;
+        };
+        feature.id = Some(i as u64);
+        for (key, value) in &f.properties {
+            let (k, v) = tags.insert_ref(key, TileValue::Str(value.clone()));
+            feature.tags.extend([k, v]);
+        }
+        features.push(feature);
+    }
+    if features.is_empty() {
+        return Vec::new();
+    }
+    let (keys, values) = tags.into_tags();
+    Tile {
+        layers: vec![tile::Layer {
+            version: 2,
+            name: name.to_owned(),
+            features,
+            keys,
+            values: values.into_iter().map(Into::into).collect(),
+            extent: Some(EXTENT as u32),
+        }],
+    }
+    .encode_to_vec()
 }
 
 #[async_trait::async_trait]
@@ -178,8 +187,11 @@ impl TileSource for PolygonSource {
 
     async fn tile(&self, id: TileId, _filters: &ActorQuery) -> Result<Vec<u8>, StoreError> {
         // Reading the outlines (first call) and clipping are CPU work: keep them off the
-        // async workers. `block_in_place` needs the multi-threaded runtime `serve` uses.
-        Ok(tokio::task::block_in_place(|| self.render(id)))
+        // async workers.
+        let (cell, loader, name) = (self.data.clone(), self.loader, self.name);
+        tokio::task::spawn_blocking(move || render(name, load(&cell, loader), id))
+            .await
+            .map_err(|e| StoreError::Backend(format!("tile task: {e}")))
     }
 }
 
