@@ -13,7 +13,7 @@ pub struct Territory {
     pub name: String,
     /// (French label, value), for pages.
     pub facts: Vec<(String, String)>,
-    /// Larger territories it belongs to, as (level, code, name), for links.
+    /// Larger territories it belongs to, largest first, as (level, code, name): the breadcrumb.
     pub parents: Vec<(TerritoryLevel, String, String)>,
 }
 
@@ -72,10 +72,13 @@ pub fn resolve(state: &AppState, level: TerritoryLevel, code: &str) -> Option<Te
         }
         TerritoryLevel::Commune => {
             let c = cog.commune(code)?;
-            parents.extend(departement(&c.departement));
             parents.extend(region(&c.region));
+            parents.extend(departement(&c.departement));
             if let Some(e) = c.code_epci.as_deref().and_then(|e| cog.epci(e)) {
-                parents.push((TerritoryLevel::Epci, e.code.clone(), e.nom.clone()));
+                facts.push((
+                    "EPCI à fiscalité propre".into(),
+                    format!("{} ({})", e.nom, e.code),
+                ));
             }
             if let Some(p) = c.population {
                 facts.push(("Population municipale".into(), thousands(u64::from(p))));
@@ -99,6 +102,9 @@ pub fn resolve(state: &AppState, level: TerritoryLevel, code: &str) -> Option<Te
                 } else {
                     dep.to_owned()
                 };
+                if let Some(d) = cog.departement(&dep) {
+                    parents.extend(region(&d.region));
+                }
                 parents.extend(departement(&dep));
             }
             f.name.clone()
