@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
     )
     .route("/tiles/{layer}/{z}/{x}/{file}", get(api::tiles::get::tile))
     .route("/", get(pages::map::show))
+    .route("/annuaire", get(pages::directory::show))
     .route("/territoires/{level}/{code}", get(pages::territory::show))
     .route("/acteurs/{siret}", get(pages::actor::show))
     .route(

@@ -6,6 +6,8 @@
 pub mod actor;
 /// `/api/docs`.
 pub mod api_docs;
+/// `/annuaire`.
+pub mod directory;
 /// Error pages.
 pub mod errors;
 /// `/`.

@@ -369,3 +369,24 @@ async fn actor_tiles_cluster_on_the_server_follow_the_filters_and_hide_p_units()
     assert_eq!(res.status(), 200);
     assert!(res.bytes().await.unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_directory_lists_the_selection_and_explains_a_bad_filter_in_french() {
+    let app = TestApp::demo().await;
+    let html = app
+        .get("/annuaire?q=régie&family=association")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("/acteurs/{REGIE_SIRET}")));
+    assert!(html.contains("format=csv"));
+    let res = app.get("/annuaire?band=loin").await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("paramètre « band » : « loin » inconnu")
+    );
+}

@@ -320,6 +320,45 @@ async fn the_map_shows_a_demo_actor_that_a_filter_hides_and_the_url_keeps() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_directory_search_finds_the_demo_actor_and_leads_to_its_page() {
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    c.goto(&app.url("/annuaire")).await.unwrap();
+    c.find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys("REGIE")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#recherche button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let link = c
+        .wait()
+        .for_element(Locator::Css(&format!(
+            "#resultats a[href='/acteurs/{REGIE_SIRET}']"
+        )))
+        .await
+        .expect("the actor in the results");
+    browser.screenshot("annuaire.png").await;
+    link.click().await.unwrap();
+    let name = c
+        .wait()
+        .for_element(Locator::Id("nom-acteur"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(name, "Régie de quartier de démonstration");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_api_docs_page_lists_every_operation() {
     let app = TestApp::empty().await;
     let browser = Browser::start().await;
