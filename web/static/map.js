@@ -2,7 +2,7 @@
 // server: the style has no text layers). The view lives in the URL hash (#carte=z/lat/lon)
 // and the filters in the query string, so a view can be shared by copying the address.
 import { Map, NavigationControl, ScaleControl, Popup } from '/assets/vendor/maplibre-gl/maplibre-gl.mjs';
-import { baseStyle } from '/assets/static/style.js';
+import { baseStyle, locale } from '/assets/static/style.js';
 
 const style = baseStyle(window.location.origin);
 
@@ -14,6 +14,7 @@ const map = new Map({
   minZoom: 3,
   maxZoom: 18,
   hash: 'carte',
+  locale,
   attributionControl: { compact: false, customAttribution: 'Contours : IGN Admin Express 2018 · QPV : ANCT' },
   canvasContextAttributes: { preserveDrawingBuffer: true },
 });

@@ -22,3 +22,16 @@ export function baseStyle(origin) {
   };
 }
 
+
+// MapLibre's interface strings in French (buttons, canvas label, popups).
+export const locale = {
+  'AttributionControl.ToggleAttribution': 'Afficher ou masquer les sources',
+  'Map.Title': 'Carte',
+  'Marker.Title': 'Repère',
+  'NavigationControl.ResetBearing': 'Réorienter vers le nord',
+  'NavigationControl.ZoomIn': 'Zoomer',
+  'NavigationControl.ZoomOut': 'Dézoomer',
+  'Popup.Close': 'Fermer la fenêtre',
+  'ScaleControl.Meters': 'm',
+  'ScaleControl.Kilometers': 'km',
+};

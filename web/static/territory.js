@@ -1,7 +1,7 @@
 // The mini map of a territory page: the base style, the territory's QPV outlined, the view
 // fitted to it. The page gives the QPV code in data-qpv.
 import { Map, NavigationControl } from '/assets/vendor/maplibre-gl/maplibre-gl.mjs';
-import { baseStyle } from '/assets/static/style.js';
+import { baseStyle, locale } from '/assets/static/style.js';
 
 const el = document.getElementById('mini-carte');
 const code = el.dataset.qpv;
@@ -18,6 +18,7 @@ if (res.ok) {
   const map = new Map({
     container: el,
     style: baseStyle(window.location.origin),
+    locale,
     bounds: [[minX, minY], [maxX, maxY]],
     fitBoundsOptions: { padding: 40 },
     attributionControl: { compact: true, customAttribution: 'IGN · ANCT' },

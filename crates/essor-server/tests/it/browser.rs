@@ -241,6 +241,15 @@ async fn the_map_of_france_draws_regions_and_a_click_on_a_qpv_opens_its_popup() 
         .await
         .unwrap();
     assert!(regions.as_u64().unwrap() > 10, "regions drawn: {regions}");
+    // MapLibre's controls speak French.
+    let zoom_in = c
+        .find(Locator::Css("button.maplibregl-ctrl-zoom-in"))
+        .await
+        .unwrap();
+    assert_eq!(
+        zoom_in.attr("aria-label").await.unwrap().as_deref(),
+        Some("Zoomer")
+    );
     // Fly to Franc Moisin and click its centre.
     c.execute(
         "window.essorMap.jumpTo({center: [2.3815, 48.9177], zoom: 15});",
