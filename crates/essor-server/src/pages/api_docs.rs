@@ -47,9 +47,10 @@ pub struct ApiDocsPage {
     pub operations: Vec<Operation>,
 }
 
+/// Plain text of a JSON value; Markdown code marks are dropped (the page shows no Markdown).
 fn text(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.replace('`', ""),
         Value::Null => String::new(),
         v => v.to_string(),
     }

@@ -2,7 +2,7 @@
 
 use essor_model::Siret;
 use essor_server::store::{
-    Actor, ActorRecord, ActorStore, Diffusion, Indicator, LegalFamily, MemoryStore, TerritoryLevel,
+    Actor, ActorRecord, Diffusion, Indicator, LegalFamily, MemoryStore, TerritoryLevel,
     TerritoryRef,
 };
 use essor_server::{AppState, Server, ServerConfig};
@@ -129,6 +129,3 @@ pub fn sample_store() -> MemoryStore {
             ],
         )
 }
-
-#[allow(dead_code)]
-pub fn store_is_object_safe(_: &dyn ActorStore) {}
