@@ -82,7 +82,8 @@ impl Tiles {
         Self {
             sources,
             polygons,
-            cache: TileCache::new(20_000),
+            // At most 256 MB of encoded tiles; the oldest leave first.
+            cache: TileCache::new(256 << 20),
         }
     }
 
