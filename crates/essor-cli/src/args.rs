@@ -27,6 +27,8 @@ pub enum Command {
     Diagnose(DiagnoseArgs),
     /// Orientation : les dispositifs d'accompagnement et de financement adaptés à un projet, avec leurs raisons.
     Orient(OrientArgs),
+    /// Serveur web : carte, pages des territoires et des acteurs, API ouverte (OpenAPI) ; arrêt par Ctrl-C.
+    Serve(ServeArgs),
 }
 
 /// Where the QPV come from: the embedded 2015 layer, or official files.
@@ -136,6 +138,18 @@ pub struct OrientArgs {
     /// Catalogue des dispositifs à utiliser à la place du catalogue embarqué (TOML).
     #[arg(long, value_name = "FICHIER")]
     pub catalogue: Option<PathBuf>,
+    #[command(flatten)]
+    pub qpv: QpvArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Adresse d'écoute (IP:port) ; 127.0.0.1 n'est joignable que depuis cette machine.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Dossier du magasin de données construit par `essor ingest` ; sans lui, la carte montre les contours et les QPV.
+    #[arg(long, value_name = "DOSSIER")]
+    pub store: Option<PathBuf>,
     #[command(flatten)]
     pub qpv: QpvArgs,
 }

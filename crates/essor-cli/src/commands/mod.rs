@@ -6,6 +6,7 @@ pub mod demo;
 pub mod diagnose;
 pub mod locate;
 pub mod orient;
+pub mod serve;
 
 use crate::args::{Cli, Command};
 use crate::points::{PointReader, PointRow, RowError};
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => demo::run(args),
         Command::Orient(args) => orient::run(args),
         Command::Diagnose(args) => diagnose::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

@@ -1,0 +1,303 @@
+//! The actors of a selection: a JSON page, or the whole selection streamed as GeoJSON or CSV.
+
+use super::ActorJson;
+use crate::AppState;
+use crate::api::params::{self, Params};
+use crate::error::{ApiError, ErrorEnvelope};
+use crate::store::{Actor, ActorQuery, DataStatus, LegalFamily, TerritoryRef};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use essor_geo::Band;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActorListParams {
+    /// Emprise minLon,minLat,maxLon,maxLat en degrés WGS84.
+    #[param(value_type = Option<String>, example = "2.33,48.90,2.40,48.94")]
+    pub bbox: Option<String>,
+    /// Recherche plein texte (nom, activité, adresse).
+    #[param(value_type = Option<String>, example = "régie de quartier")]
+    pub q: Option<String>,
+    /// Familles juridiques, séparées par des virgules : association, cooperative, mutuelle, fondation, societe_commerciale.
+    #[param(value_type = Option<String>, example = "association,cooperative")]
+    pub family: Option<String>,
+    /// Tranches de proximité, séparées par des virgules : in, 300, 500, 1000, out.
+    #[param(value_type = Option<String>, example = "in,300")]
+    pub band: Option<String>,
+    /// Territoire NIVEAU:CODE (region, departement, epci, commune, qpv).
+    #[param(value_type = Option<String>, example = "qpv:QP093028")]
+    pub territory: Option<String>,
+    /// true : établissements employeurs seulement ; false : non employeurs.
+    #[param(value_type = Option<bool>)]
+    pub employer: Option<String>,
+    /// Page, à partir de 1.
+    #[param(value_type = Option<u32>, minimum = 1, example = 1)]
+    pub page: Option<String>,
+    /// Acteurs par page, 1 à 100 (20 par défaut).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
+    pub per_page: Option<String>,
+    /// json (par défaut, paginé), geojson ou csv (toute la sélection, sans plafond).
+    #[param(value_type = Option<String>, example = "json")]
+    pub format: Option<String>,
+}
+
+/// Links to pages of the same selection.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PageLinks {
+    #[serde(rename = "self")]
+    pub this: String,
+    pub first: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+/// One page of actors.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ActorPage {
+    /// Taille de la sélection entière.
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub items: Vec<ActorJson>,
+    pub links: PageLinks,
+    pub data: DataStatus,
+}
+
+fn list_of<T>(
+    name: &str,
+    value: Option<&str>,
+    expected: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>, ApiError> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(Vec::new());
+    };
+    value
+        .split(',')
+        .map(|v| {
+            let v = v.trim();
+            parse(v).ok_or_else(|| {
+                ApiError::bad_parameter(name, format!("« {v} » inconnu ; valeurs : {expected}"))
+            })
+        })
+        .collect()
+}
+
+fn band(v: &str) -> Option<Band> {
+    match v {
+        "in" => Some(Band::In),
+        "out" => Some(Band::Out),
+        t => t.parse::<u32>().ok().filter(|t| *t > 0).map(Band::Within),
+    }
+}
+
+/// Validates the parameters into a store query.
+pub fn query(p: &ActorListParams) -> Result<ActorQuery, ApiError> {
+    let territory = match p.territory.as_deref().filter(|t| !t.trim().is_empty()) {
+        None => None,
+        Some(t) => {
+            let (level, code) = t.split_once(':').ok_or_else(|| {
+                ApiError::bad_parameter(
+                    "territory",
+                    format!("« {t} » : NIVEAU:CODE attendu, ex. qpv:QP093028"),
+                )
+            })?;
+            Some(TerritoryRef {
+                level: crate::api::territories::get::level(level)?,
+                code: code.to_owned(),
+            })
+        }
+    };
+    let employer = match p.employer.as_deref() {
+        None | Some("") => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(v) => {
+            return Err(ApiError::bad_parameter(
+                "employer",
+                format!("« {v} » : true ou false attendu"),
+            ));
+        }
+    };
+    Ok(ActorQuery {
+        bbox: p
+            .bbox
+            .as_deref()
+            .filter(|b| !b.trim().is_empty())
+            .map(|b| params::bbox(Some(b)))
+            .transpose()?,
+        text: p
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_owned),
+        families: list_of(
+            "family",
+            p.family.as_deref(),
+            "association, cooperative, mutuelle, fondation, societe_commerciale",
+            LegalFamily::from_code,
+        )?,
+        bands: list_of("band", p.band.as_deref(), "in, 300, 500, 1000, out", band)?,
+        territory,
+        employer,
+        page: params::integer("page", p.page.as_deref(), 1..=u32::MAX)?.unwrap_or(1),
+        per_page: params::integer("per_page", p.per_page.as_deref(), 1..=100)?.unwrap_or(20),
+    })
+}
+
+/// The same query string with another page number.
+fn page_link(raw: &str, page: u32) -> String {
+    let mut parts: Vec<String> = raw
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("page="))
+        .map(str::to_owned)
+        .collect();
+    parts.push(format!("page={page}"));
+    format!("/api/v1/actors?{}", parts.join("&"))
+}
+
+const CSV_HEADER: &str = "siret,name,legal_family,categorie_juridique,naf,tranche_effectifs,employer,commune,lon,lat,qpv_code,nearest_qpv_code,distance_m,band\n";
+
+fn csv_field(out: &mut String, value: &str) {
+    if value.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+fn csv_row(a: &Actor) -> String {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let fields = [
+        a.siret.to_string(),
+        a.name.clone(),
+        a.legal_family.code().to_owned(),
+        a.categorie_juridique.clone(),
+        opt(&a.naf),
+        opt(&a.tranche_effectifs),
+        a.employer.to_string(),
+        opt(&a.commune),
+        num(a.lon_lat.map(|p| p.0)),
+        num(a.lon_lat.map(|p| p.1)),
+        opt(&a.qpv_code),
+        opt(&a.nearest_qpv_code),
+        num(a.distance_m),
+        opt(&a.band),
+    ];
+    let mut out = String::new();
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        csv_field(&mut out, f);
+    }
+    out.push('\n');
+    out
+}
+
+fn geojson_feature(a: &Actor) -> String {
+    let geometry = a.lon_lat.map_or(
+        serde_json::Value::Null,
+        |(lon, lat)| serde_json::json!({ "type": "Point", "coordinates": [lon, lat] }),
+    );
+    serde_json::json!({ "type": "Feature", "id": a.siret.to_string(), "geometry": geometry, "properties": ActorJson::from(a) })
+        .to_string()
+}
+
+/// Acteurs de l'ESS (recherche, filtres, exports)
+///
+/// Une page JSON de la sélection avec son total et des liens de pagination ; `format=geojson`
+/// ou `format=csv` renvoient toute la sélection en flux, sans plafond. Seuls les
+/// établissements diffusibles sont renvoyés.
+#[utoipa::path(
+    get,
+    path = "/api/v1/actors",
+    tag = "acteurs",
+    params(ActorListParams),
+    responses(
+        (status = 200, description = "Une page d'acteurs (ou toute la sélection en GeoJSON ou CSV)", body = ActorPage),
+        (status = 400, description = "Paramètre invalide", body = ErrorEnvelope),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    Params(p): Params<ActorListParams>,
+) -> Result<Response, ApiError> {
+    let q = query(&p)?;
+    match p.format.as_deref().unwrap_or("json") {
+        "json" | "" => {
+            let page = state.store.actors(&q).await?;
+            let raw = raw.unwrap_or_default();
+            let last = page.total.div_ceil(u64::from(q.per_page)).max(1);
+            Ok(Json(ActorPage {
+                total: page.total,
+                page: q.page,
+                per_page: q.per_page,
+                items: page.items.iter().map(ActorJson::from).collect(),
+                links: PageLinks {
+                    this: page_link(&raw, q.page),
+                    first: page_link(&raw, 1),
+                    prev: (q.page > 1).then(|| page_link(&raw, q.page - 1)),
+                    next: (u64::from(q.page) < last).then(|| page_link(&raw, q.page + 1)),
+                },
+                data: state.store.status(),
+            })
+            .into_response())
+        }
+        "geojson" => {
+            let stream = state.store.export(&q).await?;
+            let mut first = true;
+            let features = stream.map(move |a| {
+                let a = a.map_err(|e| std::io::Error::other(e.to_string()))?;
+                let sep = if std::mem::take(&mut first) { "" } else { "," };
+                Ok::<_, std::io::Error>(format!("{sep}{}", geojson_feature(&a)))
+            });
+            let body = futures_util::stream::once(async {
+                Ok::<_, std::io::Error>(r#"{"type":"FeatureCollection","features":["#.to_owned())
+            })
+            .chain(features)
+            .chain(futures_util::stream::once(async { Ok("]}".to_owned()) }));
+            Ok((
+                [(header::CONTENT_TYPE, "application/geo+json")],
+                Body::from_stream(body),
+            )
+                .into_response())
+        }
+        "csv" => {
+            let stream = state.store.export(&q).await?;
+            let rows = stream.map(|a| {
+                a.map(|a| csv_row(&a))
+                    .map_err(|e| std::io::Error::other(e.to_string()))
+            });
+            let body = futures_util::stream::once(async {
+                Ok::<_, std::io::Error>(CSV_HEADER.to_owned())
+            })
+            .chain(rows);
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"acteurs-ess.csv\"",
+                    ),
+                ],
+                Body::from_stream(body),
+            )
+                .into_response())
+        }
+        other => Err(ApiError::bad_parameter(
+            "format",
+            format!("« {other} » inconnu ; formats : json, geojson, csv"),
+        )),
+    }
+}

@@ -1,0 +1,2 @@
+/// `GET /api/v1/locate`.
+pub mod get;

@@ -1,0 +1,2 @@
+/// `GET /api/v1/status`.
+pub mod get;

@@ -1,0 +1,86 @@
+//! A territory and its indicators.
+
+use crate::AppState;
+use crate::error::{ApiError, ErrorEnvelope};
+use crate::store::{DataStatus, TerritoryLevel};
+use crate::territories;
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::Serialize;
+
+/// A territory with the indicators the store has for it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TerritoryAnswer {
+    #[schema(example = "qpv")]
+    pub level: String,
+    #[schema(example = "QP093028")]
+    pub code: String,
+    #[schema(example = "Franc Moisin - Cosmonautes - Cristino Garcia - Landy")]
+    pub name: String,
+    /// Indicateurs, mêmes noms que `indicators.csv` ; vide tant qu'aucune donnée n'est chargée,
+    /// null pour une valeur non publiée (secret statistique).
+    #[schema(value_type = Object)]
+    pub indicators: serde_json::Map<String, serde_json::Value>,
+    /// Ce que contient le magasin de données (chargé, synthétique…).
+    pub data: DataStatus,
+}
+
+/// Parses a level code, with the list of levels in the message.
+pub fn level(code: &str) -> Result<TerritoryLevel, ApiError> {
+    TerritoryLevel::from_code(code).ok_or_else(|| {
+        let all: Vec<&str> = TerritoryLevel::ALL.iter().map(|l| l.code()).collect();
+        ApiError::bad_parameter(
+            "level",
+            format!("niveau « {code} » inconnu ; niveaux : {}", all.join(", ")),
+        )
+    })
+}
+
+/// Indicateurs d'un territoire
+#[utoipa::path(
+    get,
+    path = "/api/v1/territories/{level}/{code}",
+    tag = "territoires",
+    params(
+        ("level" = String, Path, description = "france, region, departement, epci, commune ou qpv", example = "qpv"),
+        ("code" = String, Path, description = "FR, code région, département, SIREN d'EPCI, code INSEE de commune ou code QPV", example = "QP093028"),
+    ),
+    responses(
+        (status = 200, description = "Le territoire et ses indicateurs", body = TerritoryAnswer),
+        (status = 400, description = "Niveau inconnu", body = ErrorEnvelope),
+        (status = 404, description = "Territoire inconnu", body = ErrorEnvelope),
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    Path((level_code, code)): Path<(String, String)>,
+) -> Result<Json<TerritoryAnswer>, ApiError> {
+    let level = level(&level_code)?;
+    let t = territories::resolve(&state, level, &code).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "territoire inconnu : {} « {code} »",
+            level.label().to_lowercase()
+        ))
+    })?;
+    let indicators = state
+        .store
+        .territory(&t.reference())
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| {
+            (
+                i.name,
+                i.value
+                    .map_or(serde_json::Value::Null, serde_json::Value::from),
+            )
+        })
+        .collect();
+    Ok(Json(TerritoryAnswer {
+        level: level.code().to_owned(),
+        code: t.code,
+        name: t.name,
+        indicators,
+        data: state.store.status(),
+    }))
+}

@@ -1,0 +1,2 @@
+/// `GET /api/v1/territories/{level}/{code}`.
+pub mod get;

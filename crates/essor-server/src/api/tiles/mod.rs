@@ -1,0 +1,2 @@
+/// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`.
+pub mod get;

@@ -1,0 +1,133 @@
+//! The one error type of the HTTP layer and its JSON envelope.
+//!
+//! Which error fits which layer: library crates return their own `thiserror` enums (French
+//! messages when they reach users, like [`essor_geo::PointError`]); the store returns
+//! [`StoreError`](crate::store::StoreError), logged in English and shown as a French 503 or
+//! 500; handlers return [`ApiError`], built with the named constructors below so that every
+//! answer has the same shape:
+//!
+//! ```json
+//! { "errors": [ { "status": 400, "code": "bad_parameter", "parameter": "lon",
+//!                 "detail": "paramètre « lon » manquant : …" } ] }
+//! ```
+//!
+//! HTML pages render their own French error page (see [`crate::pages`]).
+
+use crate::store::StoreError;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// An error answer of the API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub parameter: Option<String>,
+    /// French, for people.
+    pub detail: String,
+}
+
+/// The JSON envelope.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorEnvelope {
+    pub errors: Vec<ErrorItem>,
+}
+
+/// One error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorItem {
+    /// HTTP status.
+    #[schema(example = 400)]
+    pub status: u16,
+    /// Stable machine code: `bad_parameter`, `not_found`, `store_unavailable`, `internal`.
+    #[schema(example = "bad_parameter")]
+    pub code: String,
+    /// The query or path parameter at fault, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "lon")]
+    pub parameter: Option<String>,
+    /// What went wrong and how to fix it, in French.
+    #[schema(
+        example = "paramètre « lon » manquant : longitude WGS84 en degrés décimaux attendue, ex. lon=2.3815"
+    )]
+    pub detail: String,
+}
+
+impl ApiError {
+    /// 400: a parameter is present but wrong. `detail` says what is expected.
+    pub fn bad_parameter(parameter: &str, detail: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: "bad_parameter",
+            parameter: Some(parameter.to_owned()),
+            detail: format!("paramètre « {parameter} » : {}", detail.into()),
+        }
+    }
+
+    /// 400: a required parameter is absent. `expected` describes it.
+    pub fn missing_parameter(parameter: &str, expected: &str) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: "bad_parameter",
+            parameter: Some(parameter.to_owned()),
+            detail: format!("paramètre « {parameter} » manquant : {expected}"),
+        }
+    }
+
+    /// 404 with a French sentence naming what was not found.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            code: "not_found",
+            parameter: None,
+            detail: detail.into(),
+        }
+    }
+
+    /// 503 or 500 from a store failure; the cause goes to the log, not to the user.
+    pub fn store(err: &StoreError) -> Self {
+        eprintln!("essor-server: {err}");
+        match err {
+            StoreError::Unavailable(_) => Self {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                code: "store_unavailable",
+                parameter: None,
+                detail: "les données sont momentanément indisponibles ; réessayez dans un instant"
+                    .into(),
+            },
+            _ => Self::internal(),
+        }
+    }
+
+    /// 500.
+    pub fn internal() -> Self {
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            parameter: None,
+            detail: "erreur interne du serveur".into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let envelope = ErrorEnvelope {
+            errors: vec![ErrorItem {
+                status: self.status.as_u16(),
+                code: self.code.to_owned(),
+                parameter: self.parameter,
+                detail: self.detail,
+            }],
+        };
+        (self.status, Json(envelope)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        Self::store(&err)
+    }
+}

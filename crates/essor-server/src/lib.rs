@@ -1,0 +1,43 @@
+//! essor's web server: the open-data API, vector tiles, the map and the pages, in French
+//! and in the look of the État design system (DSFR), all served from one binary with no
+//! external service.
+//!
+//! - [`router`]: every route in one file.
+//! - [`api`]: one module per resource, one file per action, each with its OpenAPI description.
+//! - [`pages`]: the HTML pages (askama templates in `templates/`).
+//! - [`store`]: the store seam, [`ActorStore`](store::ActorStore), and its empty and in-memory
+//!   implementations.
+//! - [`tiles`]: Mapbox Vector Tiles of the outlines and QPV (cached) and of the actors
+//!   (clustered on the server), made on the server.
+//! - [`error`]: the JSON error envelope.
+//! - [`assets`]: the vendored DSFR and MapLibre files and essor's own scripts, embedded.
+//! - [`state`]: [`AppState`], what every handler shares.
+//!
+//! `README.md` beside this crate lists the routes and the conventions.
+
+/// The open-data API handlers.
+pub mod api;
+/// Embedded static files.
+pub mod assets;
+/// The JSON error envelope.
+pub mod error;
+/// HTML pages.
+pub mod pages;
+/// QPV polygons in WGS84.
+pub mod qpv_shapes;
+/// The routes.
+pub mod router;
+/// Starting and stopping the server.
+pub mod serve;
+/// The state shared by handlers.
+pub mod state;
+/// The store seam.
+pub mod store;
+/// Territory names and facts from the reference data.
+pub mod territories;
+/// Vector tiles.
+pub mod tiles;
+
+pub use router::{openapi, router};
+pub use serve::{Server, ServerConfig};
+pub use state::AppState;

@@ -1,0 +1,38 @@
+//! The map page.
+
+use super::{Layout, render};
+use crate::AppState;
+use crate::store::LegalFamily;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+#[derive(Debug, Template)]
+#[template(path = "map.html")]
+pub struct MapPage {
+    pub layout: Layout,
+    /// (code, label) of the legal families, for the filter.
+    pub families: Vec<(&'static str, &'static str)>,
+    pub qpv_count: String,
+    pub qpv_geography: String,
+}
+
+/// `GET /`.
+pub async fn show(State(state): State<AppState>) -> Response {
+    let layer = state.index.layer();
+    let page = MapPage {
+        layout: Layout::new(
+            &state,
+            "Carte de l'ESS dans les quartiers prioritaires",
+            "carte",
+        ),
+        families: LegalFamily::ALL
+            .iter()
+            .map(|f| (f.code(), f.label()))
+            .collect(),
+        qpv_count: crate::territories::thousands(layer.len() as u64),
+        qpv_geography: layer.geography.to_string(),
+    };
+    render(StatusCode::OK, &page)
+}

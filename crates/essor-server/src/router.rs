@@ -1,0 +1,72 @@
+//! Every route of the server, in one place. API handlers are registered through
+//! `utoipa_axum::routes!`, which also collects their OpenAPI descriptions; the tile route is
+//! registered by hand (its `{y}.mvt` segment) and described in [`crate::api::openapi`].
+
+use crate::api::openapi::ApiDoc;
+use crate::{AppState, api, assets, pages};
+use axum::Router;
+use axum::http::{Method, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The API routes with their OpenAPI descriptions.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(api::locate::get::locate))
+        .routes(routes!(api::qpv::list::list))
+        .routes(routes!(api::qpv::get::get))
+        .routes(routes!(api::actors::list::list))
+        .routes(routes!(api::actors::get::get))
+        .routes(routes!(api::territories::get::get))
+        .routes(routes!(api::status::get::get))
+}
+
+/// The OpenAPI 3.1 document of the API (`GET /api/v1/openapi.json`, `schemas/openapi.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_routes().split_for_parts().1
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = api_routes().split_for_parts();
+    let openapi = Arc::new(
+        openapi
+            .to_pretty_json()
+            .expect("the OpenAPI document serialises"),
+    );
+    let docs = openapi.clone();
+    api.route(
+        "/api/v1/openapi.json",
+        get(move || async move {
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                openapi.as_str().to_owned(),
+            )
+                .into_response()
+        }),
+    )
+    .route("/tiles/{layer}/{z}/{x}/{file}", get(api::tiles::get::tile))
+    .route("/", get(pages::map::show))
+    .route("/annuaire", get(pages::directory::show))
+    .route("/territoires/{level}/{code}", get(pages::territory::show))
+    .route("/acteurs/{siret}", get(pages::actor::show))
+    .route(
+        "/api/docs",
+        get(move |s| pages::api_docs::show(s, docs.clone())),
+    )
+    .route("/assets/{*path}", get(assets::serve))
+    .fallback(pages::errors::fallback)
+    .layer(
+        CorsLayer::new()
+            .allow_origin(Any)
+            .allow_methods([Method::GET, Method::HEAD]),
+    )
+    .layer(CompressionLayer::new())
+    .with_state(state)
+}

@@ -1,0 +1,63 @@
+//! [`AppState`]: what every handler shares, cheap to clone.
+
+use crate::qpv_shapes::QpvShapes;
+use crate::store::{ActorStore, EmptyStore};
+use crate::tiles::Tiles;
+use essor_geo::{Bands, QpvIndex};
+use std::sync::Arc;
+
+/// The QPV engine, the QPV in WGS84, the tile layers and the store.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub index: Arc<QpvIndex>,
+    pub shapes: Arc<QpvShapes>,
+    pub tiles: Arc<Tiles>,
+    pub store: Arc<dyn ActorStore>,
+    /// Default proximity bands of `/api/v1/locate`.
+    pub bands: Bands,
+}
+
+impl AppState {
+    /// A state over a QPV layer and a store. Builds the index and the WGS84 shapes now
+    /// (under a second for the embedded layer); the outline layers load on first use.
+    pub fn new(index: QpvIndex, store: Arc<dyn ActorStore>) -> Self {
+        let shapes = QpvShapes::new(index.layer());
+        let tiles = Tiles::new(&shapes, store.clone());
+        Self {
+            index: Arc::new(index),
+            shapes: Arc::new(shapes),
+            tiles: Arc::new(tiles),
+            store,
+            bands: Bands::default(),
+        }
+    }
+
+    /// The embedded QPV 2015 and no data: what `essor serve` without `--store` runs.
+    pub fn embedded() -> Self {
+        Self::new(
+            QpvIndex::new(essor_refdata::qpv::qpv_2015()),
+            Arc::new(EmptyStore),
+        )
+    }
+
+    /// The same QPV and tiles over another store (tests, `essor demo`).
+    pub fn with_store(&self, store: Arc<dyn ActorStore>) -> Self {
+        Self {
+            tiles: Arc::new(self.tiles.with_store(store.clone())),
+            store,
+            ..self.clone()
+        }
+    }
+
+    /// Loads the outline layers in the background so that the first map is quick.
+    pub fn warm_tiles(&self) {
+        let tiles = self.tiles.clone();
+        std::thread::spawn(move || {
+            for name in ["regions", "departements", "communes"] {
+                if let Some(source) = tiles.polygon(name) {
+                    source.warm();
+                }
+            }
+        });
+    }
+}

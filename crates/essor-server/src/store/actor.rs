@@ -1,0 +1,194 @@
+//! An ESS actor as the web layer shows it, and the diffusion rule that guards it.
+
+use essor_model::Siret;
+use std::ops::Deref;
+
+/// The SIRENE diffusion status of a unit (`statutDiffusionEtablissement`,
+/// `statutDiffusionUniteLegale`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Diffusion {
+    /// `O`: may be shown individually.
+    Diffusible,
+    /// `P` (partially diffusible, at the person's request): counted in figures, never shown,
+    /// mapped or exported individually.
+    Partial,
+}
+
+impl Diffusion {
+    /// Reads a SIRENE status; anything but `O` is treated as `P`, the safe side.
+    pub fn from_sirene(code: &str) -> Self {
+        if code.trim() == "O" {
+            Self::Diffusible
+        } else {
+            Self::Partial
+        }
+    }
+}
+
+/// The legal families of the ESS, as ESS France and the CRESS count them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LegalFamily {
+    Association,
+    Cooperative,
+    Mutuelle,
+    Fondation,
+    /// Commercial companies of the ESS (law of 31 July 2014, article 1 II).
+    SocieteCommerciale,
+}
+
+impl LegalFamily {
+    pub const ALL: [LegalFamily; 5] = [
+        Self::Association,
+        Self::Cooperative,
+        Self::Mutuelle,
+        Self::Fondation,
+        Self::SocieteCommerciale,
+    ];
+
+    /// The code used in URLs and the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Association => "association",
+            Self::Cooperative => "cooperative",
+            Self::Mutuelle => "mutuelle",
+            Self::Fondation => "fondation",
+            Self::SocieteCommerciale => "societe_commerciale",
+        }
+    }
+
+    /// French label for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Association => "Association",
+            Self::Cooperative => "Coopérative",
+            Self::Mutuelle => "Mutuelle",
+            Self::Fondation => "Fondation",
+            Self::SocieteCommerciale => "Société commerciale de l'ESS",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.code() == code)
+    }
+}
+
+/// What a backend knows about an establishment. Build an [`Actor`] from it with its
+/// diffusion status; a record alone never reaches a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorRecord {
+    pub siret: Siret,
+    /// Enseigne or dénomination of the legal unit.
+    pub name: String,
+    pub legal_family: LegalFamily,
+    /// Catégorie juridique, niveau III (4 digits).
+    pub categorie_juridique: String,
+    /// NAF rév. 2 sous-classe (`88.99B`).
+    pub naf: Option<String>,
+    /// Tranche d'effectifs code (`NN`, `00`…`53`).
+    pub tranche_effectifs: Option<String>,
+    /// True when the establishment employs staff (`caractereEmployeurEtablissement = O`).
+    pub employer: bool,
+    /// Postal address on one line.
+    pub address: Option<String>,
+    /// INSEE commune code.
+    pub commune: Option<String>,
+    /// WGS84 position, when geolocated.
+    pub lon_lat: Option<(f64, f64)>,
+    /// The covering QPV, the nearest one, the distance (metres) and the band, as `essor locate`.
+    pub qpv_code: Option<String>,
+    pub nearest_qpv_code: Option<String>,
+    pub distance_m: Option<f64>,
+    pub band: Option<String>,
+}
+
+/// A diffusible actor. The only constructor checks the diffusion status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    record: ActorRecord,
+}
+
+impl Actor {
+    /// `None` for a partially diffusible unit: it must not leave the store individually.
+    pub fn new(record: ActorRecord, diffusion: Diffusion) -> Option<Self> {
+        match diffusion {
+            Diffusion::Diffusible => Some(Self { record }),
+            Diffusion::Partial => None,
+        }
+    }
+}
+
+impl Deref for Actor {
+    type Target = ActorRecord;
+    fn deref(&self) -> &ActorRecord {
+        &self.record
+    }
+}
+
+/// Where a diffusible actor is, for maps. Built only from an [`Actor`].
+// A private field rather than `#[non_exhaustive]`: store adapters live in this crate, and
+// they too must go through `ActorPoint::of`.
+#[allow(clippy::manual_non_exhaustive)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorPoint {
+    pub siret: Siret,
+    pub name: String,
+    pub family: LegalFamily,
+    pub lon: f64,
+    pub lat: f64,
+    /// Keeps construction inside this module: a point always comes from a diffusible actor.
+    _diffusible: (),
+}
+
+impl ActorPoint {
+    /// `None` when the actor is not geolocated.
+    pub fn of(actor: &Actor) -> Option<Self> {
+        let (lon, lat) = actor.lon_lat?;
+        Some(Self {
+            siret: actor.siret,
+            name: actor.name.clone(),
+            family: actor.legal_family,
+            lon,
+            lat,
+            _diffusible: (),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn record() -> ActorRecord {
+        ActorRecord {
+            siret: Siret::parse("78467169500087").unwrap(),
+            name: "Régie de quartier".into(),
+            legal_family: LegalFamily::Association,
+            categorie_juridique: "9220".into(),
+            naf: Some("88.99B".into()),
+            tranche_effectifs: Some("12".into()),
+            employer: true,
+            address: None,
+            commune: Some("93066".into()),
+            lon_lat: Some((2.3815, 48.9177)),
+            qpv_code: Some("QP093028".into()),
+            nearest_qpv_code: Some("QP093028".into()),
+            distance_m: Some(0.0),
+            band: Some("in".into()),
+        }
+    }
+
+    #[test]
+    fn a_partially_diffusible_unit_never_becomes_an_actor() {
+        assert!(Actor::new(record(), Diffusion::Partial).is_none());
+        assert!(Actor::new(record(), Diffusion::from_sirene("P")).is_none());
+        assert!(Actor::new(record(), Diffusion::from_sirene("")).is_none());
+        assert!(Actor::new(record(), Diffusion::from_sirene("O")).is_some());
+    }
+
+    #[test]
+    fn family_codes_round_trip() {
+        for f in LegalFamily::ALL {
+            assert_eq!(LegalFamily::from_code(f.code()), Some(f));
+        }
+    }
+}

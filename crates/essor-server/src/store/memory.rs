@@ -1,0 +1,155 @@
+//! A store held in memory: for tests, examples and small demonstrations. Filtering is a
+//! linear scan; real datasets belong in the SQLite or PostgreSQL store.
+
+use super::{
+    Actor, ActorQuery, ActorStore, ActorStream, DataStatus, Indicator, Page, StoreError,
+    TerritoryLevel, TerritoryRef,
+};
+use essor_model::Siret;
+use std::collections::HashMap;
+
+/// Actors and territory figures in memory.
+#[derive(Debug, Clone)]
+pub struct MemoryStore {
+    status: DataStatus,
+    actors: Vec<Actor>,
+    figures: HashMap<TerritoryRef, Vec<Indicator>>,
+}
+
+impl MemoryStore {
+    /// `synthetic` drives the "démonstration" banner.
+    pub fn new(description: impl Into<String>, synthetic: bool) -> Self {
+        Self {
+            status: DataStatus {
+                loaded: true,
+                synthetic,
+                description: description.into(),
+                actors: 0,
+            },
+            actors: Vec::new(),
+            figures: HashMap::new(),
+        }
+    }
+
+    pub fn with_actor(mut self, actor: Actor) -> Self {
+        self.actors.push(actor);
+        self.status.actors = self.actors.len() as u64;
+        self
+    }
+
+    pub fn with_figures(mut self, territory: TerritoryRef, indicators: Vec<Indicator>) -> Self {
+        self.figures.insert(territory, indicators);
+        self
+    }
+
+    fn matches(actor: &Actor, q: &ActorQuery) -> bool {
+        if let Some(bbox) = q.bbox
+            && !actor
+                .lon_lat
+                .is_some_and(|(lon, lat)| bbox.contains(lon, lat))
+        {
+            return false;
+        }
+        if let Some(text) = &q.text
+            && !fold(&actor.name).contains(&fold(text))
+        {
+            return false;
+        }
+        if !q.families.is_empty() && !q.families.contains(&actor.legal_family) {
+            return false;
+        }
+        if !q.bands.is_empty()
+            && !q
+                .bands
+                .iter()
+                .any(|b| actor.band.as_deref() == Some(b.to_string().as_str()))
+        {
+            return false;
+        }
+        if q.employer.is_some_and(|e| e != actor.employer) {
+            return false;
+        }
+        if let Some(t) = &q.territory {
+            let ok = match t.level {
+                TerritoryLevel::France => true,
+                TerritoryLevel::Qpv => actor.qpv_code.as_deref() == Some(t.code.as_str()),
+                TerritoryLevel::Commune => actor.commune.as_deref() == Some(t.code.as_str()),
+                TerritoryLevel::Departement => actor
+                    .commune
+                    .as_deref()
+                    .is_some_and(|c| c.starts_with(t.code.as_str())),
+                // Région and EPCI need the COG; a real store has them as columns.
+                TerritoryLevel::Region | TerritoryLevel::Epci => {
+                    actor.commune.as_deref().is_some_and(|c| {
+                        essor_refdata::cog::cog().commune(c).is_some_and(|com| {
+                            com.region == t.code || com.code_epci.as_deref() == Some(&t.code)
+                        })
+                    })
+                }
+            };
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn select(&self, q: &ActorQuery) -> Vec<Actor> {
+        self.actors
+            .iter()
+            .filter(|a| Self::matches(a, q))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Lower case without accents, for a forgiving search.
+fn fold(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            c => c,
+        })
+        .collect()
+}
+
+#[async_trait::async_trait]
+impl ActorStore for MemoryStore {
+    fn status(&self) -> DataStatus {
+        self.status.clone()
+    }
+    async fn actors(&self, query: &ActorQuery) -> Result<Page<Actor>, StoreError> {
+        let all = self.select(query);
+        let items = all
+            .iter()
+            .skip(query.offset() as usize)
+            .take(query.per_page as usize)
+            .cloned()
+            .collect();
+        Ok(Page {
+            total: all.len() as u64,
+            items,
+        })
+    }
+    async fn export(&self, query: &ActorQuery) -> Result<ActorStream, StoreError> {
+        let all = self.select(query);
+        Ok(Box::pin(futures_util::stream::iter(
+            all.into_iter().map(Ok),
+        )))
+    }
+    async fn actor(&self, siret: Siret) -> Result<Option<Actor>, StoreError> {
+        Ok(self.actors.iter().find(|a| a.siret == siret).cloned())
+    }
+    async fn territory(
+        &self,
+        territory: &TerritoryRef,
+    ) -> Result<Option<Vec<Indicator>>, StoreError> {
+        Ok(self.figures.get(territory).cloned())
+    }
+}

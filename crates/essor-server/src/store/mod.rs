@@ -1,0 +1,112 @@
+//! The store seam: everything the web layer asks of the application store, in one small
+//! trait. Handlers only ever see `dyn ActorStore`, so the embedded SQLite store and a later
+//! PostgreSQL store plug in without touching them: each backend gets an adapter module here
+//! (`impl ActorStore for essor_store::…`), which keeps the store crate free of HTTP types.
+//!
+//! Privacy is in the types: an [`Actor`] can only be built from a record *and* its SIRENE
+//! diffusion status, and [`Actor::new`] refuses units with `statutDiffusion = P`. Whatever a
+//! backend does, the server cannot show, map or export a non-diffusible unit individually.
+//!
+//! - [`actor`]: [`Actor`], [`ActorRecord`], [`ActorPoint`], [`Diffusion`], [`LegalFamily`].
+//! - [`query`]: [`ActorQuery`] (filters and paging), [`Page`], [`BBox`].
+//! - [`territory`]: [`TerritoryLevel`], [`TerritoryRef`], [`Indicator`].
+//! - [`empty`]: [`EmptyStore`], the store of a server started without data.
+//! - [`memory`]: [`MemoryStore`], a small in-memory store for tests and examples.
+
+/// Actors and the diffusion rule.
+pub mod actor;
+/// The store of a server with no data loaded.
+pub mod empty;
+/// An in-memory store.
+pub mod memory;
+/// Actor queries and pages.
+pub mod query;
+/// Territory levels and indicators.
+pub mod territory;
+
+pub use actor::{Actor, ActorPoint, ActorRecord, Diffusion, LegalFamily};
+pub use empty::EmptyStore;
+pub use memory::MemoryStore;
+pub use query::{ActorQuery, BBox, Page};
+pub use territory::{Indicator, TerritoryLevel, TerritoryRef};
+
+use essor_model::Siret;
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use serde::Serialize;
+
+/// Every actor of a selection, streamed without a total cap (exports).
+pub type ActorStream = BoxStream<'static, Result<Actor, StoreError>>;
+
+/// What a store holds. Pages show a "démonstration" banner when `synthetic` is true.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DataStatus {
+    /// False for a server started without `--store`.
+    pub loaded: bool,
+    /// True when the data were generated (`essor demo`): every page says so.
+    pub synthetic: bool,
+    /// Where the data come from, in French (files, date of the SIRENE stock…).
+    pub description: String,
+    /// Number of diffusible actors in the store.
+    pub actors: u64,
+}
+
+impl DataStatus {
+    pub fn empty() -> Self {
+        Self {
+            loaded: false,
+            synthetic: false,
+            description: "Aucune donnée chargée : lancez `essor ingest` puis `essor serve --store DOSSIER`, ou `essor demo`.".to_owned(),
+            actors: 0,
+        }
+    }
+}
+
+/// Why a store could not answer. Messages are logged in English; users get a French envelope.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The backend is not reachable or is being swapped.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    /// Any other backend failure.
+    #[error("store backend error: {0}")]
+    Backend(String),
+}
+
+/// The application store, as the web layer sees it. Every method answers only diffusible
+/// actors (see the module documentation). Implementations must be cheap to share (`Arc`).
+#[async_trait::async_trait]
+pub trait ActorStore: Send + Sync + std::fmt::Debug + 'static {
+    /// What the store holds.
+    fn status(&self) -> DataStatus;
+
+    /// One page of the actors matching `query`, with the total count of the selection.
+    async fn actors(&self, query: &ActorQuery) -> Result<Page<Actor>, StoreError>;
+
+    /// Every actor matching `query` (paging ignored), for CSV and GeoJSON exports.
+    async fn export(&self, query: &ActorQuery) -> Result<ActorStream, StoreError>;
+
+    /// One actor by SIRET; `None` when unknown *or* non-diffusible (the two are
+    /// indistinguishable from outside).
+    async fn actor(&self, siret: Siret) -> Result<Option<Actor>, StoreError>;
+
+    /// The indicators of a territory, named as in `indicators.csv`, in that file's order;
+    /// `None` when the store has no figures for it.
+    async fn territory(
+        &self,
+        territory: &TerritoryRef,
+    ) -> Result<Option<Vec<Indicator>>, StoreError>;
+
+    /// The geolocated actors matching `query` (its `bbox` is the tile being drawn), for the
+    /// map's clustered actor layer. The default reads [`export`](Self::export); a backend
+    /// with a spatial index should answer from it.
+    async fn points(&self, query: &ActorQuery) -> Result<Vec<ActorPoint>, StoreError> {
+        let mut stream = self.export(query).await?;
+        let mut points = Vec::new();
+        while let Some(actor) = stream.next().await {
+            points.extend(ActorPoint::of(&actor?));
+        }
+        Ok(points)
+    }
+}

@@ -1,0 +1,440 @@
+//! The pages in headless Chromium, driven through WebDriver (chromedriver). Needs the Debian
+//! packages `chromium` and `chromium-driver` (see `CI-NEEDS.md`); without them these tests
+//! fail and say so. `ESSOR_CHROMIUM` and `ESSOR_CHROMEDRIVER` override the paths.
+//! Screenshots are saved under `target/artifacts/`.
+
+use crate::support::{REGIE_SIRET, TestApp};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn tool(var: &str, default: &str) -> PathBuf {
+    let path = std::env::var_os(var).map_or_else(|| PathBuf::from(default), PathBuf::from);
+    assert!(
+        path.exists(),
+        "{} not found: the browser tests need Chromium and its WebDriver; install them with `apt-get update && apt-get install -y chromium chromium-driver` (or set {var})",
+        path.display()
+    );
+    path
+}
+
+/// A chromedriver process and a browser session, both ended on drop.
+struct Browser {
+    client: Option<Client>,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    async fn start() -> Self {
+        let chromium = tool("ESSOR_CHROMIUM", "/usr/bin/chromium");
+        let chromedriver = tool("ESSOR_CHROMEDRIVER", "/usr/bin/chromedriver");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-quic".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            // WebGL through SwiftShader, the software renderer, for MapLibre.
+            "--enable-unsafe-swiftshader".to_owned(),
+            "--use-angle=swiftshader".to_owned(),
+            "--window-size=1280,1000".to_owned(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({ "binary": chromium, "args": args }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session");
+        Self {
+            client: Some(client),
+            driver,
+            _profile: profile,
+        }
+    }
+
+    fn client(&self) -> &Client {
+        self.client.as_ref().unwrap()
+    }
+
+    /// Waits until `script` (a JS expression) is truthy.
+    async fn wait_until(&self, script: &str, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(40);
+        loop {
+            let value = self
+                .client()
+                .execute(&format!("return !!({script});"), vec![])
+                .await
+                .unwrap();
+            if value == serde_json::Value::Bool(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn screenshot(&self, name: &str) -> Vec<u8> {
+        let png = self.client().screenshot().await.unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/artifacts");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), &png).unwrap();
+        png
+    }
+
+    async fn close(mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = client.close().await;
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// The pixels of a PNG screenshot, its width and bytes per pixel (RGB or RGBA).
+fn pixels(png: &[u8]) -> (Vec<u8>, u32, u32) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = match info.color_type {
+        png::ColorType::Rgba => 4,
+        png::ColorType::Rgb => 3,
+        other => panic!("unexpected screenshot colour type {other:?}"),
+    };
+    buf.truncate(info.buffer_size());
+    (buf, info.width, channels)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_map_draws_the_outlines_and_qp093028_over_saint_denis() {
+    let app = TestApp::empty().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    c.goto(&app.url("/?famille=association#carte=13/48.9177/2.3815"))
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "document.body.dataset.carte === 'prete'",
+            "the map to be idle",
+        )
+        .await;
+    // The QPV layer holds QP093028 where the map is centred.
+    let codes = c
+        .execute(
+            "return [...new Set(window.essorMap.queryRenderedFeatures({layers: ['qpv-fill']}).map(f => f.properties.code))];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        codes.as_array().unwrap().iter().any(|c| c == "QP093028"),
+        "QPV drawn: {codes}"
+    );
+    // The accessible list links to its page; the filter came back from the URL.
+    c.find(Locator::Css("#qpv-visibles a[data-qpv='QP093028']"))
+        .await
+        .expect("QP093028 in the list of visible QPV");
+    let family = c
+        .find(Locator::Id("famille"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(family.as_deref(), Some("association"));
+
+    // The canvas is not blank: many colours, and QPV red among them.
+    let png = browser.screenshot("carte-saint-denis.png").await;
+    let rect = c
+        .execute(
+            "const r = document.getElementById('carte').getBoundingClientRect(); return [r.left, r.top, r.width, r.height].map(Math.round);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let r: Vec<u32> = rect
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u32)
+        .collect();
+    let (buf, width, channels) = pixels(&png);
+    let mut colours = std::collections::HashSet::new();
+    let mut reddish = 0;
+    for y in r[1]..r[1] + r[3] {
+        for x in r[0]..r[0] + r[2] {
+            let i = ((y * width + x) * channels) as usize;
+            if i + 2 >= buf.len() {
+                continue;
+            }
+            let (red, green, blue) = (buf[i], buf[i + 1], buf[i + 2]);
+            colours.insert((red, green, blue));
+            if red > 180 && green < 150 && blue < 150 {
+                reddish += 1;
+            }
+        }
+    }
+    assert!(
+        colours.len() > 20,
+        "only {} colours on the map",
+        colours.len()
+    );
+    assert!(reddish > 500, "only {reddish} QPV-red pixels");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_map_of_france_draws_regions_and_a_click_on_a_qpv_opens_its_popup() {
+    let app = TestApp::empty().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    c.goto(&app.url("/")).await.unwrap();
+    browser
+        .wait_until(
+            "document.body.dataset.carte === 'prete'",
+            "the map to be idle",
+        )
+        .await;
+    browser.screenshot("carte-france.png").await;
+    let regions = c
+        .execute(
+            "return window.essorMap.queryRenderedFeatures({layers: ['regions-line']}).length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(regions.as_u64().unwrap() > 10, "regions drawn: {regions}");
+    // MapLibre's controls speak French.
+    let zoom_in = c
+        .find(Locator::Css("button.maplibregl-ctrl-zoom-in"))
+        .await
+        .unwrap();
+    assert_eq!(
+        zoom_in.attr("aria-label").await.unwrap().as_deref(),
+        Some("Zoomer")
+    );
+    // Fly to Franc Moisin and click its centre.
+    c.execute(
+        "window.essorMap.jumpTo({center: [2.3815, 48.9177], zoom: 15});",
+        vec![],
+    )
+    .await
+    .unwrap();
+    browser
+        .wait_until(
+            "window.essorMap.loaded() && window.essorMap.queryRenderedFeatures(window.essorMap.project([2.3815, 48.9177]), {layers: ['qpv-fill']}).length > 0",
+            "QP093028 under the centre",
+        )
+        .await;
+    c.execute(
+        "const m = window.essorMap; const p = m.project([2.3815, 48.9177]); m.fire('click', {point: p, lngLat: m.unproject(p), originalEvent: {}});",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let link = c
+        .wait()
+        .for_element(Locator::Css(
+            ".maplibregl-popup a[href='/territoires/qpv/QP093028']",
+        ))
+        .await
+        .expect("a popup linking to the QPV page");
+    assert_eq!(link.text().await.unwrap(), "Voir le diagnostic du quartier");
+    browser.screenshot("carte-popup.png").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_map_shows_a_demo_actor_that_a_filter_hides_and_the_url_keeps() {
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    c.goto(&app.url("/#carte=16/48.9177/2.3815")).await.unwrap();
+    let actors = "window.essorMap.getLayer('acteurs-point') && window.essorMap.queryRenderedFeatures({layers: ['acteurs-point']}).map(f => f.properties.siret)";
+    browser
+        .wait_until(
+            &format!(
+                "document.body.dataset.carte === 'prete' && ({actors}).includes('{REGIE_SIRET}')"
+            ),
+            "the demo actor on the map",
+        )
+        .await;
+    browser
+        .wait_until(
+            "document.getElementById('compte-acteurs').textContent.startsWith('1 acteur')",
+            "the count",
+        )
+        .await;
+    c.find(Locator::Id("bandeau-demonstration"))
+        .await
+        .expect("the demonstration banner");
+    browser.screenshot("carte-acteur-demo.png").await;
+    // Choosing "Fondation" updates the URL, the count and the map.
+    c.execute("const s = document.getElementById('famille'); s.value = 'fondation'; s.dispatchEvent(new Event('change', {bubbles: true}));", vec![])
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "document.getElementById('compte-acteurs').textContent.startsWith('0 acteur')",
+            "the count to drop",
+        )
+        .await;
+    browser
+        .wait_until(
+            &format!("window.essorMap.loaded() && !({actors}).includes('{REGIE_SIRET}')"),
+            "the actor to leave the map",
+        )
+        .await;
+    let url = c.current_url().await.unwrap();
+    assert!(url.as_str().contains("famille=fondation"), "{url}");
+    assert!(url.as_str().contains("#carte="), "{url}");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_directory_search_finds_the_demo_actor_and_leads_to_its_page() {
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    c.goto(&app.url("/annuaire")).await.unwrap();
+    c.find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys("REGIE")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#recherche button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let link = c
+        .wait()
+        .for_element(Locator::Css(&format!(
+            "#resultats a[href='/acteurs/{REGIE_SIRET}']"
+        )))
+        .await
+        .expect("the actor in the results");
+    browser.screenshot("annuaire.png").await;
+    link.click().await.unwrap();
+    let name = c
+        .wait()
+        .for_element(Locator::Id("nom-acteur"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(name, "Régie de quartier de démonstration");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_docs_page_lists_every_operation() {
+    let app = TestApp::empty().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    c.goto(&app.url("/api/docs")).await.unwrap();
+    let title = c
+        .find(Locator::Id("titre-api"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(title, "essor — API ouverte");
+    let body = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for op in [
+        "GET /api/v1/locate",
+        "GET /api/v1/qpv",
+        "GET /api/v1/actors/{siret}",
+        "GET /tiles/{layer}/{z}/{x}/{y}.mvt",
+    ] {
+        assert!(body.contains(op), "{op} documented");
+    }
+    browser.screenshot("api-docs.png").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn territory_and_actor_pages_show_their_figures_and_the_demonstration_banner() {
+    let app = TestApp::demo().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    c.goto(&app.url("/territoires/qpv/QP093028")).await.unwrap();
+    c.find(Locator::Id("bandeau-demonstration"))
+        .await
+        .expect("the demonstration banner");
+    let figures = c
+        .find(Locator::Id("indicateurs"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        figures.contains("ess_etablissements_employeurs"),
+        "{figures}"
+    );
+    browser
+        .wait_until("window.essorMap && window.essorMap.loaded() && window.essorMap.getLayer('territoire-contour')", "the mini map")
+        .await;
+    browser.screenshot("territoire-qp093028.png").await;
+    c.goto(&app.url(&format!("/acteurs/{REGIE_SIRET}")))
+        .await
+        .unwrap();
+    let name = c
+        .find(Locator::Id("nom-acteur"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(name, "Régie de quartier de démonstration");
+    browser.screenshot("acteur.png").await;
+    browser.close().await;
+}

@@ -1,0 +1,131 @@
+//! A real server on 127.0.0.1, port 0, over the embedded QPV and a chosen store.
+
+use essor_model::Siret;
+use essor_server::store::{
+    Actor, ActorRecord, Diffusion, Indicator, LegalFamily, MemoryStore, TerritoryLevel,
+    TerritoryRef,
+};
+use essor_server::{AppState, Server, ServerConfig};
+use std::net::SocketAddr;
+use std::sync::{Arc, LazyLock};
+
+/// Built once per test binary: the index and the WGS84 shapes take a moment.
+static EMBEDDED: LazyLock<AppState> = LazyLock::new(AppState::embedded);
+
+/// A running server; stops when dropped.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    /// The embedded QPV and no data.
+    pub async fn empty() -> Self {
+        Self::start(EMBEDDED.clone()).await
+    }
+
+    /// The embedded QPV and the synthetic sample below.
+    pub async fn demo() -> Self {
+        Self::start(EMBEDDED.with_store(Arc::new(sample_store()))).await
+    }
+
+    async fn start(state: AppState) -> Self {
+        let server = Server::bind(ServerConfig {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            state,
+        })
+        .await
+        .expect("bind 127.0.0.1:0");
+        let addr = server.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(server.run(async {
+            let _ = stopped.await;
+        }));
+        Self {
+            addr,
+            stop: Some(stop),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        reqwest::get(self.url(path)).await.expect("request")
+    }
+
+    pub async fn json(&self, path: &str) -> (u16, serde_json::Value) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        (status, res.json().await.expect("a JSON body"))
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub const REGIE_SIRET: &str = "78467169500087";
+pub const HIDDEN_SIRET: &str = "44306184100047";
+
+fn record(siret: &str, name: &str, lon_lat: (f64, f64), band: &str) -> ActorRecord {
+    ActorRecord {
+        siret: Siret::parse(siret).unwrap(),
+        name: name.into(),
+        legal_family: LegalFamily::Association,
+        categorie_juridique: "9220".into(),
+        naf: Some("88.99B".into()),
+        tranche_effectifs: Some("12".into()),
+        employer: true,
+        address: Some("1 rue de la Démonstration 93200 Saint-Denis".into()),
+        commune: Some("93066".into()),
+        lon_lat: Some(lon_lat),
+        qpv_code: (band == "in").then(|| "QP093028".into()),
+        nearest_qpv_code: Some("QP093028".into()),
+        distance_m: Some(if band == "in" { 0.0 } else { 420.0 }),
+        band: Some(band.into()),
+    }
+}
+
+/// Two synthetic actors, one of them partially diffusible (never visible), and figures for
+/// QP093028.
+pub fn sample_store() -> MemoryStore {
+    let shown = Actor::new(
+        record(
+            REGIE_SIRET,
+            "Régie de quartier de démonstration",
+            (2.3815, 48.9177),
+            "in",
+        ),
+        Diffusion::Diffusible,
+    )
+    .unwrap();
+    let hidden = Actor::new(
+        record(HIDDEN_SIRET, "Unité non diffusible", (2.383, 48.918), "500"),
+        Diffusion::Partial,
+    );
+    assert!(hidden.is_none(), "a P unit never becomes an Actor");
+    MemoryStore::new("jeu synthétique de test", true)
+        .with_actor(shown)
+        .with_figures(
+            TerritoryRef {
+                level: TerritoryLevel::Qpv,
+                code: "QP093028".into(),
+            },
+            vec![
+                Indicator {
+                    name: "ess_etablissements_employeurs".into(),
+                    value: Some(12.0),
+                },
+                Indicator {
+                    name: "ess_part_emploi".into(),
+                    value: Some(0.134),
+                },
+            ],
+        )
+}

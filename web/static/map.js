@@ -1,0 +1,177 @@
+// The map page: MapLibre GL JS over essor's own vector tiles (no external tile or glyph
+// server: the style has no text layers). The view lives in the URL hash (#carte=z/lat/lon)
+// and the filters in the query string, so a view can be shared by copying the address.
+import { Map, NavigationControl, ScaleControl, Popup } from '/assets/vendor/maplibre-gl/maplibre-gl.mjs';
+import { baseStyle, locale } from '/assets/static/style.js';
+
+const style = baseStyle(window.location.origin);
+
+const map = new Map({
+  container: 'carte',
+  style,
+  center: [2.6, 46.6],
+  zoom: 5,
+  minZoom: 3,
+  maxZoom: 18,
+  hash: 'carte',
+  locale,
+  attributionControl: { compact: false, customAttribution: 'Contours : IGN Admin Express 2018 · QPV : ANCT' },
+  canvasContextAttributes: { preserveDrawingBuffer: true },
+});
+map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+window.essorMap = map;
+
+// A click on a QPV opens a popup linking to its territory page. The popup is built with
+// text nodes, never HTML from the tiles.
+map.on('click', 'qpv-fill', (e) => {
+  const f = e.features && e.features[0];
+  if (!f) return;
+  const box = document.createElement('div');
+  const title = document.createElement('p');
+  title.className = 'fr-text--bold fr-mb-1v';
+  title.textContent = f.properties.name;
+  const code = document.createElement('p');
+  code.className = 'fr-text--sm fr-mb-1v';
+  code.textContent = `Quartier prioritaire ${f.properties.code}`;
+  const link = document.createElement('a');
+  link.className = 'fr-link';
+  link.href = `/territoires/qpv/${encodeURIComponent(f.properties.code)}`;
+  link.textContent = 'Voir le diagnostic du quartier';
+  box.append(title, code, link);
+  new Popup({ maxWidth: '280px' }).setLngLat(e.lngLat).setDOMContent(box).addTo(map);
+});
+map.on('mouseenter', 'qpv-fill', () => { map.getCanvas().style.cursor = 'pointer'; });
+map.on('mouseleave', 'qpv-fill', () => { map.getCanvas().style.cursor = ''; });
+
+// The QPV drawn on screen, as a list of links: the keyboard and screen-reader way to reach
+// what the map shows.
+const list = document.getElementById('qpv-visibles');
+const listStatus = document.getElementById('qpv-visibles-statut');
+function refreshVisible() {
+  const seen = new globalThis.Map();
+  for (const f of map.queryRenderedFeatures({ layers: ['qpv-fill'] })) {
+    seen.set(f.properties.code, f.properties.name);
+  }
+  const items = [...seen.entries()].sort((a, b) => a[1].localeCompare(b[1], 'fr'));
+  list.replaceChildren(...items.slice(0, 25).map(([code, name]) => {
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.href = `/territoires/qpv/${encodeURIComponent(code)}`;
+    a.textContent = `${name} (${code})`;
+    a.dataset.qpv = code;
+    li.append(a);
+    return li;
+  }));
+  listStatus.textContent = items.length === 0
+    ? 'Aucun QPV visible : rapprochez-vous d\u2019une ville.'
+    : `${items.length} QPV visible${items.length > 1 ? 's' : ''} à l\u2019écran${items.length > 25 ? ' (25 premiers)' : ''}.`;
+}
+
+// Filters: their state is the query string. The count asks the API with the current view.
+const form = document.getElementById('filtres');
+const count = document.getElementById('compte-acteurs');
+const fields = ['famille', 'tranche', 'territoire', 'employeur'];
+const apiName = { famille: 'family', tranche: 'band', territoire: 'territory', employeur: 'employer' };
+const url = new URL(window.location.href);
+for (const name of fields) {
+  const value = url.searchParams.get(name);
+  if (value !== null && form.elements[name]) form.elements[name].value = value;
+}
+function filtersToUrl() {
+  const next = new URL(window.location.href);
+  for (const name of fields) {
+    const value = form.elements[name] ? form.elements[name].value.trim() : '';
+    if (value) next.searchParams.set(name, value); else next.searchParams.delete(name);
+  }
+  window.history.replaceState(null, '', next);
+}
+async function refreshCount() {
+  const b = map.getBounds();
+  const q = new URLSearchParams({ per_page: '1', bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(',') });
+  for (const name of fields) {
+    const value = form.elements[name] ? form.elements[name].value.trim() : '';
+    if (value) q.set(apiName[name], value);
+  }
+  try {
+    const res = await fetch(`/api/v1/actors?${q}`);
+    const body = await res.json();
+    if (!res.ok) {
+      count.textContent = body.errors ? body.errors[0].detail : 'Filtre invalide.';
+      return;
+    }
+    const n = body.total.toLocaleString('fr-FR');
+    count.textContent = body.data.loaded
+      ? `${n} acteur${body.total > 1 ? 's' : ''} de l\u2019ESS dans la vue.`
+      : 'Aucune donnée d\u2019acteurs chargée : seuls les contours et les QPV sont affichés.';
+  } catch (err) {
+    count.textContent = 'Compte indisponible.';
+  }
+}
+
+// The actors layer: points clustered on the server, filtered like the count.
+function actorTiles() {
+  const q = new URLSearchParams();
+  for (const name of fields) {
+    const value = form.elements[name] ? form.elements[name].value.trim() : '';
+    if (value) q.set(apiName[name], value);
+  }
+  const qs = q.toString();
+  return [`${window.location.origin}/tiles/actors/{z}/{x}/{y}.mvt${qs ? `?${qs}` : ''}`];
+}
+map.on('load', () => {
+  map.addSource('acteurs', { type: 'vector', tiles: actorTiles(), maxzoom: 16 });
+  map.addLayer({
+    id: 'acteurs-amas', type: 'circle', source: 'acteurs', 'source-layer': 'actors',
+    filter: ['>', ['get', 'count'], 1],
+    paint: {
+      'circle-color': '#000091',
+      'circle-opacity': 0.85,
+      'circle-radius': ['interpolate', ['linear'], ['ln', ['get', 'count']], 0, 7, 7, 22],
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': 1.5,
+    },
+  });
+  map.addLayer({
+    id: 'acteurs-point', type: 'circle', source: 'acteurs', 'source-layer': 'actors',
+    filter: ['==', ['get', 'count'], 1],
+    paint: { 'circle-color': '#18753c', 'circle-radius': 6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
+  });
+});
+map.on('click', 'acteurs-amas', (e) => {
+  map.easeTo({ center: e.lngLat, zoom: Math.min(map.getZoom() + 2, 18) });
+});
+map.on('click', 'acteurs-point', (e) => {
+  const f = e.features && e.features[0];
+  if (!f) return;
+  const box = document.createElement('div');
+  const title = document.createElement('p');
+  title.className = 'fr-text--bold fr-mb-1v';
+  title.textContent = f.properties.name;
+  const link = document.createElement('a');
+  link.className = 'fr-link';
+  link.href = `/acteurs/${encodeURIComponent(f.properties.siret)}`;
+  link.textContent = 'Voir la fiche de l\u2019acteur';
+  box.append(title, link);
+  new Popup({ maxWidth: '280px' }).setLngLat(e.lngLat).setDOMContent(box).addTo(map);
+});
+for (const layer of ['acteurs-amas', 'acteurs-point']) {
+  map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
+  map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
+}
+function applyFilters() {
+  filtersToUrl();
+  refreshCount();
+  const source = map.getSource('acteurs');
+  if (source) source.setTiles(actorTiles());
+}
+form.addEventListener('change', applyFilters);
+form.addEventListener('submit', (e) => { e.preventDefault(); applyFilters(); });
+
+map.on('moveend', refreshCount);
+map.on('load', refreshCount);
+map.on('idle', () => {
+  refreshVisible();
+  document.body.dataset.carte = 'prete';
+});
+map.on('error', (e) => { console.error('carte :', e.error && e.error.message); });
