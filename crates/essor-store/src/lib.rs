@@ -14,3 +14,6 @@
 //!
 //! A PostgreSQL backend implements the same operations on a server; SQLite is the embedded
 //! default.
+
+/// The registry database: referrals (issue 5), with migrations and an audit log.
+pub mod registry;

@@ -1,0 +1,118 @@
+//! The registry's schema, as an ordered list of migrations.
+//!
+//! Each migration runs once, in its own transaction, which also records it in
+//! `schema_migration`; opening a registry applies those not yet recorded, so opening twice
+//! changes nothing. A database recording a migration this version of essor does not know was
+//! written by a newer essor and is refused rather than misread. Never edit a published
+//! migration: add the next one.
+
+use super::RegistryError;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// One step of the schema.
+#[derive(Debug)]
+pub struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration, oldest first; versions are consecutive from 1.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "referrals, their history and the audit log",
+    sql: r#"
+CREATE TABLE referral (
+    id                INTEGER PRIMARY KEY,
+    -- SHA-256 of the secret link's token, hexadecimal; the token itself is never stored.
+    token_hash        TEXT NOT NULL UNIQUE,
+    scheme_id         TEXT NOT NULL,
+    scheme_name       TEXT NOT NULL,
+    operator_id       TEXT NOT NULL,
+    operator_name     TEXT NOT NULL,
+    catalogue_version TEXT NOT NULL,
+    -- Personal data, kept minimal: who is referred and the one contact they agreed to give.
+    person            TEXT NOT NULL,
+    contact           TEXT NOT NULL,
+    consent_at        TEXT NOT NULL,
+    referrer          TEXT NOT NULL,
+    profile_json      TEXT NOT NULL,
+    eligibility       TEXT NOT NULL CHECK (eligibility IN ('eligible', 'to_check', 'not_eligible')),
+    status            TEXT NOT NULL CHECK (status IN ('proposee', 'acceptee', 'en_cours', 'terminee', 'refusee', 'pas_pour_nous')),
+    status_reason     TEXT,
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL
+);
+CREATE INDEX referral_by_operator ON referral (operator_id, status);
+CREATE INDEX referral_by_status ON referral (status, updated_at);
+
+CREATE TABLE referral_event (
+    id          INTEGER PRIMARY KEY,
+    referral_id INTEGER NOT NULL REFERENCES referral (id),
+    at          TEXT NOT NULL,
+    from_status TEXT,
+    to_status   TEXT NOT NULL,
+    reason      TEXT
+);
+CREATE INDEX referral_event_by_referral ON referral_event (referral_id, id);
+
+-- One row per write to the registry, in the write's own transaction. No personal data.
+CREATE TABLE audit_log (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id   INTEGER NOT NULL,
+    channel     TEXT NOT NULL,
+    detail      TEXT NOT NULL
+);
+"#,
+}];
+
+/// Applies the missing migrations; returns the schema version reached.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<u32, RegistryError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migration (
+             version    INTEGER PRIMARY KEY,
+             name       TEXT NOT NULL,
+             applied_at TEXT NOT NULL
+         );",
+    )?;
+    let current: u32 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migration",
+        [],
+        |r| r.get(0),
+    )?;
+    let latest = MIGRATIONS.last().map_or(0, |m| m.version);
+    if current > latest {
+        return Err(RegistryError::NewerSchema {
+            path: path.to_owned(),
+            found: current,
+            known: latest,
+        });
+    }
+    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(m.sql)?;
+        tx.execute(
+            "INSERT INTO schema_migration (version, name, applied_at)
+             VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+            rusqlite::params![m.version, m.name],
+        )?;
+        tx.commit()?;
+    }
+    Ok(latest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_consecutive_from_one() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version as usize, i + 1, "{}", m.name);
+        }
+    }
+}

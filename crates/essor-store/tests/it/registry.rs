@@ -1,0 +1,297 @@
+//! The registry on a real `registre.sqlite`: migrations, the referral lifecycle, atomicity
+//! of each change with its history and audit rows, and refused changes that write nothing.
+
+use essor_store::registry::{
+    Channel, NewReferral, ReferralFilter, ReferralToken, Registry, RegistryError, Status,
+    StatusChange, TransitionError, migrations::MIGRATIONS,
+};
+use rusqlite::Connection;
+
+fn new_referral() -> NewReferral {
+    NewReferral {
+        scheme_id: "cjs".into(),
+        scheme_name: "Coopérative jeunesse de services (CJS)".into(),
+        operator_id: "pole-ess".into(),
+        operator_name: "Pôle ESS du territoire".into(),
+        catalogue_version: "2025.1".into(),
+        person: "Collectif jeunesse Maurepas".into(),
+        contact: "06 00 00 00 00".into(),
+        consent: true,
+        referrer: "Réso solidaire — accueil".into(),
+        profile_json: r#"{"holder":"collective","stage":"emergence"}"#.into(),
+        eligibility: "eligible".into(),
+    }
+}
+
+/// Row counts of the three tables a change writes.
+fn counts(dir: &std::path::Path) -> (i64, i64, i64) {
+    let conn = Connection::open(dir.join("registre.sqlite")).unwrap();
+    let count = |t: &str| {
+        conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    (
+        count("referral"),
+        count("referral_event"),
+        count("audit_log"),
+    )
+}
+
+fn change(to: Status, reason: Option<&str>) -> StatusChange {
+    StatusChange {
+        to,
+        reason: reason.map(str::to_owned),
+    }
+}
+
+#[test]
+fn opening_creates_the_file_and_migrating_twice_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("magasin");
+    let registry = Registry::open_in(&store).unwrap();
+    assert!(store.join("registre.sqlite").is_file());
+    let latest = MIGRATIONS.last().unwrap().version;
+    assert_eq!(registry.schema_version().unwrap(), latest);
+    let (_, token) = registry
+        .create_referral(new_referral(), Channel::Api)
+        .unwrap();
+    drop(registry);
+
+    let again = Registry::open_in(&store).unwrap();
+    assert_eq!(again.schema_version().unwrap(), latest);
+    let conn = Connection::open(store.join("registre.sqlite")).unwrap();
+    let applied: i64 = conn
+        .query_row("SELECT COUNT(*) FROM schema_migration", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        applied,
+        MIGRATIONS.len() as i64,
+        "each migration recorded once"
+    );
+    assert_eq!(
+        again.referral_by_token(&token).unwrap().unwrap().person,
+        "Collectif jeunesse Maurepas",
+        "data kept across openings"
+    );
+}
+
+#[test]
+fn a_registry_written_by_a_newer_essor_is_refused_in_french() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Registry::open_in(dir.path()).unwrap());
+    let conn = Connection::open(dir.path().join("registre.sqlite")).unwrap();
+    conn.execute(
+        "INSERT INTO schema_migration VALUES (99, 'future', '2099-01-01T00:00:00Z')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let err = Registry::open_in(dir.path()).unwrap_err();
+    assert!(matches!(err, RegistryError::NewerSchema { found: 99, .. }));
+    assert!(
+        err.to_string()
+            .contains("créé par une version plus récente d'essor (schéma 99"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_referral_goes_through_its_lifecycle_with_dated_history_and_audit_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::open_in(dir.path()).unwrap();
+    let (created, token) = registry
+        .create_referral(new_referral(), Channel::Page)
+        .unwrap();
+    assert_eq!(created.status, Status::Proposee);
+    assert_eq!(created.history.len(), 1);
+    assert!(created.created_at.ends_with('Z') && created.created_at.len() == 20);
+
+    registry
+        .change_status(&token, &change(Status::Acceptee, None), Channel::Api)
+        .unwrap();
+    registry
+        .change_status(
+            &token,
+            &change(Status::EnCours, Some("premier rendez-vous fixé")),
+            Channel::Api,
+        )
+        .unwrap();
+    let done = registry
+        .change_status(&token, &change(Status::Terminee, None), Channel::Page)
+        .unwrap();
+    assert_eq!(done.status, Status::Terminee);
+    let steps: Vec<(Option<Status>, Status)> =
+        done.history.iter().map(|e| (e.from, e.to)).collect();
+    assert_eq!(
+        steps,
+        vec![
+            (None, Status::Proposee),
+            (Some(Status::Proposee), Status::Acceptee),
+            (Some(Status::Acceptee), Status::EnCours),
+            (Some(Status::EnCours), Status::Terminee),
+        ]
+    );
+    assert_eq!(
+        done.history[2].reason.as_deref(),
+        Some("premier rendez-vous fixé")
+    );
+
+    let audit = registry.audit_log(Some(done.id)).unwrap();
+    let actions: Vec<(&str, &str)> = audit
+        .iter()
+        .map(|a| (a.action.as_str(), a.channel.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            ("referral.create", "page"),
+            ("referral.status", "api"),
+            ("referral.status", "api"),
+            ("referral.status", "page"),
+        ]
+    );
+    assert_eq!(audit[3].detail, r#"{"from":"en_cours","to":"terminee"}"#);
+    for a in &audit {
+        assert!(
+            !a.detail.contains("Maurepas") && !a.detail.contains("06 00"),
+            "no personal data in the audit log: {}",
+            a.detail
+        );
+    }
+}
+
+#[test]
+fn a_refused_change_returns_the_exact_french_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::open_in(dir.path()).unwrap();
+    let (_, token) = registry
+        .create_referral(new_referral(), Channel::Api)
+        .unwrap();
+    let before = counts(dir.path());
+    assert_eq!(before, (1, 1, 1));
+
+    let err = registry
+        .change_status(&token, &change(Status::Terminee, None), Channel::Api)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "passage de « proposée » à « terminée » impossible ; depuis « proposée », statuts possibles : « acceptée », « refusée », « pas pour nous »"
+    );
+    let err = registry
+        .change_status(&token, &change(Status::Refusee, None), Channel::Api)
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        RegistryError::Transition(TransitionError::ReasonRequired { .. })
+    ));
+    assert_eq!(counts(dir.path()), before, "nothing written");
+    let unchanged = registry.referral_by_token(&token).unwrap().unwrap();
+    assert_eq!(unchanged.status, Status::Proposee);
+    assert_eq!(unchanged.updated_at, unchanged.created_at);
+
+    // An unknown link and an invalid new referral write nothing either.
+    let stranger = ReferralToken::generate().unwrap();
+    assert!(matches!(
+        registry.change_status(&stranger, &change(Status::Acceptee, None), Channel::Api),
+        Err(RegistryError::NotFound)
+    ));
+    let mut no_consent = new_referral();
+    no_consent.consent = false;
+    let err = registry
+        .create_referral(no_consent, Channel::Api)
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("champ « consent » : l'accord de la personne"),
+        "{err}"
+    );
+    assert_eq!(counts(dir.path()), before);
+}
+
+#[test]
+fn a_change_and_its_audit_row_are_one_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::open_in(dir.path()).unwrap();
+    let (_, token) = registry
+        .create_referral(new_referral(), Channel::Api)
+        .unwrap();
+    // Make the audit insert fail, as a full disk or a bug would: the status change before it
+    // in the same transaction must be rolled back.
+    let conn = Connection::open(dir.path().join("registre.sqlite")).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER audit_fails BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END;",
+    )
+    .unwrap();
+    let before = counts(dir.path());
+    let err = registry
+        .change_status(&token, &change(Status::Acceptee, None), Channel::Api)
+        .unwrap_err();
+    assert!(err.to_string().contains("audit refused"), "{err}");
+    assert_eq!(counts(dir.path()), before);
+    assert_eq!(
+        registry.referral_by_token(&token).unwrap().unwrap().status,
+        Status::Proposee
+    );
+    // Same for a creation.
+    assert!(
+        registry
+            .create_referral(new_referral(), Channel::Api)
+            .is_err()
+    );
+    assert_eq!(counts(dir.path()), before);
+    conn.execute_batch("DROP TRIGGER audit_fails;").unwrap();
+    registry
+        .change_status(&token, &change(Status::Acceptee, None), Channel::Api)
+        .unwrap();
+    assert_eq!(counts(dir.path()), (1, 2, 2));
+}
+
+#[test]
+fn only_the_hash_of_a_token_is_stored_and_listings_carry_no_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::open_in(dir.path()).unwrap();
+    let (created, token) = registry
+        .create_referral(new_referral(), Channel::Api)
+        .unwrap();
+    let mut other = new_referral();
+    other.operator_id = "cae-parrain".into();
+    other.operator_name = "CAE marraine".into();
+    registry.create_referral(other, Channel::Api).unwrap();
+
+    let bytes = std::fs::read(dir.path().join("registre.sqlite")).unwrap();
+    let wal = std::fs::read(dir.path().join("registre.sqlite-wal")).unwrap_or_default();
+    let found =
+        |hay: &[u8], needle: &str| hay.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(
+        !found(&bytes, token.expose()) && !found(&wal, token.expose()),
+        "token stored in clear"
+    );
+    assert!(found(&bytes, &token.hash()) || found(&wal, &token.hash()));
+
+    let listing = registry
+        .list_referrals(&ReferralFilter {
+            operator_id: Some("pole-ess".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(listing.len(), 1);
+    assert_eq!(listing[0].id, created.id);
+    let debug = format!("{listing:?}");
+    for secret in [token.expose(), "Maurepas", "06 00", "Réso"] {
+        assert!(!debug.contains(secret), "{secret} in a listing");
+    }
+    let by_status = registry
+        .list_referrals(&ReferralFilter {
+            status: Some(Status::Acceptee),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(by_status.is_empty());
+    assert_eq!(
+        registry
+            .list_referrals(&ReferralFilter::default())
+            .unwrap()
+            .len(),
+        2
+    );
+}
