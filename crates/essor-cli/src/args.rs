@@ -147,7 +147,7 @@ pub struct ServeArgs {
     /// Adresse d'écoute (IP:port) ; 127.0.0.1 n'est joignable que depuis cette machine.
     #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
     pub addr: std::net::SocketAddr,
-    /// Dossier du magasin de données construit par `essor ingest` ; sans lui, la carte montre les contours et les QPV.
+    /// Dossier du magasin de données : ce que construit `essor ingest`, et le registre des mises en relation (registre.sqlite, créé s'il manque) ; sans lui, la carte montre les contours et les QPV et les mises en relation sont désactivées.
     #[arg(long, value_name = "DOSSIER")]
     pub store: Option<PathBuf>,
     #[command(flatten)]

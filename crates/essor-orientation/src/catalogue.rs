@@ -138,6 +138,40 @@ impl Scheme {
     }
 }
 
+impl Source {
+    /// The title of a seed document, as `data/dispositifs/README.md` lists them.
+    pub fn seed_title(file: &str) -> Option<&'static str> {
+        SEED_TITLES
+            .iter()
+            .find(|(f, _)| *f == file)
+            .map(|(_, t)| *t)
+    }
+}
+
+/// The project's seed documents cited by the catalogue, with their titles.
+const SEED_TITLES: &[(&str, &str)] = &[
+    (
+        "000_fee44f26fe3cd526.txt",
+        "RTES / CGET, séminaire « Politique de la ville & ESS », Pierrefitte-sur-Seine, 18 septembre 2018",
+    ),
+    (
+        "001_6896deeae8272fff.txt",
+        "CGET / RTES, guide « ESS et politique de la ville », 2016",
+    ),
+    (
+        "002_2fc3a0adfbd5bc8f.txt",
+        "RTES, compte rendu de la journée « Politique de la ville & ESS », Plaine Commune, 15 décembre 2015",
+    ),
+    (
+        "003_8afe828ae2ee94a5.txt",
+        "RTES / ANCT, « Comment renforcer la place de l'ESS dans les quartiers politique de la ville ? »",
+    ),
+    (
+        "004_aec176e962352d18.txt",
+        "ANCT / RTES, « L'ESS, un atout pour la politique de la ville », coll. Comprendre, février 2025",
+    ),
+];
+
 impl Catalogue {
     /// The catalogue embedded in essor (`data/dispositifs/catalogue.toml`).
     pub fn embedded() -> Result<Self, CatalogueError> {
@@ -168,6 +202,28 @@ impl Catalogue {
     /// The scheme with this id.
     pub fn get(&self, id: &str) -> Option<&Scheme> {
         self.schemes.iter().find(|s| s.id == id)
+    }
+
+    /// The theme words that eligibility conditions test (`tiers_lieu`, `alimentation`…),
+    /// sorted: the themes a form should offer, since they can change an answer.
+    pub fn condition_themes(&self) -> Vec<String> {
+        fn walk(e: &Expr, out: &mut BTreeSet<String>) {
+            match e {
+                Expr::Test { fact, values, .. } if fact.name == "themes" => {
+                    out.extend(values.iter().map(ToString::to_string));
+                }
+                Expr::Test { .. } => {}
+                Expr::Not(inner) => walk(inner, out),
+                Expr::And(parts) | Expr::Or(parts) => parts.iter().for_each(|p| walk(p, out)),
+            }
+        }
+        let mut out = BTreeSet::new();
+        for s in &self.schemes {
+            for c in &s.conditions {
+                walk(&c.expr, &mut out);
+            }
+        }
+        out.into_iter().collect()
     }
 }
 
@@ -920,5 +976,19 @@ source = { fichier = "001_6896deeae8272fff.txt", passage = "Le D.L.A (dispositif
     fn the_embedded_catalogue_loads() {
         let c = Catalogue::embedded().unwrap_or_else(|e| panic!("{e}"));
         assert!(c.schemes.len() >= 23);
+        let themes = c.condition_themes();
+        // Rule words are normalised like profile themes: `tiers_lieu` → `tier_lieu`.
+        assert!(themes.contains(&"tier_lieu".to_owned()), "{themes:?}");
+        assert!(themes.contains(&"alimentation".to_owned()), "{themes:?}");
+    }
+
+    #[test]
+    fn every_seed_file_cited_has_a_title() {
+        let c = Catalogue::embedded().unwrap();
+        for s in &c.schemes {
+            if let Source::Seed { file, .. } = &s.source {
+                assert!(Source::seed_title(file).is_some(), "{}: {file}", s.id);
+            }
+        }
     }
 }

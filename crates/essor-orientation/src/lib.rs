@@ -66,5 +66,5 @@ pub use catalogue::{
 };
 pub use location::{CommuneOnly, LocationFacts, QpvLocator};
 pub use matcher::{Effect, Eligibility, MatchOptions, MatchResult, Reason, orient};
-pub use output::{OrientationReport, render_text};
+pub use output::{OrientationReport, profile_summary, render_text};
 pub use profile::{Profile, ProfileError};

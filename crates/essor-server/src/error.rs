@@ -3,7 +3,9 @@
 //! Which error fits which layer: library crates return their own `thiserror` enums (French
 //! messages when they reach users, like [`essor_geo::PointError`]); the store returns
 //! [`StoreError`](crate::store::StoreError), logged in English and shown as a French 503 or
-//! 500; handlers return [`ApiError`], built with the named constructors below so that every
+//! 500; the registry seam returns [`RegistryFailure`], whose French messages reach users
+//! (400 for a refused field or a missing reason, 404, 409 for a move the lifecycle forbids,
+//! 503 when referrals are off) except its backend errors (logged, 500); handlers return [`ApiError`], built with the named constructors below so that every
 //! answer has the same shape:
 //!
 //! ```json
@@ -13,6 +15,7 @@
 //!
 //! HTML pages render their own French error page (see [`crate::pages`]).
 
+use crate::registry::{RegistryFailure, TransitionError};
 use crate::store::StoreError;
 use axum::Json;
 use axum::http::StatusCode;
@@ -41,7 +44,8 @@ pub struct ErrorItem {
     /// HTTP status.
     #[schema(example = 400)]
     pub status: u16,
-    /// Stable machine code: `bad_parameter`, `not_found`, `store_unavailable`, `internal`.
+    /// Stable machine code: `bad_parameter`, `not_found`, `invalid_transition`,
+    /// `store_unavailable`, `registry_unavailable`, `internal`.
     #[schema(example = "bad_parameter")]
     pub code: String,
     /// The query or path parameter at fault, if any.
@@ -73,6 +77,43 @@ impl ApiError {
             code: "bad_parameter",
             parameter: Some(parameter.to_owned()),
             detail: format!("paramètre « {parameter} » manquant : {expected}"),
+        }
+    }
+
+    /// 400: a field of a request body is wrong; `detail` is the whole French message.
+    pub fn invalid_field(parameter: &str, detail: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: "bad_parameter",
+            parameter: Some(parameter.to_owned()),
+            detail: detail.into(),
+        }
+    }
+
+    /// The answer to a failed registry call.
+    pub fn registry(err: &RegistryFailure) -> Self {
+        match err {
+            RegistryFailure::Disabled => Self {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                code: "registry_unavailable",
+                parameter: None,
+                detail: err.to_string(),
+            },
+            RegistryFailure::NotFound => Self::not_found(err.to_string()),
+            RegistryFailure::Field(f) => Self::invalid_field(f.field, f.to_string()),
+            RegistryFailure::Transition(
+                t @ (TransitionError::ReasonRequired { .. } | TransitionError::ReasonTooLong),
+            ) => Self::invalid_field("reason", t.to_string()),
+            RegistryFailure::Transition(t) => Self {
+                status: StatusCode::CONFLICT,
+                code: "invalid_transition",
+                parameter: Some("status".to_owned()),
+                detail: t.to_string(),
+            },
+            RegistryFailure::Backend(_) => {
+                eprintln!("essor-server: {err}");
+                Self::internal()
+            }
         }
     }
 
@@ -123,6 +164,12 @@ impl IntoResponse for ApiError {
             }],
         };
         (self.status, Json(envelope)).into_response()
+    }
+}
+
+impl From<RegistryFailure> for ApiError {
+    fn from(err: RegistryFailure) -> Self {
+        Self::registry(&err)
     }
 }
 

@@ -9,6 +9,10 @@
 //!   implementations.
 //! - [`tiles`]: Mapbox Vector Tiles of the outlines and QPV (cached) and of the actors
 //!   (clustered on the server), made on the server.
+//! - [`orientation`]: the scheme catalogue, the matcher run with the server's QPV engine, and
+//!   the referral use cases shared by the API and the pages.
+//! - [`registry`]: the registry seam, [`ReferralRegistry`](registry::ReferralRegistry), with
+//!   its SQLite adapter and the disabled registry of a server without `--store`.
 //! - [`error`]: the JSON error envelope.
 //! - [`assets`]: the vendored DSFR and MapLibre files and essor's own scripts, embedded.
 //! - [`state`]: [`AppState`], what every handler shares.
@@ -21,10 +25,14 @@ pub mod api;
 pub mod assets;
 /// The JSON error envelope.
 pub mod error;
+/// Orientation: catalogue, matcher with the QPV engine, referral use cases.
+pub mod orientation;
 /// HTML pages.
 pub mod pages;
 /// QPV polygons in WGS84.
 pub mod qpv_shapes;
+/// The registry seam (referrals).
+pub mod registry;
 /// The routes.
 pub mod router;
 /// Starting and stopping the server.

@@ -25,6 +25,17 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::actors::get::get))
         .routes(routes!(api::territories::get::get))
         .routes(routes!(api::status::get::get))
+        .routes(routes!(api::orientation::post::post))
+        .routes(routes!(api::schemes::list::list))
+        .routes(routes!(api::schemes::get::get))
+        .routes(routes!(
+            api::referrals::create::create,
+            api::referrals::list::list
+        ))
+        .routes(routes!(
+            api::referrals::get::get,
+            api::referrals::update::update
+        ))
 }
 
 /// The OpenAPI 3.1 document of the API (`GET /api/v1/openapi.json`, `schemas/openapi.json`).
@@ -56,6 +67,18 @@ pub fn router(state: AppState) -> Router {
     .route("/annuaire", get(pages::directory::show))
     .route("/territoires/{level}/{code}", get(pages::territory::show))
     .route("/acteurs/{siret}", get(pages::actor::show))
+    .route("/orientation", get(pages::orientation::show))
+    .route("/dispositifs", get(pages::schemes::list))
+    .route("/dispositifs/{id}", get(pages::schemes::show))
+    .route(
+        "/mises-en-relation",
+        get(pages::referrals::list).post(pages::referrals::create),
+    )
+    .route("/mises-en-relation/nouvelle", get(pages::referrals::new))
+    .route(
+        "/mises-en-relation/suivi/{token}",
+        get(pages::referrals::show).post(pages::referrals::update),
+    )
     .route(
         "/api/docs",
         get(move |s| pages::api_docs::show(s, docs.clone())),

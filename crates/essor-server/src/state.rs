@@ -1,12 +1,15 @@
 //! [`AppState`]: what every handler shares, cheap to clone.
 
+use crate::orientation::Orientation;
 use crate::qpv_shapes::QpvShapes;
+use crate::registry::{Disabled, ReferralRegistry};
 use crate::store::{ActorStore, EmptyStore};
 use crate::tiles::Tiles;
 use essor_geo::{Bands, QpvIndex};
 use std::sync::Arc;
 
-/// The QPV engine, the QPV in WGS84, the tile layers and the store.
+/// The QPV engine, the QPV in WGS84, the tile layers, the store, the orientation catalogue and
+/// the registry of referrals.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub index: Arc<QpvIndex>,
@@ -15,6 +18,10 @@ pub struct AppState {
     pub store: Arc<dyn ActorStore>,
     /// Default proximity bands of `/api/v1/locate`.
     pub bands: Bands,
+    /// The catalogue of schemes and the matcher's locator (over `index`).
+    pub orientation: Arc<Orientation>,
+    /// Referrals; [`Disabled`] unless the server was given a store folder.
+    pub registry: Arc<dyn ReferralRegistry>,
 }
 
 impl AppState {
@@ -23,12 +30,15 @@ impl AppState {
     pub fn new(index: QpvIndex, store: Arc<dyn ActorStore>) -> Self {
         let shapes = QpvShapes::new(index.layer());
         let tiles = Tiles::new(&shapes, store.clone());
+        let index = Arc::new(index);
         Self {
-            index: Arc::new(index),
+            orientation: Arc::new(Orientation::embedded(index.clone())),
+            index,
             shapes: Arc::new(shapes),
             tiles: Arc::new(tiles),
             store,
             bands: Bands::default(),
+            registry: Arc::new(Disabled),
         }
     }
 
@@ -45,6 +55,14 @@ impl AppState {
         Self {
             tiles: Arc::new(self.tiles.with_store(store.clone())),
             store,
+            ..self.clone()
+        }
+    }
+
+    /// The same state with referrals kept in `registry`.
+    pub fn with_registry(&self, registry: Arc<dyn ReferralRegistry>) -> Self {
+        Self {
+            registry,
             ..self.clone()
         }
     }

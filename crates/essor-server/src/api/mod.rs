@@ -11,10 +11,16 @@ pub mod actors;
 pub mod locate;
 /// The OpenAPI document's frame (title, tags).
 pub mod openapi;
+/// `/api/v1/orientation`.
+pub mod orientation;
 /// Query-string parsing with French errors.
 pub mod params;
 /// `/api/v1/qpv`.
 pub mod qpv;
+/// `/api/v1/referrals`.
+pub mod referrals;
+/// `/api/v1/schemes`.
+pub mod schemes;
 /// `/api/v1/status`.
 pub mod status;
 /// `/api/v1/territories`.

@@ -6,12 +6,22 @@
 pub mod actor;
 /// `/api/docs`.
 pub mod api_docs;
+/// Dates in French.
+pub mod dates;
 /// `/annuaire`.
 pub mod directory;
 /// Error pages.
 pub mod errors;
 /// `/`.
 pub mod map;
+/// `/orientation`.
+pub mod orientation;
+/// The guided orientation form.
+pub mod orientation_form;
+/// `/mises-en-relation`.
+pub mod referrals;
+/// `/dispositifs`.
+pub mod schemes;
 /// `/territoires/{level}/{code}`.
 pub mod territory;
 

@@ -21,14 +21,23 @@ fn tool(var: &str, default: &str) -> PathBuf {
 }
 
 /// A chromedriver process and a browser session, both ended on drop.
-struct Browser {
+pub struct Browser {
     client: Option<Client>,
     driver: Child,
     _profile: tempfile::TempDir,
 }
 
 impl Browser {
-    async fn start() -> Self {
+    pub async fn start() -> Self {
+        Self::launch(true).await
+    }
+
+    /// A session with JavaScript turned off, for pages that must work without it.
+    pub async fn start_without_javascript() -> Self {
+        Self::launch(false).await
+    }
+
+    async fn launch(javascript: bool) -> Self {
         let chromium = tool("ESSOR_CHROMIUM", "/usr/bin/chromium");
         let chromedriver = tool("ESSOR_CHROMEDRIVER", "/usr/bin/chromedriver");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -67,10 +76,12 @@ impl Browser {
             format!("--user-data-dir={}", profile.path().display()),
         ];
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({ "binary": chromium, "args": args }),
-        );
+        let mut options = serde_json::json!({ "binary": chromium, "args": args });
+        if !javascript {
+            options["prefs"] =
+                serde_json::json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
+        caps.insert("goog:chromeOptions".into(), options);
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
@@ -83,12 +94,12 @@ impl Browser {
         }
     }
 
-    fn client(&self) -> &Client {
+    pub fn client(&self) -> &Client {
         self.client.as_ref().unwrap()
     }
 
     /// Waits until `script` (a JS expression) is truthy.
-    async fn wait_until(&self, script: &str, what: &str) {
+    pub async fn wait_until(&self, script: &str, what: &str) {
         let deadline = Instant::now() + Duration::from_secs(40);
         loop {
             let value = self
@@ -104,7 +115,7 @@ impl Browser {
         }
     }
 
-    async fn screenshot(&self, name: &str) -> Vec<u8> {
+    pub async fn screenshot(&self, name: &str) -> Vec<u8> {
         let png = self.client().screenshot().await.unwrap();
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/artifacts");
         std::fs::create_dir_all(&dir).unwrap();
@@ -112,7 +123,7 @@ impl Browser {
         png
     }
 
-    async fn close(mut self) {
+    pub async fn close(mut self) {
         if let Some(client) = self.client.take() {
             let _ = client.close().await;
         }

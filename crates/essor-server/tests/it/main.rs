@@ -1,7 +1,10 @@
 //! essor-server's integration tests, one binary (ripgrep's habit): the API against a real
-//! server on loopback, the OpenAPI snapshot, and the pages in headless Chromium.
+//! server on loopback, the OpenAPI snapshot, and the pages in headless Chromium
+//! (`browser.rs`, `orientation_pages.rs`).
 
 mod api;
 mod browser;
 mod openapi;
+mod orientation;
+mod orientation_pages;
 mod support;

@@ -1,6 +1,7 @@
 //! A real server on 127.0.0.1, port 0, over the embedded QPV and a chosen store.
 
 use essor_model::Siret;
+use essor_server::registry::SqliteRegistry;
 use essor_server::store::{
     Actor, ActorRecord, Diffusion, Indicator, LegalFamily, MemoryStore, TerritoryLevel,
     TerritoryRef,
@@ -10,7 +11,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
 
 /// Built once per test binary: the index and the WGS84 shapes take a moment.
-static EMBEDDED: LazyLock<AppState> = LazyLock::new(AppState::embedded);
+pub static EMBEDDED: LazyLock<AppState> = LazyLock::new(AppState::embedded);
 
 /// A running server; stops when dropped.
 pub struct TestApp {
@@ -27,6 +28,12 @@ impl TestApp {
     /// The embedded QPV and the synthetic sample below.
     pub async fn demo() -> Self {
         Self::start(EMBEDDED.with_store(Arc::new(sample_store()))).await
+    }
+
+    /// The embedded QPV, no actors, and referrals kept in `dir/registre.sqlite`.
+    pub async fn with_registry(dir: &std::path::Path) -> Self {
+        let registry = SqliteRegistry::open_in(dir).expect("a registry in a temporary folder");
+        Self::start(EMBEDDED.with_registry(Arc::new(registry))).await
     }
 
     async fn start(state: AppState) -> Self {
@@ -59,6 +66,39 @@ impl TestApp {
         let res = self.get(path).await;
         let status = res.status().as_u16();
         (status, res.json().await.expect("a JSON body"))
+    }
+
+    /// Sends `body` as JSON with `method`; the status and the JSON answer.
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let res = reqwest::Client::new()
+            .request(method, self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.expect("a JSON body"))
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.send_json(reqwest::Method::POST, path, body).await
+    }
+
+    pub async fn patch_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.send_json(reqwest::Method::PATCH, path, body).await
     }
 }
 
