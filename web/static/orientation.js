@@ -66,9 +66,11 @@ if (form) {
     document.getElementById('erreurs')?.remove();
     const errors = doc.getElementById('erreurs');
     if (errors) form.closest('.fr-grid-row').before(errors);
+    let revealed = 0;
     for (const el of form.querySelectorAll('[data-question]')) {
       const fresh = doc.querySelector(`[data-question="${el.dataset.question}"]`);
       if (!fresh) continue;
+      if (el.hidden && !fresh.hidden) revealed += 1;
       el.hidden = fresh.hidden;
       el.className = fresh.className;
       el.querySelector('[data-settles]')?.remove();
@@ -91,7 +93,8 @@ if (form) {
     history.replaceState(null, '', url);
     enhance(results);
     const count = doc.getElementById('resultats-compte');
-    announce.textContent = count ? `Résultats mis à jour : ${count.textContent}` : '';
+    const asked = revealed ? ` ${revealed} nouvelle(s) question(s) dans le formulaire.` : '';
+    announce.textContent = count ? `Résultats mis à jour : ${count.textContent}${asked}` : asked;
     document.body.dataset.orientation = 'a-jour';
     if (errors) errors.focus();
     else if (focusResults) results.focus();

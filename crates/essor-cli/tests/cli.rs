@@ -560,3 +560,56 @@ fn diagnose_counts_bad_rows_and_exits_with_one() {
     );
     assert!(methodo.contains("ligne 3"), "{methodo}");
 }
+
+/// One HTTP/1.1 exchange on loopback; the status code and the body.
+fn http(addr: &str, request: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("the server listens");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer[9..12].parse().unwrap();
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, b)| b.to_owned());
+    (status, body)
+}
+
+#[test]
+fn serve_with_a_store_folder_keeps_referrals_in_its_registre_sqlite() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("magasin");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_essor"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--store"])
+        .arg(&store)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("essor serve starts");
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("essor serve prints its address")
+            .unwrap();
+        if let Some(rest) = line.split_once("carte et API sur http://") {
+            break rest.1.split('/').next().unwrap().to_owned();
+        }
+    };
+    assert!(
+        store.join("registre.sqlite").is_file(),
+        "created when absent"
+    );
+    let body = r#"{"scheme":"cjs","operator":"pole-ess","person":"Collectif jeunesse","contact":"06 00 00 00 00","consent":true,"referrer":"Réso solidaire","profile":{"holder":"collective","stage":"emergence","public":["jeunes_16_18"]}}"#;
+    let (status, answer) = http(
+        &addr,
+        &format!(
+            "POST /api/v1/referrals HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 201, "{answer}");
+    assert!(answer.contains("\"status\":\"proposee\""), "{answer}");
+}
