@@ -20,8 +20,10 @@
 //!
 //! # Wiring `essor orient --profile profile.json [--format json|text]`
 //!
-//! The CLI (in `essor-cli`) reads the file, implements [`QpvLocator`] with the geodata
-//! engine's index (or uses [`CommuneOnly`] when no QPV geometry is loaded), and prints:
+//! The CLI (in `essor-cli`) reads the file, asks the geodata engine through a [`QpvLocator`]
+//! (`essor_server::orientation::EngineLocator`, the same one the server uses, so the command
+//! line and `POST /api/v1/orientation` agree; [`CommuneOnly`] needs no QPV geometry), and
+//! prints:
 //!
 //! ```
 //! use essor_orientation::{Catalogue, CommuneOnly, MatchOptions, OrientationReport, Profile, orient, render_text};
