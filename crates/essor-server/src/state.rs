@@ -4,12 +4,16 @@ use crate::qpv_shapes::QpvShapes;
 use crate::store::{ActorStore, EmptyStore};
 use crate::tiles::Tiles;
 use essor_geo::{Bands, QpvIndex};
+use essor_observatory::territories::Territories;
 use std::sync::Arc;
 
 /// The QPV engine, the QPV in WGS84, the tile layers and the store.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub index: Arc<QpvIndex>,
+    /// The COG tables and the communes of each QPV, as the observatory counts them (which
+    /// QPV lie in which territory).
+    pub places: Arc<Territories>,
     pub shapes: Arc<QpvShapes>,
     pub tiles: Arc<Tiles>,
     pub store: Arc<dyn ActorStore>,
@@ -24,6 +28,7 @@ impl AppState {
         let shapes = QpvShapes::new(index.layer());
         let tiles = Tiles::new(&shapes, store.clone());
         Self {
+            places: Arc::new(Territories::new(index.layer())),
             index: Arc::new(index),
             shapes: Arc::new(shapes),
             tiles: Arc::new(tiles),

@@ -98,6 +98,32 @@ impl PolygonSource {
         load(&self.data, self.loader)
     }
 
+    /// The WGS84 box `[minLon, minLat, maxLon, maxLat]` of the features whose `code` is one
+    /// of `codes`; `None` when none is there. Blocking: loads the layer on first use.
+    pub fn bounds(&self, codes: &[&str]) -> Option<[f64; 4]> {
+        let mut out: Option<[f64; 4]> = None;
+        for f in &self.data().features {
+            let code = f
+                .properties
+                .iter()
+                .find(|(k, _)| *k == "code")
+                .map(|(_, v)| v);
+            if !code.is_some_and(|c| codes.contains(&c.as_str())) {
+                continue;
+            }
+            let Some(r) = f.geometry.bounding_rect() else {
+                continue;
+            };
+            let (x0, y0) = grid::to_lonlat(r.min().x, r.min().y);
+            let (x1, y1) = grid::to_lonlat(r.max().x, r.max().y);
+            out = Some(match out {
+                None => [x0, y0, x1, y1],
+                Some(b) => [b[0].min(x0), b[1].min(y0), b[2].max(x1), b[3].max(y1)],
+            });
+        }
+        out
+    }
+
     /// Encodes one tile (blocking: clipping and simplification are CPU work).
     pub fn render(&self, id: TileId) -> Vec<u8> {
         render(self.name, self.data(), id)

@@ -3,5 +3,6 @@
 
 mod api;
 mod browser;
+mod dossier;
 mod openapi;
 mod support;
