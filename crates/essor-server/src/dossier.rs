@@ -81,6 +81,9 @@ pub struct Dossier {
     pub comparison: Option<Figured>,
     pub france: Option<Figures>,
     pub all_qpv: Option<Figures>,
+    /// For France: the QPV with their 500 m, and outside the QPV (`qpv_500m_total`,
+    /// `hors_qpv`), with their names.
+    pub groupings: Vec<Figured>,
     /// Its QPV (none for France and the groupings: they would be all of them).
     pub qpv: Vec<QpvFigures>,
 }
@@ -112,6 +115,21 @@ impl Dossier {
             TerritoryRef::all_qpv(),
         ];
         refs.extend(comparison.clone());
+        let groupings: Vec<(TerritoryRef, &str)> = if territory.level == TerritoryLevel::France {
+            vec![
+                (
+                    TerritoryRef::new(TerritoryLevel::Qpv500mTotal, "QPV_500M"),
+                    "QPV et abords (500 m)",
+                ),
+                (
+                    TerritoryRef::new(TerritoryLevel::HorsQpv, "HORS_QPV"),
+                    "Hors QPV",
+                ),
+            ]
+        } else {
+            Vec::new()
+        };
+        refs.extend(groupings.iter().map(|(t, _)| t.clone()));
         for &q in &qpv {
             let code = layer.get(q).code.as_str();
             refs.push(TerritoryRef::new(TerritoryLevel::Qpv, code));
@@ -137,6 +155,14 @@ impl Dossier {
                 })
             }
         };
+        let groupings = groupings
+            .into_iter()
+            .map(|(territory, name)| Figured {
+                territory,
+                name: name.to_owned(),
+                figures: answers.next().flatten(),
+            })
+            .collect();
         let qpv = qpv
             .into_iter()
             .map(|id| {
@@ -163,6 +189,7 @@ impl Dossier {
             comparison,
             france,
             all_qpv,
+            groupings,
             qpv,
         })
     }

@@ -139,7 +139,15 @@ pub fn resolve(state: &AppState, level: TerritoryLevel, code: &str) -> Option<Te
         }
         TerritoryLevel::Epci => {
             let e = cog.epci(code)?;
-            facts.push(("Nature".into(), e.kind.clone()));
+            let kind = match e.kind.as_str() {
+                "CC" => "Communauté de communes",
+                "CA" => "Communauté d'agglomération",
+                "CU" => "Communauté urbaine",
+                "METRO" => "Métropole",
+                "MET69" => "Métropole de Lyon",
+                other => other,
+            };
+            facts.push(("Nature".into(), kind.to_owned()));
             facts.push(("Communes".into(), e.nb_communes.to_string()));
             facts.push((
                 "Population municipale".into(),

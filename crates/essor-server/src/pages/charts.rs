@@ -11,6 +11,9 @@ pub struct Series {
     pub label: String,
     /// A fill colour with at least 3:1 contrast on white (DSFR palette).
     pub colour: &'static str,
+    /// One colour per category instead (a single series comparing territories); empty to
+    /// use `colour`.
+    pub colours: Vec<&'static str>,
     pub values: Vec<Option<f64>>,
 }
 
@@ -55,7 +58,7 @@ pub fn bars(
         .fold(0.0f64, |m, v| m.max(*v))
         .max(1e-12);
     let legend_h = if series.len() > 1 {
-        22.0 * series.len().div_ceil(3) as f64 + 8.0
+        22.0 * series.len().div_ceil(4) as f64 + 8.0
     } else {
         0.0
     };
@@ -84,7 +87,7 @@ pub fn bars(
     );
     if series.len() > 1 {
         for (i, s) in series.iter().enumerate() {
-            let (x, y) = ((i % 3) as f64 * 240.0, (i / 3) as f64 * 22.0);
+            let (x, y) = ((i % 4) as f64 * 180.0, (i / 4) as f64 * 22.0);
             let _ = write!(
                 svg,
                 "<rect x=\"{x}\" y=\"{:.0}\" width=\"14\" height=\"14\" fill=\"{}\"/><text x=\"{:.0}\" y=\"{:.0}\" font-size=\"13\" fill=\"#161616\">{}</text>",
@@ -116,7 +119,7 @@ pub fn bars(
                 "<rect x=\"{LABEL_W}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#161616\">{}</text>",
                 y + 1.0,
                 BAR_H - 2.0,
-                s.colour,
+                s.colours.get(c).copied().unwrap_or(s.colour),
                 LABEL_W + w + 6.0,
                 y + BAR_H - 3.5,
                 esc(&text)
@@ -140,6 +143,7 @@ mod tests {
             &[Series {
                 label: "Part".into(),
                 colour: colour::TERRITORY,
+                colours: Vec::new(),
                 values: vec![Some(0.5), None],
             }],
             super::super::format::percent,

@@ -95,7 +95,7 @@ impl Kind<'_> {
             },
             Kind::Share(n, den) => match (f.get(n), f.get(den)) {
                 (Some(v), _) => Cell::value(format::percent(v)),
-                (None, Some(d)) if d == 0.0 => Cell::missing(NOT_APPLICABLE),
+                (None, Some(0.0)) => Cell::missing(NOT_APPLICABLE),
                 _ => Cell::missing(NOT_PUBLISHED),
             },
             Kind::Population => f
@@ -360,6 +360,19 @@ fn columns(d: &Dossier) -> (Vec<Column>, Vec<String>) {
             figures: d.all_qpv.clone(),
         });
     }
+    for g in &d.groupings {
+        cols.push(Column {
+            label: g.name.clone(),
+            short: g.name.clone(),
+            href: Some(page_of(&g.territory)),
+            colour: if g.territory.level == TerritoryLevel::HorsQpv {
+                colour::OUTSIDE
+            } else {
+                colour::ITS_QPV
+            },
+            figures: g.figures.clone(),
+        });
+    }
     if t.level != TerritoryLevel::France {
         cols.push(Column {
             label: "France".into(),
@@ -506,6 +519,7 @@ fn series(columns: &[&Column], name: impl Fn(usize) -> String, n: usize) -> Vec<
         .map(|c| Series {
             label: c.short.clone(),
             colour: c.colour,
+            colours: Vec::new(),
             values: (0..n)
                 .map(|i| c.figures.as_ref().and_then(|f| f.get(&name(i))))
                 .collect(),
@@ -717,8 +731,15 @@ const QPV_HEAD: [&str; 7] = [
 ];
 
 fn qpv_rows(d: &Dossier) -> Vec<QpvRow> {
-    d.qpv
-        .iter()
+    let mut qpv: Vec<&crate::dossier::QpvFigures> = d.qpv.iter().collect();
+    let ess = |q: &crate::dossier::QpvFigures| {
+        q.figures
+            .as_ref()
+            .and_then(|f| f.get("ess_establishments"))
+            .unwrap_or(-1.0)
+    };
+    qpv.sort_by(|a, b| ess(b).total_cmp(&ess(a)).then_with(|| a.name.cmp(&b.name)));
+    qpv.into_iter()
         .map(|q| {
             let f = q.figures.as_ref();
             let n = q.near.as_ref();
@@ -954,6 +975,7 @@ pub async fn show(
                 &[Series {
                     label: "Part de l'ESS dans l'emploi".into(),
                     colour: colour::TERRITORY,
+                    colours: columns.iter().map(|c| c.colour).collect(),
                     values: columns
                         .iter()
                         .map(|c| kind.value(c.figures.as_ref()))

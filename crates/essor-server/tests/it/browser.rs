@@ -112,7 +112,8 @@ impl Browser {
             .unwrap_or(1000)
             .min(16_000) as u32;
         c.set_window_size(1280, height + 140).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(800)).await;
         self.screenshot(name).await;
         c.set_window_size(1280, 1000).await.unwrap();
     }
@@ -738,4 +739,99 @@ async fn the_methodology_page_opens_on_the_rule_a_figure_links_to() {
     assert_eq!(visible, serde_json::Value::Bool(true));
     browser.full_page_screenshot("methodologie.png").await;
     browser.close().await;
+}
+
+/// Checks run in the page: one h1, headings without skipped levels, landmarks, captions and
+/// header scopes on every table, a text alternative on every image and chart, a name on
+/// every link and control, unique ids. Returns the problems found, in French.
+const ACCESSIBILITY_CHECKS: &str = r##"
+const problems = [];
+const h1 = document.querySelectorAll('h1');
+if (h1.length !== 1) problems.push(`${h1.length} titres h1`);
+let previous = 0;
+for (const h of document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')) {
+  const level = Number(h.tagName[1]);
+  if (previous && level > previous + 1) problems.push(`titre ${h.tagName} après h${previous} : « ${h.textContent.trim()} »`);
+  previous = level;
+}
+for (const sel of ['header[role=banner]', 'main', 'footer[role=contentinfo]', 'nav[aria-label]', '.fr-skiplinks a[href="#contenu"]']) {
+  if (!document.querySelector(sel)) problems.push(`repère absent : ${sel}`);
+}
+for (const t of document.querySelectorAll('table')) {
+  if (!t.caption || !t.caption.textContent.trim()) problems.push('tableau sans légende');
+  for (const th of t.querySelectorAll('th')) {
+    if (!th.getAttribute('scope')) problems.push(`en-tête sans portée : « ${th.textContent.trim()} »`);
+  }
+}
+for (const svg of document.querySelectorAll('svg[role=img]')) {
+  const ids = (svg.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean);
+  const text = ids.map((id) => (document.getElementById(id) || {}).textContent || '').join(' ').trim();
+  if (!text) problems.push('graphique sans alternative textuelle');
+}
+for (const img of document.querySelectorAll('img')) {
+  if (!img.hasAttribute('alt')) problems.push(`image sans alt : ${img.src}`);
+}
+for (const a of document.querySelectorAll('a[href]')) {
+  const name = (a.textContent + ' ' + (a.getAttribute('aria-label') || '') + ' ' + (a.getAttribute('title') || '')).trim();
+  if (!name) problems.push(`lien sans intitulé : ${a.getAttribute('href')}`);
+}
+for (const el of document.querySelectorAll('input, select, textarea')) {
+  if (el.type === 'hidden') continue;
+  if (!(el.labels && el.labels.length) && !el.getAttribute('aria-label')) problems.push(`champ sans étiquette : ${el.name || el.id}`);
+}
+const seen = new Set();
+for (const el of document.querySelectorAll('[id]')) {
+  if (seen.has(el.id)) problems.push(`identifiant en double : ${el.id}`);
+  seen.add(el.id);
+}
+if (document.documentElement.lang !== 'fr') problems.push('langue de la page absente');
+return problems;
+"##;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_pages_pass_the_basic_accessibility_checks() {
+    let app = TestApp::fixtures().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    let mut failures = Vec::new();
+    for path in [
+        "/".to_owned(),
+        "/annuaire?q=fictive".to_owned(),
+        "/territoires/qpv/QP093028".to_owned(),
+        "/territoires/commune/93066".to_owned(),
+        "/territoires/epci/200054781".to_owned(),
+        "/territoires/departement/93".to_owned(),
+        "/territoires/region/11".to_owned(),
+        "/territoires/france/FR".to_owned(),
+        "/territoires/qpv_total/QPV".to_owned(),
+        format!("/acteurs/{TILLEULS_SIRET}"),
+        "/acteurs/99900099900099".to_owned(),
+        "/methodologie".to_owned(),
+        "/api/docs".to_owned(),
+    ] {
+        c.goto(&app.url(&path)).await.unwrap();
+        let problems = c.execute(ACCESSIBILITY_CHECKS, vec![]).await.unwrap();
+        for p in problems.as_array().unwrap() {
+            failures.push(format!("{path} : {}", p.as_str().unwrap()));
+        }
+    }
+    c.goto(&app.url("/territoires/france/FR")).await.unwrap();
+    browser.full_page_screenshot("territoire-france.png").await;
+    // A narrow screen: the territory page still reads (tables scroll inside themselves).
+    c.set_window_size(400, 900).await.unwrap();
+    c.goto(&app.url("/territoires/qpv/QP093028")).await.unwrap();
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.screenshot("territoire-qp093028-mobile.png").await;
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "the page is wider than a phone: {overflow} px"
+    );
+    browser.close().await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
