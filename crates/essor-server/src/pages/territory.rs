@@ -1012,3 +1012,80 @@ pub async fn show(
     };
     render(StatusCode::OK, &page)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Indicator;
+
+    fn figures(values: &[(&str, Option<f64>)]) -> Figures {
+        Figures::new(
+            values
+                .iter()
+                .map(|(n, v)| Indicator {
+                    name: (*n).to_owned(),
+                    value: *v,
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_missing_value_says_whether_it_is_unpublished_or_a_share_of_nothing() {
+        let f = figures(&[
+            ("ess_jobs", Some(10_034.5)),
+            ("ess_jobs_low", Some(10_020.0)),
+            ("ess_jobs_high", Some(10_049.0)),
+            ("ess_jobs_share", None),
+            ("jobs", Some(0.0)),
+            ("ess_private_jobs_share", None),
+            ("ess_establishments_per_10k_inhabitants", None),
+        ]);
+        let jobs = Kind::Jobs("ess_jobs", "ess_jobs_low", "ess_jobs_high").cell(Some(&f));
+        assert_eq!(jobs.main, "10\u{202f}035");
+        assert_eq!(jobs.detail, "10\u{202f}020\u{a0}–\u{a0}10\u{202f}049");
+        let share = Kind::Share("ess_jobs_share", "jobs").cell(Some(&f));
+        assert_eq!((share.main.as_str(), share.missing), (NOT_APPLICABLE, true));
+        let private = Kind::Share("ess_private_jobs_share", "private_jobs").cell(Some(&f));
+        assert_eq!(
+            private.main, NOT_PUBLISHED,
+            "its denominator is not known either"
+        );
+        let density = Kind::Density("ess_establishments_per_10k_inhabitants").cell(Some(&f));
+        assert_eq!(density.main, "population inconnue");
+        assert_eq!(
+            Kind::Count("ess_establishments").cell(None).main,
+            NOT_PUBLISHED
+        );
+        assert_eq!(Kind::Population.cell(Some(&f)).main, "inconnue");
+    }
+
+    #[test]
+    fn headlines_compare_the_share_of_jobs_with_france_in_points() {
+        let col = |label: &str, colour, share| Column {
+            label: label.into(),
+            short: label.into(),
+            href: None,
+            colour,
+            figures: Some(figures(&[
+                ("ess_jobs_share", Some(share)),
+                ("jobs", Some(100.0)),
+                ("ess_employer_establishments", Some(2.0)),
+                ("ess_establishments", Some(3.0)),
+            ])),
+        };
+        let columns = vec![
+            col("Franc Moisin", colour::TERRITORY, 0.25),
+            col("Ensemble des QPV", colour::ALL_QPV, 0.10),
+            col("France", colour::FRANCE, 0.105),
+        ];
+        let h = headlines(&columns, TerritoryLevel::Qpv);
+        assert_eq!(h[0].value, "2");
+        assert_eq!(h[0].detail, "parmi 3 établissements actifs de l'ESS");
+        assert_eq!(h[2].value, "25,0\u{a0}%");
+        assert_eq!(
+            h[2].detail,
+            "+14,5\u{a0}points par rapport à la France · Ensemble des QPV : 10,0\u{a0}% · France : 10,5\u{a0}%"
+        );
+    }
+}
