@@ -30,6 +30,42 @@ pub struct Inputs {
     pub geoloc: Option<PathBuf>,
 }
 
+impl Inputs {
+    /// The files on one line, as the méthodologie names them (« Fichiers : … »).
+    pub fn describe(&self) -> String {
+        format!(
+            "{} ; {}{}",
+            self.etablissements.display(),
+            self.unites_legales.display(),
+            self.geoloc
+                .as_ref()
+                .map(|g| format!(" ; {}", g.display()))
+                .unwrap_or_default()
+        )
+    }
+}
+
+impl Inputs {
+    /// The same with file names only (no folders): what a public page may show.
+    pub fn describe_names(&self) -> String {
+        let name = |p: &std::path::Path| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        };
+        format!(
+            "{} ; {}{}",
+            name(&self.etablissements),
+            name(&self.unites_legales),
+            self.geoloc
+                .as_deref()
+                .map(|g| format!(" ; {}", name(g)))
+                .unwrap_or_default()
+        )
+    }
+}
+
 /// Which diffusible ESS establishments to keep individually.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActorScope {

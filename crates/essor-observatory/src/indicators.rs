@@ -162,6 +162,89 @@ impl IndicatorRow {
         let i = columns().iter().position(|c| c == column)?;
         self.cells().into_iter().nth(i)
     }
+
+    /// The row back from its published values, read by column name (`get` answers `None`
+    /// for a value that is absent or not published): what a store gives back of a row of
+    /// `indicators.json`. Shares and densities are not read, they follow from the counts.
+    /// Every count and number of jobs must be there; `population` may be missing.
+    pub fn from_values(
+        level: Level,
+        code: &str,
+        name: &str,
+        get: impl Fn(&str) -> Option<f64>,
+    ) -> Result<Self, MissingValue> {
+        let need = |column: String| {
+            get(&column).ok_or(MissingValue {
+                level,
+                code: code.to_owned(),
+                column,
+            })
+        };
+        let count = |column: String| need(column).map(|v| v.max(0.0).round() as u64);
+        let mut t = Tally {
+            establishments: count("establishments".into())?,
+            employer_establishments: count("employer_establishments".into())?,
+            jobs: need("jobs".into())?,
+            jobs_low: need("jobs_low".into())?,
+            jobs_high: need("jobs_high".into())?,
+            private_jobs: need("private_jobs".into())?,
+            ess_establishments: count("ess_establishments".into())?,
+            ess_employer_establishments: count("ess_employer_establishments".into())?,
+            ess_jobs: need("ess_jobs".into())?,
+            ess_jobs_low: need("ess_jobs_low".into())?,
+            ess_jobs_high: need("ess_jobs_high".into())?,
+            ..Tally::default()
+        };
+        for (i, f) in FAMILIES.iter().enumerate() {
+            let k = family_key(*f);
+            t.ess_employer_by_family[i] = count(format!("ess_employer_{k}"))?;
+            t.ess_jobs_by_family[i] = need(format!("ess_jobs_{k}"))?;
+        }
+        for (i, s) in EssSector::ALL.iter().enumerate() {
+            let k = s.as_str();
+            t.jobs_by_sector[i] = need(format!("jobs_{k}"))?;
+            t.ess_jobs_by_sector[i] = need(format!("ess_jobs_{k}"))?;
+            t.ess_employer_by_sector[i] = count(format!("ess_employer_{k}"))?;
+        }
+        for i in 0..SECTIONS {
+            t.ess_establishments_by_section[i] = count(format!(
+                "ess_establishments_naf_{}",
+                (b'A' + i as u8) as char
+            ))?;
+        }
+        Ok(Self {
+            level,
+            code: code.to_owned(),
+            name: name.to_owned(),
+            population: get("population").map(|p| p.max(0.0).round() as u64),
+            tally: t,
+        })
+    }
+
+    /// The published values by column name (the numeric columns of `indicators.json`;
+    /// `None` for an empty cell), in [`columns`] order.
+    pub fn values(&self) -> Vec<(String, Option<f64>)> {
+        columns()
+            .into_iter()
+            .zip(self.cells())
+            .filter_map(|(name, cell)| match cell {
+                Cell::Text(s) if name == "population" && s.is_empty() => Some((name, None)),
+                Cell::Text(_) => None,
+                Cell::Count(n) => Some((name, Some(n as f64))),
+                Cell::Jobs(j) => Some((name, Some(j))),
+                Cell::Share(s) => Some((name, s.map(|s| (s * 1e6).round() / 1e6))),
+            })
+            .collect()
+    }
+}
+
+/// A count a row cannot be rebuilt without. French: it reaches users.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("valeur « {column} » absente pour le territoire {}:{code}", level.as_str())]
+pub struct MissingValue {
+    pub level: Level,
+    pub code: String,
+    pub column: String,
 }
 
 fn csv_cell(c: &Cell) -> String {
@@ -186,7 +269,10 @@ fn json_cell(c: &Cell) -> Value {
     }
 }
 
-pub fn write_csv(rows: &[IndicatorRow], out: &mut impl Write) -> std::io::Result<()> {
+pub fn write_csv<'a>(
+    rows: impl IntoIterator<Item = &'a IndicatorRow>,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     writeln!(out, "{}", columns().join(","))?;
     for r in rows {
         let cells: Vec<String> = r.cells().iter().map(csv_cell).collect();

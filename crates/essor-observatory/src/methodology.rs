@@ -4,6 +4,7 @@
 
 use crate::diagnose::RunReport;
 use essor_geo::QpvLayer;
+use std::fmt::Write as _;
 
 /// The rules, as Markdown (also embedded in the HTML report).
 pub fn rules() -> &'static str {
@@ -112,4 +113,228 @@ pub fn run_facts(report: &RunReport, layer: &QpvLayer, inputs: &str) -> String {
         ));
     }
     s
+}
+
+/// The méthodologie's Markdown as HTML, for the diagnostic pack: headings, paragraphs,
+/// lists, `**bold**` and `` `code` ``.
+pub fn html(md: &str) -> String {
+    render(md, false)
+}
+
+/// The same for the web page: headings, rules (list items opening with an `*emphasised*`
+/// term) and `**Lead.**` paragraphs get an `id` made from their words (`#emplois-estimes`,
+/// `#parts`), so that every figure can link to the rule it follows; `*term*` is emphasised.
+pub fn html_with_anchors(md: &str) -> String {
+    render(md, true)
+}
+
+/// An anchor from French words: lower case, no accents, words joined by `-`.
+pub fn anchor(words: &str) -> String {
+    let folded: String = words
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => ' ',
+        })
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join("-")
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The text between the first pair of `mark`s at the start of `s` (`*ESS* : …` → `ESS`).
+fn lead<'a>(s: &'a str, mark: &str) -> Option<&'a str> {
+    let rest = s.strip_prefix(mark)?;
+    let end = rest.find(mark)?;
+    Some(rest[..end].trim_end_matches('.'))
+}
+
+fn render(md: &str, web: bool) -> String {
+    let inline = |s: &str| -> String {
+        let mut out = String::new();
+        let e = esc(s);
+        let mut bold = false;
+        let mut em = false;
+        let mut code = false;
+        let mut chars = e.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '*' if chars.peek() == Some(&'*') => {
+                    chars.next();
+                    out.push_str(if bold { "</strong>" } else { "<strong>" });
+                    bold = !bold;
+                }
+                '*' if web => {
+                    out.push_str(if em { "</em>" } else { "<em>" });
+                    em = !em;
+                }
+                '*' => {}
+                '`' => {
+                    out.push_str(if code { "</code>" } else { "<code>" });
+                    code = !code;
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let id = |text: Option<&str>| match text {
+        Some(t) if web => format!(" id=\"{}\"", anchor(t)),
+        _ => String::new(),
+    };
+    // Paragraphs and list items are gathered whole before their inline marks are read, so
+    // that a `code` or **bold** span may run over a line break.
+    let mut html = String::new();
+    let mut para = String::new();
+    let mut item: Option<String> = None;
+    let mut in_list = false;
+    let flush = |html: &mut String, para: &mut String, item: &mut Option<String>| {
+        let p = para.trim();
+        if !p.is_empty() {
+            let _ = write!(html, "<p{}>{}</p>", id(lead(p, "**")), inline(p));
+        }
+        para.clear();
+        if let Some(it) = item.take() {
+            let rule = lead(&it, "*").filter(|_| !it.starts_with("**"));
+            let _ = write!(html, "<li{}>{}</li>", id(rule), inline(&it));
+        }
+    };
+    for line in md.lines() {
+        let t = line.trim_end();
+        let end_list = |html: &mut String, in_list: &mut bool| {
+            if *in_list {
+                html.push_str("</ul>");
+                *in_list = false;
+            }
+        };
+        if let Some(h2) = t.strip_prefix("## ") {
+            flush(&mut html, &mut para, &mut item);
+            end_list(&mut html, &mut in_list);
+            let _ = write!(html, "<h2{}>{}</h2>", id(Some(h2)), inline(h2));
+        } else if let Some(it) = t.trim_start().strip_prefix("- ") {
+            flush(&mut html, &mut para, &mut item);
+            if !in_list {
+                html.push_str("<ul>");
+                in_list = true;
+            }
+            item = Some(it.to_owned());
+        } else if t.is_empty() {
+            flush(&mut html, &mut para, &mut item);
+            end_list(&mut html, &mut in_list);
+        } else if let Some(it) = item.as_mut() {
+            it.push(' ');
+            it.push_str(t.trim());
+        } else {
+            para.push(' ');
+            para.push_str(t);
+        }
+    }
+    flush(&mut html, &mut para, &mut item);
+    if in_list {
+        html.push_str("</ul>");
+    }
+    html
+}
+
+/// A civil date (UTC), `AAAA-MM-JJ`, for reports and provenance lines.
+pub fn date(t: std::time::SystemTime) -> String {
+    let days = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Today's date (UTC), `AAAA-MM-JJ`.
+pub fn today() -> String {
+    date(std::time::SystemTime::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_methodology_markdown_becomes_html() {
+        let html = html("## Titre\n\n**Source.** Sirene `x`.\n\n- un\n  suite\n- deux\n");
+        assert_eq!(
+            html,
+            "<h2>Titre</h2><p><strong>Source.</strong> Sirene <code>x</code>.</p><ul><li>un suite</li><li>deux</li></ul>"
+        );
+    }
+
+    #[test]
+    fn a_code_span_may_run_over_a_line_break() {
+        let html = html("- *Parts* : `a =\n  b` ; `c`.\n");
+        assert_eq!(
+            html,
+            "<ul><li>*Parts* : <code>a = b</code> ; <code>c</code>.</li></ul>"
+                .replace("*Parts*", "Parts")
+        );
+        let all = html_with_anchors(rules());
+        assert_eq!(
+            all.matches("<code>").count(),
+            all.matches("</code>").count()
+        );
+        assert_eq!(all.matches("<em>").count(), all.matches("</em>").count());
+        assert_eq!(
+            all.matches("<strong>").count(),
+            all.matches("</strong>").count()
+        );
+    }
+
+    #[test]
+    fn on_the_web_every_rule_has_an_anchor() {
+        let html = html_with_anchors(
+            "## Méthodologie\n\n**Source.** Sirene.\n\n- *Emplois estimés* : centre.\n- *ESS* : flag.\n",
+        );
+        assert_eq!(
+            html,
+            "<h2 id=\"methodologie\">Méthodologie</h2><p id=\"source\"><strong>Source.</strong> Sirene.</p><ul><li id=\"emplois-estimes\"><em>Emplois estimés</em> : centre.</li><li id=\"ess\"><em>ESS</em> : flag.</li></ul>"
+        );
+        // Every rule of the real text gets one.
+        let real = html_with_anchors(rules());
+        for id in [
+            "etablissement-actif",
+            "ess",
+            "famille-juridique",
+            "emplois-estimes",
+            "parts",
+            "densites",
+            "abords",
+            "qpv",
+            "diffusion",
+        ] {
+            assert!(real.contains(&format!("id=\"{id}\"")), "{id}");
+        }
+    }
+
+    #[test]
+    fn dates_are_civil_utc_days() {
+        let at = |secs: u64| date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs));
+        assert_eq!(at(0), "1970-01-01");
+        assert_eq!(at(951_782_400), "2000-02-29");
+        assert_eq!(at(1_767_225_599), "2025-12-31");
+    }
 }

@@ -7,7 +7,7 @@
 use crate::diagnose::{Actor, Diagnosis, family_label};
 use crate::indicators::IndicatorRow;
 use crate::tally::{FAMILIES, Tally, family_key};
-use crate::territories::Level;
+use crate::territories::{Level, Territories};
 use essor_geo::{Crs, QpvId, QpvLayer};
 use essor_model::sector::EssSector;
 use serde_json::{Value, json};
@@ -77,7 +77,7 @@ fn int(n: f64) -> String {
 }
 
 /// `a` minus `b`, floored at 0 (for "the territory outside its QPV").
-fn difference(a: &Tally, b: &Tally) -> Tally {
+pub fn difference(a: &Tally, b: &Tally) -> Tally {
     let sub_u = |x: u64, y: u64| x.saturating_sub(y);
     let mut t = a.clone();
     t.establishments = sub_u(a.establishments, b.establishments);
@@ -112,7 +112,89 @@ fn difference(a: &Tally, b: &Tally) -> Tally {
     t
 }
 
-/// Builds the pack of `level:code`.
+/// One QPV of a pack's territory, with its figures.
+#[derive(Debug, Clone)]
+pub struct PackQpv {
+    pub id: QpvId,
+    /// Its row of level `qpv`.
+    pub row: IndicatorRow,
+    /// Its row of level `qpv_500m` (the QPV and the 500 m around it).
+    pub near: IndicatorRow,
+}
+
+/// Everything a pack shows, however it was obtained: from a run of `essor diagnose`
+/// ([`PackData::from_diagnosis`]) or from what a store holds (the server reads the same rows
+/// and actors back through its store seam). Two equal `PackData` give the same pack.
+#[derive(Debug, Clone)]
+pub struct PackData {
+    pub territory: IndicatorRow,
+    pub france: IndicatorRow,
+    /// The `qpv_total` row: every establishment located in any QPV.
+    pub all_qpv: IndicatorRow,
+    /// The QPV lying wholly or partly in the territory ([`qpv_of`]), in layer order.
+    pub qpv: Vec<PackQpv>,
+    /// The diffusible ESS actors of the territory and those within 500 m of one of its QPV,
+    /// in SIRET order (as [`ActorScope::Territory`](crate::ActorScope::Territory) keeps them).
+    pub actors: Vec<Actor>,
+}
+
+/// The QPV of `level:code`, in layer order: those lying wholly or partly in the territory
+/// (for a QPV level, that QPV).
+pub fn qpv_of(territories: &Territories, layer: &QpvLayer, level: Level, code: &str) -> Vec<QpvId> {
+    (0..layer.len() as QpvId)
+        .filter(|&q| territories.qpv_in(q, layer, level, code))
+        .collect()
+}
+
+impl PackData {
+    /// The pack data of `level:code` from a run (its actors must have been kept with
+    /// `ActorScope::Territory(level, code)`).
+    pub fn from_diagnosis(
+        d: &Diagnosis,
+        rows: &[IndicatorRow],
+        layer: &QpvLayer,
+        level: Level,
+        code: &str,
+    ) -> Result<Self, PackError> {
+        let find = |l: Level, c: &str| rows.iter().find(|r| r.level == l && r.code == c);
+        let territory = find(level, code).ok_or_else(|| PackError::Unknown {
+            level: level.as_str().to_owned(),
+            code: code.to_owned(),
+        })?;
+        let qpv = qpv_of(&d.territories, layer, level, code)
+            .into_iter()
+            .map(|id| {
+                let code = layer.get(id).code.as_str();
+                PackQpv {
+                    id,
+                    row: find(Level::Qpv, code).expect("every QPV has a row").clone(),
+                    near: find(Level::Qpv500m, code)
+                        .expect("every QPV has a 500 m row")
+                        .clone(),
+                }
+            })
+            .collect();
+        Ok(Self {
+            territory: territory.clone(),
+            france: find(Level::France, "FR").expect("france row").clone(),
+            all_qpv: find(Level::QpvTotal, "QPV").expect("qpv_total row").clone(),
+            qpv,
+            actors: d.actors.clone(),
+        })
+    }
+
+    /// The rows the pack compares, for its `indicators.csv`: the territory, France, all QPV,
+    /// then each QPV and each QPV with its 500 m.
+    pub fn rows(&self) -> Vec<&IndicatorRow> {
+        [&self.territory, &self.france, &self.all_qpv]
+            .into_iter()
+            .chain(self.qpv.iter().map(|q| &q.row))
+            .chain(self.qpv.iter().map(|q| &q.near))
+            .collect()
+    }
+}
+
+/// Builds the pack of `level:code` from a run: [`PackData::from_diagnosis`], then [`render`].
 pub fn build(
     d: &Diagnosis,
     rows: &[IndicatorRow],
@@ -122,20 +204,21 @@ pub fn build(
     methodology: &str,
     generated: &str,
 ) -> Result<Pack, PackError> {
-    let find = |l: Level, c: &str| rows.iter().find(|r| r.level == l && r.code == c);
-    let unknown = || PackError::Unknown {
-        level: level.as_str().to_owned(),
-        code: code.to_owned(),
-    };
-    let territory = find(level, code).ok_or_else(unknown)?;
-    let france = find(Level::France, "FR").expect("france row");
-    let all_qpv = find(Level::QpvTotal, "QPV").expect("qpv_total row");
-    let qpv_ids: Vec<QpvId> = (0..layer.len() as QpvId)
-        .filter(|&q| d.territories.qpv_in(q, layer, level, code))
-        .collect();
+    let data = PackData::from_diagnosis(d, rows, layer, level, code)?;
+    Ok(render(&data, layer, methodology, generated))
+}
+
+/// The pack's files from its data. `methodology` is Markdown (the rules and the facts of
+/// the run), `generated` the date printed in the header.
+pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &str) -> Pack {
+    let territory = &data.territory;
+    let level = territory.level;
+    let france = &data.france;
+    let all_qpv = &data.all_qpv;
+    let qpv_ids: Vec<QpvId> = data.qpv.iter().map(|q| q.id).collect();
     let mut its_qpv = Tally::default();
-    for &q in &qpv_ids {
-        its_qpv.merge(&d.tallies.qpv[q as usize]);
+    for q in &data.qpv {
+        its_qpv.merge(&q.row.tally);
     }
     let outside = difference(&territory.tally, &its_qpv);
 
@@ -279,7 +362,7 @@ pub fn build(
     h.push_str("</tbody></table>");
 
     // Map.
-    let in_scope: Vec<&Actor> = d.actors.iter().filter(|a| a.lon.is_some()).collect();
+    let in_scope: Vec<&Actor> = data.actors.iter().filter(|a| a.lon.is_some()).collect();
     h.push_str("<h2>Carte</h2>");
     h.push_str(&map_svg(layer, &qpv_ids, &in_scope));
 
@@ -290,14 +373,11 @@ pub fn build(
         qpv_ids.len()
     );
     h.push_str("<table><caption>Par QPV : dans le quartier, puis avec ses 500 m alentour</caption><thead><tr><th scope=\"col\">QPV</th><th scope=\"col\">Population</th><th scope=\"col\">Établissements employeurs ESS</th><th scope=\"col\">Emplois ESS</th><th scope=\"col\">Part ESS de l'emploi</th><th scope=\"col\">Employeurs ESS à 500 m</th><th scope=\"col\">Emplois ESS à 500 m</th></tr></thead><tbody>");
-    for &q in &qpv_ids {
-        let f = layer.get(q);
-        let t = &d.tallies.qpv[q as usize];
-        let n = &d.tallies.qpv_500m[q as usize];
-        let pop = rows
-            .iter()
-            .find(|r| r.level == Level::Qpv && r.code == f.code.as_str())
-            .and_then(|r| r.population);
+    for q in &data.qpv {
+        let f = layer.get(q.id);
+        let t = &q.row.tally;
+        let n = &q.near.tally;
+        let pop = q.row.population;
         let _ = write!(
             h,
             "<tr><th scope=\"row\">{} <span class=\"code\">{}</span></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -366,15 +446,15 @@ pub fn build(
         h.push_str("</tbody></table>");
     }
 
-    h.push_str(&markdown(methodology));
+    h.push_str(&crate::methodology::html(methodology));
     h.push_str("<h2>Sources</h2><ul><li>INSEE, base Sirene des entreprises et de leurs établissements (Licence Ouverte 2.0).</li><li>ANCT (ex-CGET), quartiers prioritaires de la politique de la ville (Licence Ouverte 2.0).</li><li>INSEE, Code officiel géographique 2026 et populations municipales.</li></ul>");
     h.push_str("</main></body></html>\n");
 
-    Ok(Pack {
+    Pack {
         html: h,
         actors_geojson: actors_geojson(&in_scope),
-        qpv_geojson: qpv_geojson(layer, &qpv_ids, d),
-    })
+        qpv_geojson: qpv_geojson(layer, &data.qpv),
+    }
 }
 
 const CSS: &str = "body{font-family:Marianne,Arial,sans-serif;color:#161616;margin:0;background:#fff}main{max-width:72rem;margin:0 auto;padding:1.5rem}h1{color:#000091;font-size:1.8rem}h2{color:#000091;border-bottom:2px solid #000091;padding-bottom:.25rem;margin-top:2rem}table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.9rem}caption{text-align:left;font-weight:bold;margin-bottom:.5rem}th,td{border:1px solid #ddd;padding:.35rem .5rem;text-align:right}th[scope=row],td:first-child{text-align:left}thead th{background:#f5f5fe}.code{color:#666;font-size:.8em}.meta{color:#666;font-size:.85rem}svg{max-width:100%;height:auto}code{background:#f6f6f6;padding:0 .2em}";
@@ -496,7 +576,9 @@ fn map_svg(layer: &QpvLayer, qpv: &[QpvId], actors: &[&Actor]) -> String {
     s
 }
 
-fn actors_geojson(actors: &[&Actor]) -> String {
+/// The actors with a position, as a GeoJSON FeatureCollection (diffusible actors only: an
+/// [`Actor`] never holds any other).
+pub fn actors_geojson(actors: &[&Actor]) -> String {
     let features: Vec<Value> = actors
         .iter()
         .filter_map(|a| {
@@ -517,11 +599,12 @@ fn actors_geojson(actors: &[&Actor]) -> String {
         .expect("JSON")
 }
 
-fn qpv_geojson(layer: &QpvLayer, qpv: &[QpvId], d: &Diagnosis) -> String {
+/// The QPV with their outlines (WGS84) and key figures, as a GeoJSON FeatureCollection.
+pub fn qpv_geojson(layer: &QpvLayer, qpv: &[PackQpv]) -> String {
     let features: Vec<Value> = qpv
         .iter()
-        .map(|&q| {
-            let f = layer.get(q);
+        .map(|q| {
+            let f = layer.get(q.id);
             let crs = f.territory.crs();
             let polys: Vec<Value> = f
                 .geometry
@@ -539,7 +622,7 @@ fn qpv_geojson(layer: &QpvLayer, qpv: &[QpvId], d: &Diagnosis) -> String {
                     Value::Array(std::iter::once(ring(p.exterior())).chain(p.interiors().iter().map(ring)).collect())
                 })
                 .collect();
-            let t = &d.tallies.qpv[q as usize];
+            let t = &q.row.tally;
             json!({
                 "type": "Feature",
                 "geometry": {"type": "MultiPolygon", "coordinates": polys},
@@ -553,78 +636,6 @@ fn qpv_geojson(layer: &QpvLayer, qpv: &[QpvId], d: &Diagnosis) -> String {
         .collect();
     serde_json::to_string(&json!({"type": "FeatureCollection", "features": features}))
         .expect("JSON")
-}
-
-/// The few Markdown constructs of the méthodologie, as HTML.
-fn markdown(md: &str) -> String {
-    let inline = |s: &str| -> String {
-        let mut out = String::new();
-        let e = esc(s);
-        let mut bold = false;
-        let mut code = false;
-        let mut chars = e.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '*' if chars.peek() == Some(&'*') => {
-                    chars.next();
-                    out.push_str(if bold { "</strong>" } else { "<strong>" });
-                    bold = !bold;
-                }
-                '*' => out.push_str(""),
-                '`' => {
-                    out.push_str(if code { "</code>" } else { "<code>" });
-                    code = !code;
-                }
-                c => out.push(c),
-            }
-        }
-        out
-    };
-    let mut html = String::new();
-    let mut para = String::new();
-    let mut in_list = false;
-    let flush = |html: &mut String, para: &mut String| {
-        if !para.trim().is_empty() {
-            let _ = write!(html, "<p>{}</p>", inline(para.trim()));
-        }
-        para.clear();
-    };
-    for line in md.lines() {
-        let t = line.trim_end();
-        if let Some(h2) = t.strip_prefix("## ") {
-            flush(&mut html, &mut para);
-            if in_list {
-                html.push_str("</li></ul>");
-                in_list = false;
-            }
-            let _ = write!(html, "<h2>{}</h2>", inline(h2));
-        } else if let Some(item) = t.trim_start().strip_prefix("- ") {
-            flush(&mut html, &mut para);
-            if in_list {
-                html.push_str("</li>");
-            } else {
-                html.push_str("<ul>");
-                in_list = true;
-            }
-            let _ = write!(html, "<li>{}", inline(item));
-        } else if t.is_empty() {
-            flush(&mut html, &mut para);
-            if in_list {
-                html.push_str("</li></ul>");
-                in_list = false;
-            }
-        } else if in_list {
-            let _ = write!(html, " {}", inline(t.trim()));
-        } else {
-            para.push(' ');
-            para.push_str(t);
-        }
-    }
-    flush(&mut html, &mut para);
-    if in_list {
-        html.push_str("</li></ul>");
-    }
-    html
 }
 
 #[cfg(test)]
@@ -643,15 +654,6 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("attendu NIVEAU:CODE")
-        );
-    }
-
-    #[test]
-    fn the_methodology_markdown_becomes_html() {
-        let html = markdown("## Titre\n\n**Source.** Sirene `x`.\n\n- un\n  suite\n- deux\n");
-        assert_eq!(
-            html,
-            "<h2>Titre</h2><p><strong>Source.</strong> Sirene <code>x</code>.</p><ul><li>un suite</li><li>deux</li></ul>"
         );
     }
 }

@@ -278,3 +278,36 @@ fn actors_are_diffusible_active_ess_establishments_only() {
             .any(|a| a.commune.as_deref() == Some("75111") && a.lon.is_some())
     );
 }
+
+#[test]
+fn every_row_comes_back_whole_from_its_published_values() {
+    // What a store keeps of a row (its numeric values by name) is enough to rebuild it, so
+    // that a server can assemble the diagnostic pack from a store (issue 4).
+    let (_, rows) = run(
+        "StockEtablissement_utf8.csv",
+        "StockUniteLegale_utf8.csv",
+        Some("GeolocalisationEtablissement_Sirene_pour_etudes_statistiques_utf8.csv"),
+        ActorScope::None,
+    );
+    for r in &rows {
+        let values: std::collections::HashMap<String, Option<f64>> =
+            r.values().into_iter().collect();
+        let back = IndicatorRow::from_values(r.level, &r.code, &r.name, |n| {
+            values.get(n).copied().flatten()
+        })
+        .unwrap();
+        assert_eq!(back.tally, r.tally, "{:?} {}", r.level, r.code);
+        assert_eq!(back.population, r.population, "{:?} {}", r.level, r.code);
+        assert_eq!(back.cells(), r.cells());
+    }
+    // A count the row cannot do without is named.
+    let r = &rows[0];
+    let err = IndicatorRow::from_values(r.level, &r.code, &r.name, |n| {
+        (n != "ess_jobs").then_some(1.0)
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "valeur « ess_jobs » absente pour le territoire france:FR"
+    );
+}

@@ -5,6 +5,8 @@
 //! - [`router`]: every route in one file.
 //! - [`api`]: one module per resource, one file per action, each with its OpenAPI description.
 //! - [`pages`]: the HTML pages (askama templates in `templates/`).
+//! - [`dossier`]: a territory's diagnostic (the figures it compares, its pack), read
+//!   through the store seam only.
 //! - [`store`]: the store seam, [`ActorStore`](store::ActorStore), and its empty and in-memory
 //!   implementations.
 //! - [`tiles`]: Mapbox Vector Tiles of the outlines and QPV (cached) and of the actors
@@ -23,6 +25,8 @@
 pub mod api;
 /// Embedded static files.
 pub mod assets;
+/// A territory's diagnostic from the store seam.
+pub mod dossier;
 /// The JSON error envelope.
 pub mod error;
 /// Orientation: catalogue, matcher with the QPV engine, referral use cases.

@@ -24,6 +24,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::actors::list::list))
         .routes(routes!(api::actors::get::get))
         .routes(routes!(api::territories::get::get))
+        .routes(routes!(api::territories::indicators_csv::get))
+        .routes(routes!(api::territories::actors_geojson::get))
+        .routes(routes!(api::territories::qpv_geojson::get))
+        .routes(routes!(api::territories::report::get))
         .routes(routes!(api::status::get::get))
         .routes(routes!(api::orientation::post::post))
         .routes(routes!(api::schemes::list::list))
@@ -66,6 +70,11 @@ pub fn router(state: AppState) -> Router {
     .route("/", get(pages::map::show))
     .route("/annuaire", get(pages::directory::show))
     .route("/territoires/{level}/{code}", get(pages::territory::show))
+    .route(
+        "/territoires/{level}/{code}/dossier",
+        get(pages::dossier::show),
+    )
+    .route("/methodologie", get(pages::methodology::show))
     .route("/acteurs/{siret}", get(pages::actor::show))
     .route("/orientation", get(pages::orientation::show))
     .route("/dispositifs", get(pages::schemes::list))

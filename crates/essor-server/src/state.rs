@@ -6,6 +6,7 @@ use crate::registry::{Disabled, ReferralRegistry};
 use crate::store::{ActorStore, EmptyStore};
 use crate::tiles::Tiles;
 use essor_geo::{Bands, QpvIndex};
+use essor_observatory::territories::Territories;
 use std::sync::Arc;
 
 /// The QPV engine, the QPV in WGS84, the tile layers, the store, the orientation catalogue and
@@ -13,6 +14,9 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub index: Arc<QpvIndex>,
+    /// The COG tables and the communes of each QPV, as the observatory counts them (which
+    /// QPV lie in which territory).
+    pub places: Arc<Territories>,
     pub shapes: Arc<QpvShapes>,
     pub tiles: Arc<Tiles>,
     pub store: Arc<dyn ActorStore>,
@@ -33,6 +37,7 @@ impl AppState {
         let index = Arc::new(index);
         Self {
             orientation: Arc::new(Orientation::embedded(index.clone())),
+            places: Arc::new(Territories::new(index.layer())),
             index,
             shapes: Arc::new(shapes),
             tiles: Arc::new(tiles),

@@ -49,16 +49,7 @@ pub fn run(args: DiagnoseArgs) -> Result<ExitCode> {
 
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{} : création du dossier impossible", args.out.display()))?;
-    let described = format!(
-        "{} ; {}{}",
-        inputs.etablissements.display(),
-        inputs.unites_legales.display(),
-        inputs
-            .geoloc
-            .as_ref()
-            .map(|g| format!(" ; {}", g.display()))
-            .unwrap_or_default()
-    );
+    let described = inputs.describe();
     let methodo = format!(
         "{}\n{}",
         methodology::rules(),
@@ -71,7 +62,7 @@ pub fn run(args: DiagnoseArgs) -> Result<ExitCode> {
     let pack = match &territory {
         None => None,
         Some((level, code)) => {
-            let date = today();
+            let date = methodology::today();
             Some(pack::build(
                 &d,
                 &rows,
@@ -131,22 +122,4 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = AtomicFile::create(path)?;
     f.write_all(bytes)?;
     f.commit()
-}
-
-/// Today's date (UTC), `AAAA-MM-JJ`, for the report's header.
-fn today() -> String {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }

@@ -25,6 +25,40 @@ pub fn not_found(state: &AppState, message: impl Into<String>) -> Response {
     render(StatusCode::NOT_FOUND, &page)
 }
 
+/// An error page for an API error met while making a page (its status, its French detail).
+pub fn from_api(state: &AppState, e: crate::error::ApiError) -> Response {
+    let heading = match e.status {
+        StatusCode::NOT_FOUND => "Page introuvable",
+        StatusCode::BAD_REQUEST => "Demande incorrecte",
+        StatusCode::SERVICE_UNAVAILABLE => return unavailable(state),
+        _ => "Erreur du serveur",
+    };
+    let mut detail = e.detail;
+    let mut chars = detail.chars();
+    if let Some(first) = chars.next() {
+        detail = first.to_uppercase().collect::<String>() + chars.as_str();
+    }
+    if !detail.ends_with('.') {
+        detail.push('.');
+    }
+    let page = ErrorPage {
+        layout: Layout::new(state, heading, ""),
+        heading: heading.into(),
+        message: detail,
+    };
+    render(e.status, &page)
+}
+
+/// A 503 page when the store cannot answer.
+pub fn unavailable(state: &AppState) -> Response {
+    let page = ErrorPage {
+        layout: Layout::new(state, "Données indisponibles", ""),
+        heading: "Données momentanément indisponibles".into(),
+        message: "Les données ne peuvent pas être lues pour le moment ; réessayez dans quelques instants.".into(),
+    };
+    render(StatusCode::SERVICE_UNAVAILABLE, &page)
+}
+
 /// Any unknown address.
 pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {

@@ -6,14 +6,22 @@
 pub mod actor;
 /// `/api/docs`.
 pub mod api_docs;
+/// Inline SVG charts.
+pub mod charts;
 /// Dates in French.
 pub mod dates;
 /// `/annuaire`.
 pub mod directory;
+/// `/territoires/{level}/{code}/dossier`.
+pub mod dossier;
 /// Error pages.
 pub mod errors;
+/// French number formatting.
+pub mod format;
 /// `/`.
 pub mod map;
+/// `/methodologie`.
+pub mod methodology;
 /// `/orientation`.
 pub mod orientation;
 /// The guided orientation form.
@@ -26,7 +34,7 @@ pub mod schemes;
 pub mod territory;
 
 use crate::AppState;
-use crate::store::DataStatus;
+use crate::store::{DataStatus, Provenance};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -63,5 +71,71 @@ pub fn render(status: StatusCode, page: &impl Template) -> Response {
             )
                 .into_response()
         }
+    }
+}
+
+/// The store's provenance as pages write it: dates in words, sizes in units, the run's
+/// facts as HTML.
+#[derive(Debug, Clone)]
+pub struct ProvenanceView {
+    /// « 2 mars 2026 ».
+    pub computed_on: String,
+    pub qpv_geography: String,
+    /// (role, file name, file date in words, size).
+    pub sources: Vec<(String, String, String, String)>,
+    /// The facts of the run (files, rows read, located, anomalies), HTML.
+    pub run_facts: String,
+}
+
+impl ProvenanceView {
+    pub fn new(p: Provenance) -> Self {
+        let facts = p.run_facts.trim_start();
+        let facts = facts
+            .strip_prefix("## Données de ce calcul")
+            .unwrap_or(facts);
+        Self {
+            computed_on: format::date(&p.computed_on),
+            qpv_geography: p.qpv_geography,
+            sources: p
+                .sources
+                .into_iter()
+                .map(|s| {
+                    (
+                        s.role,
+                        s.name,
+                        s.modified_on
+                            .as_deref()
+                            .map(format::date)
+                            .unwrap_or_default(),
+                        size(s.bytes),
+                    )
+                })
+                .collect(),
+            run_facts: essor_observatory::methodology::html_with_anchors(facts),
+        }
+    }
+}
+
+/// A file size in French units: « 3,4 ko », « 2,2 Go ».
+fn size(bytes: Option<u64>) -> String {
+    let Some(b) = bytes else {
+        return String::new();
+    };
+    let unit = |d: f64, u: &str| format!("{}\u{a0}{u}", format::decimal(b as f64 / d, 1));
+    match b {
+        b if b >= 1 << 30 => unit(f64::from(1u32 << 30), "Go"),
+        b if b >= 1 << 20 => unit(f64::from(1u32 << 20), "Mo"),
+        b if b >= 1 << 10 => unit(1024.0, "ko"),
+        b => format!("{}\u{a0}octets", format::count(b)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_read_in_french_units() {
+        assert_eq!(super::size(Some(3_500)), "3,4\u{a0}ko");
+        assert_eq!(super::size(Some(2_400_000_000)), "2,2\u{a0}Go");
+        assert_eq!(super::size(Some(12)), "12\u{a0}octets");
     }
 }

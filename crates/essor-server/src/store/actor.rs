@@ -70,6 +70,23 @@ impl LegalFamily {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|f| f.code() == code)
     }
+
+    /// The observatory's key of the family (`associations`, `societes_commerciales`: the
+    /// column suffixes of `indicators.csv`).
+    pub fn observatory_key(self) -> &'static str {
+        match self {
+            Self::Association => "associations",
+            Self::Cooperative => "cooperatives",
+            Self::Mutuelle => "mutuelles",
+            Self::Fondation => "fondations",
+            Self::SocieteCommerciale => "societes_commerciales",
+        }
+    }
+
+    /// The family of an observatory key; `None` for `autres` (not ESS).
+    pub fn from_observatory_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.observatory_key() == key)
+    }
 }
 
 /// What a backend knows about an establishment. Build an [`Actor`] from it with its
@@ -77,8 +94,10 @@ impl LegalFamily {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActorRecord {
     pub siret: Siret,
-    /// Enseigne or dénomination of the legal unit.
+    /// Dénomination of the legal unit (or the establishment's usual name).
     pub name: String,
+    /// Enseigne of the establishment, when it has one.
+    pub enseigne: Option<String>,
     pub legal_family: LegalFamily,
     /// Catégorie juridique, niveau III (4 digits).
     pub categorie_juridique: String,
@@ -90,8 +109,11 @@ pub struct ActorRecord {
     pub employer: bool,
     /// Postal address on one line.
     pub address: Option<String>,
-    /// INSEE commune code.
+    /// INSEE commune code as SIRENE gives it (arrondissement codes for Paris, Lyon and
+    /// Marseille: 75111, 69387, 13205).
     pub commune: Option<String>,
+    /// RNA number of an association (`W` + 9 digits), when SIRENE gives it.
+    pub rna: Option<String>,
     /// WGS84 position, when geolocated.
     pub lon_lat: Option<(f64, f64)>,
     /// The covering QPV, the nearest one, the distance (metres) and the band, as `essor locate`.
@@ -162,6 +184,7 @@ mod tests {
         ActorRecord {
             siret: Siret::parse("78467169500087").unwrap(),
             name: "Régie de quartier".into(),
+            enseigne: None,
             legal_family: LegalFamily::Association,
             categorie_juridique: "9220".into(),
             naf: Some("88.99B".into()),
@@ -169,6 +192,7 @@ mod tests {
             employer: true,
             address: None,
             commune: Some("93066".into()),
+            rna: None,
             lon_lat: Some((2.3815, 48.9177)),
             qpv_code: Some("QP093028".into()),
             nearest_qpv_code: Some("QP093028".into()),

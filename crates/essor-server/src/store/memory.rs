@@ -2,8 +2,8 @@
 //! linear scan; real datasets belong in the SQLite or PostgreSQL store.
 
 use super::{
-    Actor, ActorQuery, ActorStore, ActorStream, DataStatus, Indicator, Page, StoreError,
-    TerritoryLevel, TerritoryRef,
+    Actor, ActorQuery, ActorStore, ActorStream, DataStatus, Indicator, Page, Provenance,
+    StoreError, TerritoryLevel, TerritoryRef,
 };
 use essor_model::Siret;
 use std::collections::HashMap;
@@ -14,6 +14,7 @@ pub struct MemoryStore {
     status: DataStatus,
     actors: Vec<Actor>,
     figures: HashMap<TerritoryRef, Vec<Indicator>>,
+    provenance: Option<Provenance>,
 }
 
 impl MemoryStore {
@@ -28,7 +29,13 @@ impl MemoryStore {
             },
             actors: Vec::new(),
             figures: HashMap::new(),
+            provenance: None,
         }
+    }
+
+    pub fn with_provenance(mut self, provenance: Provenance) -> Self {
+        self.provenance = Some(provenance);
+        self
     }
 
     pub fn with_actor(mut self, actor: Actor) -> Self {
@@ -70,22 +77,33 @@ impl MemoryStore {
             return false;
         }
         if let Some(t) = &q.territory {
+            // Arrondissements of Paris, Lyon and Marseille belong to their city.
+            let commune = actor
+                .commune
+                .as_deref()
+                .and_then(|c| essor_model::CommuneCode::parse(c).ok())
+                .map(essor_model::CommuneCode::without_arrondissement);
+            let code = commune.as_ref().map(essor_model::CommuneCode::as_str);
             let ok = match t.level {
                 TerritoryLevel::France => true,
                 TerritoryLevel::Qpv => actor.qpv_code.as_deref() == Some(t.code.as_str()),
-                TerritoryLevel::Commune => actor.commune.as_deref() == Some(t.code.as_str()),
-                TerritoryLevel::Departement => actor
-                    .commune
-                    .as_deref()
-                    .is_some_and(|c| c.starts_with(t.code.as_str())),
-                // Région and EPCI need the COG; a real store has them as columns.
-                TerritoryLevel::Region | TerritoryLevel::Epci => {
-                    actor.commune.as_deref().is_some_and(|c| {
-                        essor_refdata::cog::cog().commune(c).is_some_and(|com| {
-                            com.region == t.code || com.code_epci.as_deref() == Some(&t.code)
-                        })
-                    })
+                TerritoryLevel::Commune => code == Some(t.code.as_str()),
+                TerritoryLevel::Departement => {
+                    commune.as_ref().is_some_and(|c| c.departement() == t.code)
                 }
+                // Région and EPCI need the COG; a real store has them as columns.
+                TerritoryLevel::Region | TerritoryLevel::Epci => code.is_some_and(|c| {
+                    essor_refdata::cog::cog().commune(c).is_some_and(|com| {
+                        com.region == t.code || com.code_epci.as_deref() == Some(&t.code)
+                    })
+                }),
+                // The groupings of `indicators.csv` are figures, not actor filters (the API
+                // refuses them as `territory=`).
+                TerritoryLevel::QpvTotal
+                | TerritoryLevel::HorsQpv
+                | TerritoryLevel::Qpv300mTotal
+                | TerritoryLevel::Qpv500mTotal
+                | TerritoryLevel::Qpv500m => false,
             };
             if !ok {
                 return false;
@@ -151,5 +169,8 @@ impl ActorStore for MemoryStore {
         territory: &TerritoryRef,
     ) -> Result<Option<Vec<Indicator>>, StoreError> {
         Ok(self.figures.get(territory).cloned())
+    }
+    fn provenance(&self) -> Option<Provenance> {
+        self.provenance.clone()
     }
 }

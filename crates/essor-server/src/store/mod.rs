@@ -10,8 +10,10 @@
 //! - [`actor`]: [`Actor`], [`ActorRecord`], [`ActorPoint`], [`Diffusion`], [`LegalFamily`].
 //! - [`query`]: [`ActorQuery`] (filters and paging), [`Page`], [`BBox`].
 //! - [`territory`]: [`TerritoryLevel`], [`TerritoryRef`], [`Indicator`].
+//! - [`provenance`]: [`Provenance`], [`SourceFile`]: where the figures come from.
 //! - [`empty`]: [`EmptyStore`], the store of a server started without data.
 //! - [`memory`]: [`MemoryStore`], a small in-memory store for tests and examples.
+//! - [`observatory`]: a [`MemoryStore`] filled from a run of the observatory.
 
 /// Actors and the diffusion rule.
 pub mod actor;
@@ -19,6 +21,10 @@ pub mod actor;
 pub mod empty;
 /// An in-memory store.
 pub mod memory;
+/// A memory store from an observatory run.
+pub mod observatory;
+/// Where the figures come from.
+pub mod provenance;
 /// Actor queries and pages.
 pub mod query;
 /// Territory levels and indicators.
@@ -27,6 +33,7 @@ pub mod territory;
 pub use actor::{Actor, ActorPoint, ActorRecord, Diffusion, LegalFamily};
 pub use empty::EmptyStore;
 pub use memory::MemoryStore;
+pub use provenance::{Provenance, SourceFile};
 pub use query::{ActorQuery, BBox, Page};
 pub use territory::{Indicator, TerritoryLevel, TerritoryRef};
 
@@ -91,12 +98,36 @@ pub trait ActorStore: Send + Sync + std::fmt::Debug + 'static {
     /// indistinguishable from outside).
     async fn actor(&self, siret: Siret) -> Result<Option<Actor>, StoreError>;
 
-    /// The indicators of a territory, named as in `indicators.csv`, in that file's order;
-    /// `None` when the store has no figures for it.
+    /// The indicators of a territory, named as in `indicators.csv`, in that file's order
+    /// (every numeric column, `population` included); `None` when the store has no figures
+    /// for it. Every level of `indicators.csv` is asked for, groupings included
+    /// (`qpv_total:QPV`, `qpv_500m:QP093028`): the territory pages and the diagnostic pack
+    /// compare with them.
     async fn territory(
         &self,
         territory: &TerritoryRef,
     ) -> Result<Option<Vec<Indicator>>, StoreError>;
+
+    /// The indicators of several territories, in the order asked (a territory page asks for
+    /// its own, its parents', France's, all QPV's and each of its QPV's). The default asks
+    /// [`territory`](Self::territory) once per territory; a database should answer in one
+    /// query.
+    async fn territories(
+        &self,
+        territories: &[TerritoryRef],
+    ) -> Result<Vec<Option<Vec<Indicator>>>, StoreError> {
+        let mut out = Vec::with_capacity(territories.len());
+        for t in territories {
+            out.push(self.territory(t).await?);
+        }
+        Ok(out)
+    }
+
+    /// Where the figures come from (files, dates, facts of the run); `None` when the store
+    /// does not say (every page then falls back to [`DataStatus::description`]).
+    fn provenance(&self) -> Option<Provenance> {
+        None
+    }
 
     /// The geolocated actors matching `query` (its `bbox` is the tile being drawn), for the
     /// map's clustered actor layer. The default reads [`export`](Self::export); a backend

@@ -131,6 +131,7 @@ mod tests {
             ActorRecord {
                 siret,
                 name: format!("Acteur {i}"),
+                enseigne: None,
                 legal_family: LegalFamily::Cooperative,
                 categorie_juridique: "5458".into(),
                 naf: None,
@@ -138,6 +139,7 @@ mod tests {
                 employer: false,
                 address: None,
                 commune: None,
+                rna: None,
                 lon_lat: Some((2.38 + i as f64 * 1e-4, 48.91)),
                 qpv_code: None,
                 nearest_qpv_code: None,

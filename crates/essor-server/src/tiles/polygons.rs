@@ -98,6 +98,33 @@ impl PolygonSource {
         load(&self.data, self.loader)
     }
 
+    /// The WGS84 box `[minLon, minLat, maxLon, maxLat]` of the features whose `code` is one
+    /// of `codes`; `None` when none is there. Blocking: loads the layer on first use.
+    pub fn bounds(&self, codes: &[&str]) -> Option<[f64; 4]> {
+        let codes: std::collections::HashSet<&str> = codes.iter().copied().collect();
+        let mut out: Option<[f64; 4]> = None;
+        for f in &self.data().features {
+            let code = f
+                .properties
+                .iter()
+                .find(|(k, _)| *k == "code")
+                .map(|(_, v)| v);
+            if !code.is_some_and(|c| codes.contains(c.as_str())) {
+                continue;
+            }
+            let Some(r) = f.geometry.bounding_rect() else {
+                continue;
+            };
+            let (x0, y0) = grid::to_lonlat(r.min().x, r.min().y);
+            let (x1, y1) = grid::to_lonlat(r.max().x, r.max().y);
+            out = Some(match out {
+                None => [x0, y0, x1, y1],
+                Some(b) => [b[0].min(x0), b[1].min(y0), b[2].max(x1), b[3].max(y1)],
+            });
+        }
+        out
+    }
+
     /// Encodes one tile (blocking: clipping and simplification are CPU work).
     pub fn render(&self, id: TileId) -> Vec<u8> {
         render(self.name, self.data(), id)
@@ -390,6 +417,21 @@ mod tests {
         assert!(signed_area(&ext.0) > 0.0);
         let hole = tile_ring(&ring, &id, false).unwrap();
         assert!(signed_area(&hole.0) < 0.0);
+    }
+
+    #[test]
+    fn the_box_of_seine_saint_denis_holds_saint_denis() {
+        let deps = PolygonSource::departements();
+        let b = deps.bounds(&["93"]).unwrap();
+        assert!(
+            b[0] < 2.36 && 2.36 < b[2] && b[1] < 48.93 && 48.93 < b[3],
+            "{b:?}"
+        );
+        assert!(
+            b[2] - b[0] < 0.5 && b[3] - b[1] < 0.3,
+            "one département: {b:?}"
+        );
+        assert!(deps.bounds(&["00"]).is_none());
     }
 
     #[test]

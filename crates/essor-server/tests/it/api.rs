@@ -249,7 +249,12 @@ async fn a_territory_has_its_name_and_the_store_s_indicators() {
         body["name"],
         "Franc Moisin - Cosmonautes - Cristino Garcia - Landy"
     );
-    assert_eq!(body["indicators"]["ess_etablissements_employeurs"], 12.0);
+    assert_eq!(body["indicators"]["ess_employer_establishments"], 12);
+    assert!(
+        body["indicators"]["ess_employer_establishments"].is_u64(),
+        "counts are integers"
+    );
+    assert_eq!(body["indicators"]["ess_jobs_share"], 0.134);
     assert_eq!(body["data"]["synthetic"], true);
     let (status, body) = app.json("/api/v1/territories/epci/200054781").await;
     assert_eq!(status, 200);
@@ -278,7 +283,12 @@ async fn pages_answer_in_french_with_404s_for_unknown_territories_and_actors() {
         html.contains("bandeau-demonstration"),
         "synthetic data show the banner"
     );
-    assert!(html.contains("ess_etablissements_employeurs"));
+    // A store that has only two figures: they are shown, the others are "non publié".
+    assert!(
+        html.contains("<p class=\"essor-chiffre__valeur\">12</p>"),
+        "{html}"
+    );
+    assert!(html.contains("13,4\u{a0}%") && html.contains("non publié"));
     let html = app
         .get(&format!("/acteurs/{REGIE_SIRET}"))
         .await

@@ -3,7 +3,7 @@
 //! fail and say so. `ESSOR_CHROMIUM` and `ESSOR_CHROMEDRIVER` override the paths.
 //! Screenshots are saved under `target/artifacts/`.
 
-use crate::support::{REGIE_SIRET, TestApp};
+use crate::support::{REGIE_SIRET, TILLEULS_SIRET, TestApp};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::{Path, PathBuf};
@@ -24,7 +24,7 @@ fn tool(var: &str, default: &str) -> PathBuf {
 pub struct Browser {
     client: Option<Client>,
     driver: Child,
-    _profile: tempfile::TempDir,
+    profile: tempfile::TempDir,
 }
 
 impl Browser {
@@ -76,10 +76,20 @@ impl Browser {
             format!("--user-data-dir={}", profile.path().display()),
         ];
         let mut caps = serde_json::Map::new();
-        let mut options = serde_json::json!({ "binary": chromium, "args": args });
+        // Downloads land in the profile, without asking.
+        let downloads = profile.path().join("telechargements");
+        let mut options = serde_json::json!({
+            "binary": chromium,
+            "args": args,
+            "prefs": {
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true,
+            },
+        });
         if !javascript {
-            options["prefs"] =
-                serde_json::json!({ "profile.managed_default_content_settings.javascript": 2 });
+            options["prefs"]["profile.managed_default_content_settings.javascript"] =
+                serde_json::json!(2);
         }
         caps.insert("goog:chromeOptions".into(), options);
         // Chromium may start too slowly for chromedriver on a machine busy compiling: try
@@ -103,8 +113,33 @@ impl Browser {
         Self {
             client: Some(client),
             driver,
-            _profile: profile,
+            profile,
         }
+    }
+
+    /// The folder downloads land in.
+    fn downloads(&self) -> PathBuf {
+        self.profile.path().join("telechargements")
+    }
+
+    /// A screenshot of the whole page, not only the window (for looking at long pages).
+    async fn full_page_screenshot(&self, name: &str) {
+        let c = self.client();
+        let height = c
+            .execute(
+                "return Math.ceil(document.documentElement.scrollHeight);",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(1000)
+            .min(16_000) as u32;
+        c.set_window_size(1280, height + 140).await.unwrap();
+        c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        self.screenshot(name).await;
+        c.set_window_size(1280, 1000).await.unwrap();
     }
 
     pub fn client(&self) -> &Client {
@@ -163,6 +198,45 @@ fn pixels(png: &[u8]) -> (Vec<u8>, u32, u32) {
     };
     buf.truncate(info.buffer_size());
     (buf, info.width, channels)
+}
+
+/// Colours seen inside an element of a screenshot: (distinct colours, QPV-red pixels,
+/// actor-green pixels).
+async fn colours_in(browser: &Browser, png: &[u8], id: &str) -> (usize, usize, usize) {
+    let rect = browser
+        .client()
+        .execute(
+            &format!("const r = document.getElementById('{id}').getBoundingClientRect(); return [r.left, r.top, r.width, r.height].map(Math.round);"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let r: Vec<u32> = rect
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap_or(0) as u32)
+        .collect();
+    let (buf, width, channels) = pixels(png);
+    let mut colours = std::collections::HashSet::new();
+    let (mut red, mut green) = (0, 0);
+    for y in r[1]..r[1] + r[3] {
+        for x in r[0]..r[0] + r[2] {
+            let i = ((y * width + x) * channels) as usize;
+            if i + 2 >= buf.len() {
+                continue;
+            }
+            let (r, g, b) = (buf[i], buf[i + 1], buf[i + 2]);
+            colours.insert((r, g, b));
+            if r > 180 && g < 150 && b < 150 {
+                red += 1;
+            }
+            if g > 90 && r < 80 && b < 100 && g > r + 40 {
+                green += 1;
+            }
+        }
+    }
+    (colours.len(), red, green)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -425,7 +499,7 @@ async fn the_api_docs_page_lists_every_operation() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn territory_and_actor_pages_show_their_figures_and_the_demonstration_banner() {
+async fn territory_and_actor_pages_of_synthetic_data_show_the_demonstration_banner() {
     let app = TestApp::demo().await;
     let browser = Browser::start().await;
     let c = browser.client();
@@ -434,20 +508,13 @@ async fn territory_and_actor_pages_show_their_figures_and_the_demonstration_bann
         .await
         .expect("the demonstration banner");
     let figures = c
-        .find(Locator::Id("indicateurs"))
+        .find(Locator::Id("chiffres"))
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    assert!(
-        figures.contains("ess_etablissements_employeurs"),
-        "{figures}"
-    );
-    browser
-        .wait_until("window.essorMap && window.essorMap.loaded() && window.essorMap.getLayer('territoire-contour')", "the mini map")
-        .await;
-    browser.screenshot("territoire-qp093028.png").await;
+    assert!(figures.contains("12"), "{figures}");
     c.goto(&app.url(&format!("/acteurs/{REGIE_SIRET}")))
         .await
         .unwrap();
@@ -459,6 +526,336 @@ async fn territory_and_actor_pages_show_their_figures_and_the_demonstration_bann
         .await
         .unwrap();
     assert_eq!(name, "Régie de quartier de démonstration");
-    browser.screenshot("acteur.png").await;
+    c.find(Locator::Id("bandeau-demonstration"))
+        .await
+        .expect("the demonstration banner");
     browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_qpv_page_shows_its_figures_against_france_draws_its_map_and_downloads_its_pack() {
+    let app = TestApp::fixtures().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    c.goto(&app.url("/territoires/qpv/QP093028")).await.unwrap();
+    let title = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        title,
+        "Franc Moisin - Cosmonautes - Cristino Garcia - Landy"
+    );
+    // Key figures, with the comparison to France in words.
+    // (WebDriver's text turns some no-break spaces into spaces; the API tests check them.)
+    let figures = c
+        .find(Locator::Id("chiffres"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace(['\u{a0}', '\u{202f}'], " ");
+    assert!(figures.contains("10 035"), "{figures}");
+    assert!(figures.contains("France : 88,6 %"), "{figures}");
+    // The comparison table: a France column whose ESS share of jobs is the hand count's.
+    let france = c
+        .execute(
+            r#"const t = document.querySelector('#indicateurs table'); const heads = [...t.tHead.rows[0].cells].map(c => c.textContent.trim()); const col = heads.indexOf('France'); const row = [...t.tBodies[0].rows].find(r => r.cells[0].textContent.startsWith("Part de l'ESS dans l'emploi méthode")); return [col, row ? row.cells[col].textContent.trim() : null];"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(france[1], "88,6\u{a0}%", "{france}");
+    assert!(france[0].as_i64().unwrap() > 1);
+    // The map draws its outline over the QPV tiles: a canvas that is not blank.
+    browser
+        .wait_until(
+            "document.body.dataset.carte === 'prete' && window.essorMap.getLayer('territoire-contour') && window.essorMap.queryRenderedFeatures({layers: ['territoire-contour']}).length > 0",
+            "the territory map",
+        )
+        .await;
+    c.execute(
+        "document.getElementById('carte-territoire').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    browser
+        .wait_until(
+            "document.body.dataset.carte === 'prete' && window.essorMap.loaded()",
+            "the map after scrolling",
+        )
+        .await;
+    let png = browser.screenshot("territoire-qp093028-carte.png").await;
+    let (colours, red, _) = colours_in(&browser, &png, "mini-carte").await;
+    assert!(colours > 20, "only {colours} colours on the map");
+    assert!(red > 500, "only {red} QPV-red pixels");
+    // Its actors are on the map (tiles filtered on the QPV).
+    browser
+        .wait_until(
+            "window.essorMap.queryRenderedFeatures({layers: ['acteurs-point', 'acteurs-amas']}).length > 0",
+            "the QPV's actors",
+        )
+        .await;
+    browser
+        .full_page_screenshot("territoire-qp093028.png")
+        .await;
+    // The pack downloads as a file.
+    c.find(Locator::Css("#telechargements a[href$='/dossier']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let file = browser.downloads().join("diagnostic-qpv-QP093028.html");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !file.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "no download in {}",
+            browser.downloads().display()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let html = std::fs::read_to_string(&file).unwrap();
+    assert!(html.contains(
+        "<h1>Diagnostic de l'ESS — Franc Moisin - Cosmonautes - Cristino Garcia - Landy (QPV)</h1>"
+    ));
+    assert!(html.contains("ASSOCIATION FICTIVE DU CENTRE SOCIAL DES TILLEULS"));
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_epci_page_maps_its_communes_and_qpv_and_tables_them() {
+    let app = TestApp::fixtures().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    c.goto(&app.url("/territoires/epci/200054781"))
+        .await
+        .unwrap();
+    let rows = c
+        .execute(
+            "return document.querySelectorAll('#table-qpv tbody tr').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        rows.as_u64().unwrap() > 30,
+        "the QPV of the Métropole du Grand Paris: {rows}"
+    );
+    c.execute(
+        "document.getElementById('carte-territoire').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    browser
+        .wait_until(
+            "document.body.dataset.carte === 'prete' && window.essorMap.queryRenderedFeatures({layers: ['territoire-contour']}).length > 0 && window.essorMap.queryRenderedFeatures({layers: ['territoire-qpv']}).length > 0",
+            "the EPCI's communes and QPV",
+        )
+        .await;
+    let png = browser
+        .screenshot("territoire-epci-200054781-carte.png")
+        .await;
+    let (colours, red, _) = colours_in(&browser, &png, "mini-carte").await;
+    assert!(
+        colours > 20 && red > 200,
+        "{colours} colours, {red} red pixels"
+    );
+    browser
+        .full_page_screenshot("territoire-epci-200054781.png")
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_actor_page_shows_its_figures_and_its_mini_map() {
+    let app = TestApp::fixtures().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    c.goto(&app.url(&format!("/acteurs/{TILLEULS_SIRET}")))
+        .await
+        .unwrap();
+    let name = c
+        .find(Locator::Id("nom-acteur"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(name, "ASSOCIATION FICTIVE DU CENTRE SOCIAL DES TILLEULS");
+    let situation = c
+        .find(Locator::Id("situation"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        situation.starts_with("Dans le quartier prioritaire Franc Moisin"),
+        "{situation}"
+    );
+    let activity = c
+        .find(Locator::Id("activite"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(activity.contains("20 à 49 salariés"), "{activity}");
+    browser
+        .wait_until(
+            "document.body.dataset.carte === 'prete' && window.essorMap.queryRenderedFeatures({layers: ['acteur-point']}).length > 0",
+            "the actor on its mini map",
+        )
+        .await;
+    let png = browser.screenshot("acteur-tilleuls.png").await;
+    let (colours, red, green) = colours_in(&browser, &png, "mini-carte").await;
+    assert!(colours > 20, "only {colours} colours on the mini map");
+    assert!(red > 500, "only {red} QPV-red pixels");
+    assert!(green > 50, "only {green} pixels of the actor's green point");
+    browser
+        .full_page_screenshot("acteur-tilleuls-page.png")
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_methodology_page_opens_on_the_rule_a_figure_links_to() {
+    let app = TestApp::fixtures().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    c.goto(&app.url("/territoires/commune/93066"))
+        .await
+        .unwrap();
+    c.find(Locator::Css(
+        "#chiffres a[href='/methodologie#emplois-estimes']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    browser
+        .wait_until("location.pathname === '/methodologie'", "the méthodologie")
+        .await;
+    let rule = c
+        .find(Locator::Id("emplois-estimes"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        rule.starts_with("Emplois estimés : centre de la tranche"),
+        "{rule}"
+    );
+    let visible = c
+        .execute("const r = document.getElementById('emplois-estimes').getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(visible, serde_json::Value::Bool(true));
+    browser.full_page_screenshot("methodologie.png").await;
+    browser.close().await;
+}
+
+/// Checks run in the page: one h1, headings without skipped levels, landmarks, captions and
+/// header scopes on every table, a text alternative on every image and chart, a name on
+/// every link and control, unique ids. Returns the problems found, in French.
+pub const ACCESSIBILITY_CHECKS: &str = r##"
+const problems = [];
+const h1 = document.querySelectorAll('h1');
+if (h1.length !== 1) problems.push(`${h1.length} titres h1`);
+let previous = 0;
+for (const h of document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')) {
+  const level = Number(h.tagName[1]);
+  if (previous && level > previous + 1) problems.push(`titre ${h.tagName} après h${previous} : « ${h.textContent.trim()} »`);
+  previous = level;
+}
+for (const sel of ['header[role=banner]', 'main', 'footer[role=contentinfo]', 'nav[aria-label]', '.fr-skiplinks a[href="#contenu"]']) {
+  if (!document.querySelector(sel)) problems.push(`repère absent : ${sel}`);
+}
+for (const t of document.querySelectorAll('table')) {
+  if (!t.caption || !t.caption.textContent.trim()) problems.push('tableau sans légende');
+  for (const th of t.querySelectorAll('th')) {
+    if (!th.getAttribute('scope')) problems.push(`en-tête sans portée : « ${th.textContent.trim()} »`);
+  }
+}
+for (const svg of document.querySelectorAll('svg[role=img]')) {
+  const ids = (svg.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean);
+  const text = ids.map((id) => (document.getElementById(id) || {}).textContent || '').join(' ').trim();
+  if (!text) problems.push('graphique sans alternative textuelle');
+}
+for (const img of document.querySelectorAll('img')) {
+  if (!img.hasAttribute('alt')) problems.push(`image sans alt : ${img.src}`);
+}
+for (const a of document.querySelectorAll('a[href]')) {
+  const name = (a.textContent + ' ' + (a.getAttribute('aria-label') || '') + ' ' + (a.getAttribute('title') || '')).trim();
+  if (!name) problems.push(`lien sans intitulé : ${a.getAttribute('href')}`);
+}
+for (const el of document.querySelectorAll('input, select, textarea')) {
+  if (el.type === 'hidden') continue;
+  if (!(el.labels && el.labels.length) && !el.getAttribute('aria-label')) problems.push(`champ sans étiquette : ${el.name || el.id}`);
+}
+const seen = new Set();
+for (const el of document.querySelectorAll('[id]')) {
+  if (seen.has(el.id)) problems.push(`identifiant en double : ${el.id}`);
+  seen.add(el.id);
+}
+if (document.documentElement.lang !== 'fr') problems.push('langue de la page absente');
+return problems;
+"##;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_pages_pass_the_basic_accessibility_checks() {
+    let app = TestApp::fixtures().await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    let mut failures = Vec::new();
+    for path in [
+        "/".to_owned(),
+        "/annuaire?q=fictive".to_owned(),
+        "/territoires/qpv/QP093028".to_owned(),
+        "/territoires/commune/93066".to_owned(),
+        "/territoires/epci/200054781".to_owned(),
+        "/territoires/departement/93".to_owned(),
+        "/territoires/region/11".to_owned(),
+        "/territoires/france/FR".to_owned(),
+        "/territoires/qpv_total/QPV".to_owned(),
+        format!("/acteurs/{TILLEULS_SIRET}"),
+        "/acteurs/99900099900099".to_owned(),
+        "/methodologie".to_owned(),
+        "/api/docs".to_owned(),
+    ] {
+        c.goto(&app.url(&path)).await.unwrap();
+        let problems = c.execute(ACCESSIBILITY_CHECKS, vec![]).await.unwrap();
+        for p in problems.as_array().unwrap() {
+            failures.push(format!("{path} : {}", p.as_str().unwrap()));
+        }
+    }
+    c.goto(&app.url("/territoires/france/FR")).await.unwrap();
+    browser.full_page_screenshot("territoire-france.png").await;
+    // A narrow screen: the territory page still reads (tables scroll inside themselves).
+    c.set_window_size(400, 900).await.unwrap();
+    c.goto(&app.url("/territoires/qpv/QP093028")).await.unwrap();
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.screenshot("territoire-qp093028-mobile.png").await;
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "the page is wider than a phone: {overflow} px"
+    );
+    browser.close().await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -4,6 +4,7 @@
 
 mod api;
 mod browser;
+mod dossier;
 mod openapi;
 mod orientation;
 mod orientation_pages;

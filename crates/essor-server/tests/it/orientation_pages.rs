@@ -486,3 +486,43 @@ async fn a_referral_is_created_from_a_result_and_moved_on_through_its_secret_lin
     browser.screenshot("mises-en-relation.png").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_orientation_catalogue_and_referral_pages_pass_the_basic_accessibility_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::with_registry(dir.path()).await;
+    let maurepas = "holder=collective&stage=emergence&needs=accompagnement&commune=35238&acts_in_qpv=true&public=jeunes_16_18";
+    let (status, created) = app
+        .post_json(
+            "/api/v1/referrals",
+            &serde_json::json!({"scheme": "cjs", "operator": "pole-ess", "person": "Collectif", "contact": "06 00",
+                "consent": true, "referrer": "Réso", "profile": {"holder": "collective", "stage": "emergence", "public": ["jeunes_16_18"]}}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let browser = Browser::start().await;
+    let c = browser.client();
+    let mut failures = Vec::new();
+    for path in [
+        "/orientation".to_owned(),
+        format!("/orientation?{maurepas}"),
+        "/orientation?holder=person&commune=Saint-Denis".to_owned(),
+        "/dispositifs".to_owned(),
+        "/dispositifs?kind=microcredit".to_owned(),
+        "/dispositifs/cjs".to_owned(),
+        format!("/mises-en-relation/nouvelle?scheme=cjs&{maurepas}"),
+        format!("{}?creee=1", created["link"].as_str().unwrap()),
+        "/mises-en-relation".to_owned(),
+    ] {
+        c.goto(&app.url(&path)).await.unwrap();
+        let problems = c
+            .execute(crate::browser::ACCESSIBILITY_CHECKS, vec![])
+            .await
+            .unwrap();
+        for p in problems.as_array().unwrap() {
+            failures.push(format!("{path} : {}", p.as_str().unwrap()));
+        }
+    }
+    browser.close().await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

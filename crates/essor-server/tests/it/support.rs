@@ -1,6 +1,7 @@
 //! A real server on 127.0.0.1, port 0, over the embedded QPV and a chosen store.
 
 use essor_model::Siret;
+use essor_observatory::{ActorScope, Diagnosis, IndicatorRow, Inputs};
 use essor_server::registry::SqliteRegistry;
 use essor_server::store::{
     Actor, ActorRecord, Diffusion, Indicator, LegalFamily, MemoryStore, TerritoryLevel,
@@ -13,6 +14,60 @@ use std::sync::{Arc, LazyLock};
 /// Built once per test binary: the index and the WGS84 shapes take a moment.
 pub static EMBEDDED: LazyLock<AppState> = LazyLock::new(AppState::embedded);
 
+/// The committed SIRENE fixtures (`tests/fixtures/sirene`, with the geolocation file) through
+/// the real observatory pipeline, every diffusible actor kept.
+pub struct FixtureRun {
+    pub inputs: Inputs,
+    pub diagnosis: Diagnosis,
+    pub rows: Vec<IndicatorRow>,
+}
+
+pub fn fixture_inputs() -> Inputs {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/sirene");
+    Inputs {
+        etablissements: dir.join("StockEtablissement_utf8.csv"),
+        unites_legales: dir.join("StockUniteLegale_utf8.csv"),
+        geoloc: Some(
+            dir.join("GeolocalisationEtablissement_Sirene_pour_etudes_statistiques_utf8.csv"),
+        ),
+    }
+}
+
+/// A run of the observatory on the fixtures, keeping the actors of `scope`.
+pub fn diagnose(scope: ActorScope) -> (Diagnosis, Vec<IndicatorRow>) {
+    let d = essor_observatory::diagnose(&fixture_inputs(), &EMBEDDED.index, &scope, &())
+        .expect("the fixtures are read");
+    let rows = essor_observatory::rows(&d, EMBEDDED.index.layer());
+    (d, rows)
+}
+
+pub static FIXTURES: LazyLock<FixtureRun> = LazyLock::new(|| {
+    let (diagnosis, rows) = diagnose(ActorScope::All);
+    FixtureRun {
+        inputs: fixture_inputs(),
+        diagnosis,
+        rows,
+    }
+});
+
+/// The fixtures' figures and actors in a memory store.
+pub fn fixture_store() -> MemoryStore {
+    let f = &*FIXTURES;
+    MemoryStore::from_run(
+        &f.diagnosis,
+        &f.rows,
+        EMBEDDED.index.layer(),
+        &f.inputs,
+        "fichiers SIRENE fictifs de test (tests/fixtures/sirene)",
+        false,
+    )
+}
+
+/// An actor of the fixtures in QP093028 (association, 20 à 49 salariés, RNA, enseigne).
+pub const TILLEULS_SIRET: &str = "99900001100011";
+/// A partially diffusible establishment of the fixtures (unit U11).
+pub const FIXTURE_HIDDEN_SIRET: &str = "99900011000020";
+
 /// A running server; stops when dropped.
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -23,6 +78,11 @@ impl TestApp {
     /// The embedded QPV and no data.
     pub async fn empty() -> Self {
         Self::start(EMBEDDED.clone()).await
+    }
+
+    /// The embedded QPV and the SIRENE fixtures through the observatory.
+    pub async fn fixtures() -> Self {
+        Self::start(EMBEDDED.with_store(Arc::new(fixture_store()))).await
     }
 
     /// The embedded QPV and the synthetic sample below.
@@ -56,6 +116,12 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn text(&self, path: &str) -> (u16, String) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        (status, res.text().await.expect("a text body"))
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -117,6 +183,7 @@ fn record(siret: &str, name: &str, lon_lat: (f64, f64), band: &str) -> ActorReco
     ActorRecord {
         siret: Siret::parse(siret).unwrap(),
         name: name.into(),
+        enseigne: None,
         legal_family: LegalFamily::Association,
         categorie_juridique: "9220".into(),
         naf: Some("88.99B".into()),
@@ -124,6 +191,7 @@ fn record(siret: &str, name: &str, lon_lat: (f64, f64), band: &str) -> ActorReco
         employer: true,
         address: Some("1 rue de la Démonstration 93200 Saint-Denis".into()),
         commune: Some("93066".into()),
+        rna: None,
         lon_lat: Some(lon_lat),
         qpv_code: (band == "in").then(|| "QP093028".into()),
         nearest_qpv_code: Some("QP093028".into()),
@@ -159,11 +227,11 @@ pub fn sample_store() -> MemoryStore {
             },
             vec![
                 Indicator {
-                    name: "ess_etablissements_employeurs".into(),
+                    name: "ess_employer_establishments".into(),
                     value: Some(12.0),
                 },
                 Indicator {
-                    name: "ess_part_emploi".into(),
+                    name: "ess_jobs_share".into(),
                     value: Some(0.134),
                 },
             ],

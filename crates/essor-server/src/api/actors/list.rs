@@ -108,7 +108,7 @@ pub fn query(p: &ActorListParams) -> Result<ActorQuery, ApiError> {
                 )
             })?;
             Some(TerritoryRef {
-                level: crate::api::territories::get::level(level)?,
+                level: crate::api::territories::get::place_level(level)?,
                 code: code.to_owned(),
             })
         }

@@ -16,6 +16,8 @@ pub struct ActorJson {
     #[schema(example = "784671695")]
     pub siren: String,
     pub name: String,
+    /// Enseigne de l'établissement.
+    pub enseigne: Option<String>,
     /// association, cooperative, mutuelle, fondation, societe_commerciale.
     #[schema(example = "association")]
     pub legal_family: String,
@@ -29,6 +31,9 @@ pub struct ActorJson {
     pub address: Option<String>,
     #[schema(example = "93066")]
     pub commune: Option<String>,
+    /// Numéro RNA d'une association.
+    #[schema(example = "W931234567")]
+    pub rna: Option<String>,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
     pub qpv_code: Option<String>,
@@ -47,6 +52,7 @@ impl From<&Actor> for ActorJson {
             siret: a.siret.to_string(),
             siren: a.siret.siren().to_string(),
             name: a.name.clone(),
+            enseigne: a.enseigne.clone(),
             legal_family: a.legal_family.code().to_owned(),
             categorie_juridique: a.categorie_juridique.clone(),
             naf: a.naf.clone(),
@@ -54,6 +60,7 @@ impl From<&Actor> for ActorJson {
             employer: a.employer,
             address: a.address.clone(),
             commune: a.commune.clone(),
+            rna: a.rna.clone(),
             lon: a.lon_lat.map(|p| p.0),
             lat: a.lon_lat.map(|p| p.1),
             qpv_code: a.qpv_code.clone(),

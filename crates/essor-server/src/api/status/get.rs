@@ -1,7 +1,7 @@
 //! What this server serves.
 
 use crate::AppState;
-use crate::store::DataStatus;
+use crate::store::{DataStatus, Provenance};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
@@ -18,6 +18,9 @@ pub struct Status {
     #[schema(example = 1514)]
     pub qpv_count: usize,
     pub data: DataStatus,
+    /// D'où viennent les chiffres : fichiers, date du calcul, faits du calcul (absent sans
+    /// données chargées).
+    pub provenance: Option<Provenance>,
     /// Couches de tuiles vectorielles : `/tiles/{layer}/{z}/{x}/{y}.mvt`.
     pub tile_layers: Vec<String>,
 }
@@ -37,6 +40,7 @@ pub async fn get(State(state): State<AppState>) -> Json<Status> {
         qpv_source: layer.source.clone(),
         qpv_count: layer.len(),
         data: state.store.status(),
+        provenance: state.store.provenance(),
         tile_layers: state.tiles.names().map(str::to_owned).collect(),
     })
 }

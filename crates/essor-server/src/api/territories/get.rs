@@ -25,6 +25,16 @@ pub struct TerritoryAnswer {
     pub data: DataStatus,
 }
 
+/// A value as JSON: whole numbers (counts) as integers, others as decimals, `null` when not
+/// published.
+fn number(value: Option<f64>) -> serde_json::Value {
+    match value {
+        None => serde_json::Value::Null,
+        Some(v) if v.fract() == 0.0 && v.abs() < 9e15 => serde_json::Value::from(v as i64),
+        Some(v) => serde_json::Value::from(v),
+    }
+}
+
 /// Parses a level code, with the list of levels in the message.
 pub fn level(code: &str) -> Result<TerritoryLevel, ApiError> {
     TerritoryLevel::from_code(code).ok_or_else(|| {
@@ -36,14 +46,31 @@ pub fn level(code: &str) -> Result<TerritoryLevel, ApiError> {
     })
 }
 
+/// Parses the level of a place (`territory=` filters and maps): the groupings of
+/// `indicators.csv` (`qpv_total`…) are figures, not places.
+pub fn place_level(code: &str) -> Result<TerritoryLevel, ApiError> {
+    let l = level(code)?;
+    if l.is_place() {
+        return Ok(l);
+    }
+    let places: Vec<&str> = TerritoryLevel::PLACES.iter().map(|l| l.code()).collect();
+    Err(ApiError::bad_parameter(
+        "territory",
+        format!(
+            "« {code} » est un regroupement de l'observatoire, pas un territoire ; niveaux : {}",
+            places.join(", ")
+        ),
+    ))
+}
+
 /// Indicateurs d'un territoire
 #[utoipa::path(
     get,
     path = "/api/v1/territories/{level}/{code}",
     tag = "territoires",
     params(
-        ("level" = String, Path, description = "france, region, departement, epci, commune ou qpv", example = "qpv"),
-        ("code" = String, Path, description = "FR, code région, département, SIREN d'EPCI, code INSEE de commune ou code QPV", example = "QP093028"),
+        ("level" = String, Path, description = "france, region, departement, epci, commune, qpv, ou un regroupement de indicators.csv : qpv_total, hors_qpv, qpv_300m_total, qpv_500m_total, qpv_500m", example = "qpv"),
+        ("code" = String, Path, description = "FR, code région, département, SIREN d'EPCI, code INSEE de commune, code QPV ; QPV, HORS_QPV, QPV_300M, QPV_500M pour les regroupements", example = "QP093028"),
     ),
     responses(
         (status = 200, description = "Le territoire et ses indicateurs", body = TerritoryAnswer),
@@ -68,13 +95,7 @@ pub async fn get(
         .await?
         .unwrap_or_default()
         .into_iter()
-        .map(|i| {
-            (
-                i.name,
-                i.value
-                    .map_or(serde_json::Value::Null, serde_json::Value::from),
-            )
-        })
+        .map(|i| (i.name, number(i.value)))
         .collect();
     Ok(Json(TerritoryAnswer {
         level: level.code().to_owned(),

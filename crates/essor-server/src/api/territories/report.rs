@@ -1,0 +1,52 @@
+//! The diagnostic report of a territory, the HTML file of its pack.
+
+use super::{file, pack_data};
+use crate::AppState;
+use crate::dossier::methodology_text;
+use crate::error::{ApiError, ErrorEnvelope};
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+/// The report of a territory: the pack's HTML, with the méthodologie of the loaded data.
+pub async fn render(state: &AppState, level: &str, code: &str) -> Result<String, ApiError> {
+    let data = pack_data(state, level, code).await?;
+    Ok(essor_observatory::pack::render(
+        &data,
+        state.index.layer(),
+        &methodology_text(state),
+        &essor_observatory::methodology::today(),
+    )
+    .html)
+}
+
+/// Dossier de diagnostic d'un territoire (HTML)
+///
+/// Le rapport autonome de `essor diagnose --territory` : chiffres clés comparés (le territoire,
+/// ses QPV, le territoire hors QPV, l'ensemble des QPV, la France), graphiques et carte en SVG,
+/// tableaux par QPV et par secteur, acteurs dans les QPV et à leurs abords, méthodologie et
+/// sources. Aucune ressource externe : le fichier s'ouvre hors ligne.
+#[utoipa::path(
+    get,
+    path = "/api/v1/territories/{level}/{code}/report.html",
+    tag = "territoires",
+    params(
+        ("level" = String, Path, description = "france, region, departement, epci, commune ou qpv", example = "qpv"),
+        ("code" = String, Path, description = "FR, code région, département, SIREN d'EPCI, code INSEE de commune ou code QPV", example = "QP093028"),
+    ),
+    responses(
+        (status = 200, description = "Le rapport, une page HTML autonome", content_type = "text/html", body = String),
+        (status = 400, description = "Niveau inconnu ou sans dossier", body = ErrorEnvelope),
+        (status = 404, description = "Territoire inconnu ou sans chiffres", body = ErrorEnvelope),
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    Path((level, code)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let html = render(&state, &level, &code).await?;
+    Ok(file(
+        "text/html; charset=utf-8",
+        format!("diagnostic-{level}-{code}.html"),
+        html,
+    ))
+}
