@@ -416,6 +416,7 @@ impl std::fmt::Debug for LiveInner {
 
 /// What the watcher of a [`Live`] snapshot saw, for the caller to log.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum LiveEvent<'a> {
     /// A new snapshot is being served.
     Swapped(&'a Path),

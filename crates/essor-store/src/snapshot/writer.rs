@@ -215,6 +215,13 @@ impl SnapshotWriter {
         std::fs::File::open(&self.temp)
             .and_then(|f| f.sync_all())
             .map_err(SnapshotError::io(&self.temp))?;
+        // Temporary files are private (0600); a snapshot is read by whoever runs the server.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&self.temp, std::fs::Permissions::from_mode(0o644))
+                .map_err(SnapshotError::io(&self.temp))?;
+        }
         let target = self.target.clone();
         self.temp
             .persist(&target)
