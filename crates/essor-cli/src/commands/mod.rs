@@ -7,6 +7,7 @@ pub mod diagnose;
 pub mod locate;
 pub mod orient;
 pub mod serve;
+pub mod synth;
 
 use crate::args::{Cli, Command};
 use crate::points::{PointReader, PointRow, RowError};
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Orient(args) => orient::run(args),
         Command::Diagnose(args) => diagnose::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Synth(args) => synth::run(args),
     }
 }
 
