@@ -21,7 +21,7 @@ pub enum Command {
     Locate(LocateArgs),
     /// Couverture : part des QPV ayant au moins un point à l'intérieur ou à moins d'une distance, et part des points concernés.
     Coverage(CoverageArgs),
-    /// Démonstration sur les données embarquées (points intérieurs des communes).
+    /// Démonstration complète : génère un jeu Sirene synthétique national (s'il manque), construit le magasin et sert l'observatoire (carte, annuaire, territoires, orientation, API).
     Demo(DemoArgs),
     /// Diagnostic de l'ESS à partir des stocks Sirene : indicateurs pour chaque QPV, commune, EPCI, département, région et la France ; dossier de diagnostic d'un territoire.
     Diagnose(DiagnoseArgs),
@@ -105,9 +105,21 @@ pub struct CoverageArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Dossier où écrire les résultats de la démonstration.
+    /// Dossier de la démonstration : stocks synthétiques (sirene/) et magasin (magasin/), réutilisés d'une fois sur l'autre.
     #[arg(long, value_name = "DOSSIER", default_value = "essor-demo")]
-    pub out: PathBuf,
+    pub dir: PathBuf,
+    /// Nombre d'établissements du jeu synthétique.
+    #[arg(long, value_name = "N", default_value_t = 400_000)]
+    pub establishments: u64,
+    /// Graine du générateur : même graine, mêmes données.
+    #[arg(long, value_name = "S", default_value_t = 2015)]
+    pub seed: u64,
+    /// Adresse d'écoute (IP:port) ; port 0 : un port libre, affiché.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Prépare les données et le magasin sans lancer le serveur.
+    #[arg(long)]
+    pub no_serve: bool,
 }
 
 #[derive(Debug, Args)]

@@ -335,19 +335,94 @@ fn coverage_counts_points_inside_and_near_each_qpv() {
     );
 }
 
+/// A GET on loopback with a plain HTTP/1.0 request: the status line and the body.
+fn http_get(addr: &str, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    (head.lines().next().unwrap().to_owned(), body.to_owned())
+}
+
+/// Runs `essor demo` until it prints its URL; the child, its address and what it printed.
+fn start_demo(dir: &Path, establishments: &str) -> (std::process::Child, String, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_essor"))
+        .args([
+            "demo",
+            "--dir",
+            "demo",
+            "--establishments",
+            establishments,
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .current_dir(dir)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut printed = String::new();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("essor demo prints its URL").unwrap();
+        printed.push_str(&line);
+        printed.push('\n');
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_owned();
+        }
+    };
+    // Keep reading so that the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, addr, printed)
+}
+
 #[test]
-fn demo_runs_on_the_embedded_data() {
+fn demo_generates_ingests_and_serves_a_synthetic_observatory() {
     let dir = tempfile::tempdir().unwrap();
-    let o = essor(&["demo", "--out", "demo"], dir.path());
-    assert!(o.status.success(), "{}", stderr(&o));
-    let located = read_csv(&dir.path().join("demo/communes_2018_located.csv"));
-    assert_eq!(located.len(), 35_357);
+    let (mut child, addr, printed) = start_demo(dir.path(), "6000");
     assert!(
-        stderr(&o).contains("essor locate : 35\u{202F}357 points lus"),
-        "{}",
-        stderr(&o)
+        printed.contains("génération d'un stock Sirene synthétique"),
+        "{printed}"
     );
-    assert!(stderr(&o).contains("essor coverage : "));
+    assert!(printed.contains("DÉMONSTRATION"), "{printed}");
+    let (status, body) = http_get(&addr, "/api/v1/status");
+    assert!(status.contains("200"), "{status}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["data"]["synthetic"], true);
+    assert!(v["data"]["actors"].as_u64().unwrap() > 100, "{v}");
+    // Every page says it is a demonstration; the directory finds synthetic actors.
+    for path in ["/", "/annuaire?q=fictive", "/territoires/france/FR"] {
+        let (status, page) = http_get(&addr, path);
+        assert!(status.contains("200"), "{path}: {status}");
+        assert!(page.contains("Démonstration"), "{path}");
+    }
+    let (_, list) = http_get(&addr, "/api/v1/actors?q=fictive&per_page=1");
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert!(list["total"].as_u64().unwrap() > 0, "{list}");
+    let (_, france) = http_get(&addr, "/api/v1/territories/france/FR");
+    let france: serde_json::Value = serde_json::from_str(&france).unwrap();
+    assert!(
+        france["indicators"]["ess_employer_establishments"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(dir.path().join("demo/magasin/essor.sqlite").is_file());
+    assert!(dir.path().join("demo/magasin/registre.sqlite").is_file());
+
+    // A second run reuses the stock and the store.
+    let (mut again, _, printed) = start_demo(dir.path(), "6000");
+    again.kill().unwrap();
+    again.wait().unwrap();
+    assert!(
+        printed.contains("stock synthétique déjà présent"),
+        "{printed}"
+    );
+    assert!(printed.contains("magasin déjà construit"), "{printed}");
 }
 
 #[test]

@@ -1,64 +1,146 @@
-//! `essor demo`: the main job on the embedded data, for a first look on a fresh clone. It
-//! writes the 35,357 commune inside points of 2018 (IGN/INSEE) as a point file, locates them
-//! against the embedded 2015 QPV and measures the 1 km coverage, through the same code paths
-//! as `essor locate` and `essor coverage`.
+//! `essor demo`: the whole observatory on a fresh clone, with no data to download. Three
+//! steps, each skipped when its result is already there and up to date:
+//!
+//! 1. a national synthetic SIRENE stock (`essor synth`: official layouts, real communes and
+//!    QPV, every name marked FICTIF/FICTIVE) in `DIR/sirene/`, remembered by its size and seed;
+//! 2. the store (`essor ingest` on it) in `DIR/magasin/`, marked synthetic so that every page
+//!    carries the « démonstration » banner;
+//! 3. `essor serve --store DIR/magasin` on `--addr`, the URL printed.
 
 use crate::args::DemoArgs;
-use crate::atomic::AtomicFile;
-use crate::commands::{coverage, locate};
-use crate::points::PointReader;
+use crate::commands::serve;
+use crate::progress::SireneBar;
+use crate::text;
 use anyhow::{Context, Result};
-use essor_geo::{Bands, QpvIndex};
-use std::io::Write;
+use essor_observatory::{ActorScope, Inputs, indicators};
+use essor_server::AppState;
+use essor_server::registry::SqliteRegistry;
+use essor_synth::{SynthConfig, files};
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Remembers which stock `DIR/sirene/` holds.
+const MARKER: &str = "essor-synth.json";
 
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("{} : création du dossier impossible", args.out.display()))?;
-    let points_path = args.out.join("communes_2018_points.csv");
-    let mut points = AtomicFile::create(&points_path)?;
-    points.write_all(b"id,nom,lon,lat\n")?;
-    let communes = essor_refdata::contours::commune_points_2018();
-    for c in &communes {
-        let mut line = Vec::new();
-        line.extend_from_slice(c.code.as_bytes());
-        line.push(b',');
-        locate::write_field(&mut line, &c.nom);
-        writeln!(line, ",{},{}", c.lon, c.lat)?;
-        points.write_all(&line)?;
+    let sirene = args.dir.join("sirene");
+    let store = args.dir.join("magasin");
+    let started = std::time::Instant::now();
+    let fresh_stock = ensure_stock(&sirene, args.establishments, args.seed)?;
+    let inputs = Inputs {
+        etablissements: sirene.join(files::ETABLISSEMENTS_CSV),
+        unites_legales: sirene.join(files::UNITES_LEGALES_CSV),
+        geoloc: None,
+    };
+    let snapshot = store.join(essor_store::snapshot::FILE_NAME);
+    let index = essor_geo::QpvIndex::new(essor_refdata::qpv::qpv_2015());
+    if fresh_stock || !snapshot.exists() || older(&snapshot, &sirene.join(MARKER)) {
+        eprintln!(
+            "essor demo : construction du magasin dans {}…",
+            store.display()
+        );
+        let d =
+            essor_observatory::diagnose(&inputs, &index, &ActorScope::All, &SireneBar::default())?;
+        let rows = indicators::rows(&d, index.layer());
+        // The pages' banner says « démonstration » and « synthétiques » around this.
+        let description = format!(
+            "stocks Sirene générés par essor synth, {} établissements, graine {} ; communes, QPV et règles de calcul réels",
+            text::int(args.establishments),
+            args.seed
+        );
+        let (_, actors) = essor_server::store::sqlite::write_snapshot(
+            &store,
+            &d,
+            &rows,
+            index.layer(),
+            &inputs,
+            &description,
+            true,
+        )
+        .with_context(|| format!("magasin {}", store.display()))?;
+        eprintln!(
+            "essor demo : {} acteurs de l'ESS et {} territoires dans le magasin.",
+            text::int(u64::from(actors)),
+            text::int(rows.len() as u64)
+        );
+    } else {
+        eprintln!(
+            "essor demo : magasin déjà construit ({}), réutilisé.",
+            snapshot.display()
+        );
     }
-    points.commit()?;
+    eprintln!(
+        "essor demo : données prêtes en {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
+    if args.no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let sqlite = serve::open_store(&store)?;
+    let registry = SqliteRegistry::open_in(&store)?;
+    let state = AppState::new(index, Arc::new(sqlite)).with_registry(Arc::new(registry));
+    eprintln!(
+        "essor demo : DÉMONSTRATION sur données synthétiques ; ouvrez l'adresse ci-dessous dans un navigateur."
+    );
+    serve::serve(args.addr, state)
+}
 
-    let index = QpvIndex::new(essor_refdata::qpv::qpv_2015());
+/// Makes sure `dir` holds the synthetic stock of this size and seed; true when it was
+/// (re)generated now.
+fn ensure_stock(dir: &Path, establishments: u64, seed: u64) -> Result<bool> {
+    let wanted = serde_json::json!({
+        "establishments": establishments,
+        "seed": seed,
+        "essor": env!("CARGO_PKG_VERSION"),
+    });
+    let marker = dir.join(MARKER);
+    let present = [files::ETABLISSEMENTS_CSV, files::UNITES_LEGALES_CSV]
+        .iter()
+        .all(|f| dir.join(f).is_file());
+    let same = std::fs::read(&marker)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .is_some_and(|v| v == wanted);
+    if present && same {
+        eprintln!(
+            "essor demo : stock synthétique déjà présent ({}), réutilisé.",
+            dir.display()
+        );
+        return Ok(false);
+    }
     eprintln!(
-        "Démonstration : les {} points intérieurs des communes (IGN Admin Express 2018) face aux {} QPV 2015 embarqués.",
-        crate::text::int(communes.len() as u64),
-        crate::text::int(index.layer().len() as u64)
+        "essor demo : génération d'un stock Sirene synthétique de {} établissements (graine {seed}) dans {}…",
+        text::int(establishments),
+        dir.display()
     );
-    let bands = Bands::default();
-    let located = args.out.join("communes_2018_located.csv");
-    let summary = locate::locate_file(
-        &index,
-        PointReader::open(&points_path, None)?,
-        &located,
-        &bands,
-        None,
+    let summary = essor_synth::generate(
+        &SynthConfig {
+            establishments,
+            seed,
+            out_dir: dir.to_owned(),
+            parquet: false,
+            geoloc: false,
+        },
+        &SireneBar::default(),
     )?;
-    eprintln!("{}", summary.sentence(&bands));
-    let covered = args.out.join("qpv_coverage_1000m.csv");
-    let coverage = coverage::cover_file(
-        &index,
-        PointReader::open(&points_path, None)?,
-        1000.0,
-        &covered,
-        None,
-    )?;
-    eprintln!("{}", coverage.sentence(1000.0));
     eprintln!(
-        "Résultats : {}, {}, {}",
-        points_path.display(),
-        located.display(),
-        covered.display()
+        "essor demo : {} unités légales, {} établissements dont {} acteurs actifs et diffusibles de l'ESS.",
+        text::int(summary.legal_units),
+        text::int(summary.establishments),
+        text::int(summary.ess_active_diffusible_establishments)
     );
-    Ok(ExitCode::SUCCESS)
+    let mut f = crate::atomic::AtomicFile::create(&marker)?;
+    std::io::Write::write_all(&mut f, serde_json::to_string_pretty(&wanted)?.as_bytes())?;
+    f.commit()?;
+    Ok(true)
+}
+
+/// True when `a` was modified before `b` (or either date is unknown).
+fn older(a: &Path, b: &Path) -> bool {
+    let m = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (m(a), m(b)) {
+        (Some(a), Some(b)) => a < b,
+        _ => true,
+    }
 }

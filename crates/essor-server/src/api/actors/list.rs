@@ -134,6 +134,7 @@ pub fn band_label(band: &str) -> String {
     match band {
         "in" => "Dans un QPV".into(),
         "out" => "Au-delà d'1 km".into(),
+        "1000" => "À 1 km ou moins".into(),
         t => format!("À {t} m ou moins"),
     }
 }
