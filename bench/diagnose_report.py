@@ -246,9 +246,10 @@ def main():
         "- **DuckDB** : la seule partie non spatiale, en SQL (`read_csv` aux types explicites, seules les colonnes "
         "utiles ; `read_parquet`) : jointure, filtres, classement, regroupements par territoire, le QPV étant lu dans "
         "`plg_qp15` du fichier de géolocalisation ; pas d'extension spatiale, ni abords, ni secteurs ;",
-        "- **pandas + GeoPandas** : tout le travail en Python (lecture par le moteur `pyarrow`, jointure, classement, "
-        "projection des polygones QPV 2015 dans le système de chaque territoire avec pyproj, `sjoin` "
-        "(intersects) par paquets de 2 millions de points, regroupements) ; ni abords, ni secteurs ;",
+        "- **pandas + GeoPandas** : tout le travail en Python, les établissements par lots de 2 millions dont les "
+        "sommes partielles sont additionnées à la fin (lecture par `pyarrow`, seules les colonnes utiles, jointure, "
+        "classement, projection des polygones QPV 2015 dans le système de chaque territoire avec pyproj, `sjoin` "
+        "(intersects), regroupements) ; ni abords, ni secteurs ;",
         "- **`cat` > /dev/null** : la simple lecture des mêmes fichiers, le plancher.",
         "",
         "Détails, règles et écarts attendus : `bench/README.md`.",
