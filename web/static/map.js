@@ -71,8 +71,8 @@ function refreshVisible() {
 // Filters: their state is the query string. The count asks the API with the current view.
 const form = document.getElementById('filtres');
 const count = document.getElementById('compte-acteurs');
-const fields = ['famille', 'tranche', 'territoire', 'employeur'];
-const apiName = { famille: 'family', tranche: 'band', territoire: 'territory', employeur: 'employer' };
+const fields = ['famille', 'secteur', 'tranche', 'territoire', 'employeur'];
+const apiName = { famille: 'family', secteur: 'sector', tranche: 'band', territoire: 'territory', employeur: 'employer' };
 const url = new URL(window.location.href);
 for (const name of fields) {
   const value = url.searchParams.get(name);

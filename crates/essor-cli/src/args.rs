@@ -25,6 +25,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Diagnostic de l'ESS à partir des stocks Sirene : indicateurs pour chaque QPV, commune, EPCI, département, région et la France ; dossier de diagnostic d'un territoire.
     Diagnose(DiagnoseArgs),
+    /// Construit le magasin de données de `essor serve` (acteurs, recherche plein texte, indicateurs de chaque territoire) à partir des stocks Sirene ; un serveur en marche passe au nouveau magasin sans s'arrêter.
+    Ingest(IngestArgs),
     /// Orientation : les dispositifs d'accompagnement et de financement adaptés à un projet, avec leurs raisons.
     Orient(OrientArgs),
     /// Serveur web : carte, pages des territoires et des acteurs, API ouverte (OpenAPI) ; arrêt par Ctrl-C.
@@ -123,6 +125,30 @@ pub struct DiagnoseArgs {
     /// Territoire du dossier de diagnostic, NIVEAU:CODE (ex. epci:200054781, commune:93066, qpv:QP093028).
     #[arg(long, value_name = "NIVEAU:CODE")]
     pub territory: Option<String>,
+    #[command(flatten)]
+    pub qpv: QpvArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Stock des établissements (StockEtablissement, CSV ou Parquet).
+    #[arg(long, value_name = "FICHIER")]
+    pub etablissements: PathBuf,
+    /// Stock des unités légales (StockUniteLegale, CSV ou Parquet).
+    #[arg(long = "unites-legales", value_name = "FICHIER")]
+    pub unites_legales: PathBuf,
+    /// Fichier INSEE de géolocalisation des établissements (facultatif ; sinon coordonnées Lambert de Sirene).
+    #[arg(long, value_name = "FICHIER")]
+    pub geoloc: Option<PathBuf>,
+    /// Dossier du magasin : essor.sqlite y est construit à côté de l'ancien puis le remplace d'un coup.
+    #[arg(long, value_name = "DOSSIER")]
+    pub store: PathBuf,
+    /// Ce que les pages disent des données (par défaut : les fichiers et la date du calcul).
+    #[arg(long, value_name = "TEXTE")]
+    pub description: Option<String>,
+    /// Données générées (essor synth) : chaque page le dit par un bandeau « démonstration ».
+    #[arg(long)]
+    pub synthetic: bool,
     #[command(flatten)]
     pub qpv: QpvArgs,
 }

@@ -17,3 +17,5 @@
 
 /// The registry database: referrals (issue 5), with migrations and an audit log.
 pub mod registry;
+/// The snapshot database: actors, full-text index, figures (issue 4).
+pub mod snapshot;

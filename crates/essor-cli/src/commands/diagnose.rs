@@ -22,23 +22,12 @@ pub fn run(args: DiagnoseArgs) -> Result<ExitCode> {
         .map(pack::parse_territory)
         .transpose()
         .context("option --territory")?;
-    for (flag, path) in [
-        ("--etablissements", Some(&args.etablissements)),
-        ("--unites-legales", Some(&args.unites_legales)),
-        ("--geoloc", args.geoloc.as_ref()),
-    ] {
-        if let Some(p) = path
-            && !p.is_file()
-        {
-            anyhow::bail!("{flag} : fichier introuvable : {}", p.display());
-        }
-    }
+    let inputs = inputs(
+        &args.etablissements,
+        &args.unites_legales,
+        args.geoloc.as_deref(),
+    )?;
     let index = qpv_source::index(&args.qpv)?;
-    let inputs = Inputs {
-        etablissements: args.etablissements.clone(),
-        unites_legales: args.unites_legales.clone(),
-        geoloc: args.geoloc.clone(),
-    };
     let scope = match &territory {
         None => ActorScope::None,
         Some((level, code)) => ActorScope::Territory(*level, code.clone()),
@@ -115,6 +104,30 @@ pub fn run(args: DiagnoseArgs) -> Result<ExitCode> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// The SIRENE input files, checked to exist before the long read (shared with `essor ingest`).
+pub fn inputs(
+    etablissements: &Path,
+    unites_legales: &Path,
+    geoloc: Option<&Path>,
+) -> Result<Inputs> {
+    for (flag, path) in [
+        ("--etablissements", Some(etablissements)),
+        ("--unites-legales", Some(unites_legales)),
+        ("--geoloc", geoloc),
+    ] {
+        if let Some(p) = path
+            && !p.is_file()
+        {
+            anyhow::bail!("{flag} : fichier introuvable : {}", p.display());
+        }
+    }
+    Ok(Inputs {
+        etablissements: etablissements.to_owned(),
+        unites_legales: unites_legales.to_owned(),
+        geoloc: geoloc.map(Path::to_owned),
     })
 }
 

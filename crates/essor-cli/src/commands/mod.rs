@@ -4,6 +4,7 @@
 pub mod coverage;
 pub mod demo;
 pub mod diagnose;
+pub mod ingest;
 pub mod locate;
 pub mod orient;
 pub mod serve;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => demo::run(args),
         Command::Orient(args) => orient::run(args),
         Command::Diagnose(args) => diagnose::run(args),
+        Command::Ingest(args) => ingest::run(args),
         Command::Serve(args) => serve::run(args),
     }
 }

@@ -1,8 +1,9 @@
-//! `essor serve`: the web server over the embedded (or given) QPV layer and, later, the store
-//! built by `essor ingest`. Prints the URL, serves until Ctrl-C, then finishes the requests
-//! in flight.
+//! `essor serve`: the web server over the embedded (or given) QPV layer and the store built by
+//! `essor ingest`. Prints the URL, serves until Ctrl-C, then finishes the requests in flight.
 //!
-//! With `--store DIR`, referrals are kept in `DIR/registre.sqlite` (created when absent).
+//! With `--store DIR`, the actors and figures come from `DIR/essor.sqlite`, followed: a new
+//! ingest into the same folder is picked up without a restart. Referrals are kept in
+//! `DIR/registre.sqlite` (created when absent).
 //! Without it, no personal data is written anywhere and the referral pages and endpoints say
 //! how to turn them on (503): a folder nobody chose is no place for names and contacts.
 
@@ -10,35 +11,66 @@ use crate::args::ServeArgs;
 use crate::qpv_source;
 use anyhow::{Context, Result};
 use essor_server::registry::SqliteRegistry;
-use essor_server::store::EmptyStore;
+use essor_server::store::{ActorStore, EmptyStore, SqliteStore};
 use essor_server::{AppState, Server, ServerConfig};
+use essor_store::snapshot::LiveEvent;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
     let index = qpv_source::index(&args.qpv)?;
-    let mut state = AppState::new(index, Arc::new(EmptyStore));
+    let store: Arc<dyn ActorStore> = match &args.store {
+        None => Arc::new(EmptyStore),
+        Some(dir) => Arc::new(open_store(dir)?),
+    };
+    let mut state = AppState::new(index, store);
     if let Some(dir) = &args.store {
         let registry = SqliteRegistry::open_in(dir)?;
         eprintln!(
             "essor serve : mises en relation enregistrées dans {}",
             registry.path().display()
         );
-        // The snapshot (`essor.sqlite`) gets its adapter of the store seam with `essor ingest`.
-        eprintln!(
-            "essor serve : la lecture des acteurs de {} n'est pas encore disponible dans cette version ; la carte et l'annuaire restent vides",
-            dir.display()
-        );
         state = state.with_registry(Arc::new(registry));
     }
+    serve(args.addr, state)
+}
+
+/// The store of a folder, followed, with a French line for each new snapshot.
+pub fn open_store(dir: &std::path::Path) -> Result<SqliteStore> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{} : création du dossier impossible", dir.display()))?;
+    let store = SqliteStore::open(dir, |event| match event {
+        LiveEvent::Swapped(path) => {
+            eprintln!(
+                "essor serve : nouveau magasin en service ({})",
+                path.display()
+            );
+        }
+        LiveEvent::Failed(e) => {
+            eprintln!("essor serve : {e} ; le magasin précédent reste en service");
+        }
+        _ => {}
+    })?;
+    let status = store.status();
+    if status.loaded {
+        eprintln!(
+            "essor serve : {} acteurs de l'ESS dans {}",
+            crate::text::int(status.actors),
+            dir.join(essor_store::snapshot::FILE_NAME).display()
+        );
+    } else {
+        eprintln!("essor serve : {}", status.description);
+    }
+    Ok(store)
+}
+
+/// Serves `state` on `addr` until Ctrl-C.
+pub fn serve(addr: std::net::SocketAddr, state: AppState) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("démarrage du serveur")?;
     runtime.block_on(async move {
-        let server = Server::bind(ServerConfig {
-            addr: args.addr,
-            state,
-        })
-        .await
-        .with_context(|| format!("écoute sur {} impossible (port déjà pris ?)", args.addr))?;
+        let server = Server::bind(ServerConfig { addr, state })
+            .await
+            .with_context(|| format!("écoute sur {addr} impossible (port déjà pris ?)"))?;
         let addr = server.local_addr()?;
         eprintln!("essor serve : carte et API sur http://{addr}/ (documentation : http://{addr}/api/docs) ; Ctrl-C pour arrêter.");
         server

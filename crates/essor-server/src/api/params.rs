@@ -8,16 +8,22 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-/// Like `Query<T>`, with a French 400 on a malformed query string.
+/// Like `Query<T>`, with a French 400 on a malformed query string. A parameter given more
+/// than once (`family=association&family=cooperative`, what a form of checkboxes sends) is
+/// read as its values joined by commas (`family=association,cooperative`).
 #[derive(Debug)]
 pub struct Params<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        Query::<T>::from_request_parts(parts, state)
-            .await
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let raw = parts.uri.query().unwrap_or_default();
+        let merged = merge_repeated(raw);
+        let uri: axum::http::Uri = format!("/?{merged}")
+            .parse()
+            .map_err(|_| ApiError::bad_parameter("requête", "chaîne de requête illisible"))?;
+        Query::<T>::try_from_uri(&uri)
             .map(|Query(t)| Params(t))
             .map_err(|e| {
                 ApiError::bad_parameter(
@@ -26,6 +32,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
                 )
             })
     }
+}
+
+/// The query string with repeated keys merged, values joined by commas, in first-seen order.
+fn merge_repeated(raw: &str) -> String {
+    let mut merged: Vec<(String, String)> = Vec::new();
+    for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
+        match merged.iter_mut().find(|(key, _)| *key == k) {
+            Some((_, value)) if v.is_empty() => {}
+            Some((_, value)) if value.is_empty() => *value = v.into_owned(),
+            Some((_, value)) => {
+                value.push(',');
+                value.push_str(&v);
+            }
+            None => merged.push((k.into_owned(), v.into_owned())),
+        }
+    }
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(merged)
+        .finish()
 }
 
 /// A required number.
@@ -138,6 +163,18 @@ pub fn integer(
                 ),
             )
         })
+}
+
+#[cfg(test)]
+mod merge_tests {
+    #[test]
+    fn repeated_parameters_become_one_list() {
+        assert_eq!(
+            super::merge_repeated("family=association&q=r%C3%A9gie&family=cooperative&band="),
+            "family=association%2Ccooperative&q=r%C3%A9gie&band="
+        );
+        assert_eq!(super::merge_repeated("band=&band=in"), "band=in");
+    }
 }
 
 #[cfg(test)]

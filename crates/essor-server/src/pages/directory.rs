@@ -3,9 +3,9 @@
 
 use super::{Layout, render};
 use crate::AppState;
-use crate::api::actors::list::{ActorListParams, query};
+use crate::api::actors::list::{ActorListParams, FacetsJson, query};
 use crate::api::params::Params;
-use crate::store::{Actor, LegalFamily, Page};
+use crate::store::{Actor, ActorFacets, Page};
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -21,15 +21,35 @@ pub struct Row {
     pub band: String,
 }
 
+/// One checkbox of a facet: its value, label, count under the other filters, and whether it
+/// is checked.
+#[derive(Debug)]
+pub struct FacetBox {
+    pub value: String,
+    pub label: String,
+    pub count: String,
+    pub checked: bool,
+    /// `id` of the input (facet name and value).
+    pub id: String,
+}
+
+/// A group of checkboxes.
+#[derive(Debug)]
+pub struct FacetGroup {
+    /// Parameter name (`family`, `sector`, `band`, `employer`).
+    pub name: &'static str,
+    pub legend: &'static str,
+    pub boxes: Vec<FacetBox>,
+}
+
 #[derive(Debug, Template)]
 #[template(path = "directory.html")]
 pub struct DirectoryPage {
     pub layout: Layout,
-    pub families: Vec<(&'static str, &'static str)>,
     pub q: String,
-    pub family: String,
-    pub band: String,
     pub territory: String,
+    /// Checkbox groups with counts (empty when the store could not answer).
+    pub facets: Vec<FacetGroup>,
     pub error: Option<String>,
     pub total: String,
     pub rows: Vec<Row>,
@@ -77,6 +97,42 @@ fn selection(raw: &str) -> String {
         .join("&")
 }
 
+/// The checkbox groups of the directory, from the store's facets; boxes checked as in `p`.
+fn facet_groups(f: &ActorFacets, p: &ActorListParams) -> Vec<FacetGroup> {
+    let json = FacetsJson::from(f);
+    let group = |name: &'static str,
+                 legend: &'static str,
+                 values: Vec<crate::api::actors::list::FacetValue>,
+                 chosen: &Option<String>| {
+        let chosen: Vec<&str> = chosen
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .collect();
+        FacetGroup {
+            name,
+            legend,
+            boxes: values
+                .into_iter()
+                .map(|v| FacetBox {
+                    checked: chosen.contains(&v.value.as_str()),
+                    id: format!("{name}-{}", v.value),
+                    count: crate::territories::thousands(v.count),
+                    value: v.value,
+                    label: v.label,
+                })
+                .collect(),
+        }
+    };
+    vec![
+        group("family", "Famille juridique", json.family, &p.family),
+        group("sector", "Secteur d'activité", json.sector, &p.sector),
+        group("band", "Proximité d'un QPV", json.band, &p.band),
+        group("employer", "Employeur", json.employer, &p.employer),
+    ]
+}
+
 /// `GET /annuaire`.
 pub async fn show(
     State(state): State<AppState>,
@@ -86,8 +142,8 @@ pub async fn show(
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let selection = selection(raw.as_deref().unwrap_or_default());
     let (result, error) = match query(&p) {
-        Ok(q) => match state.store.actors(&q).await {
-            Ok(page) => (Some((q, page)), None),
+        Ok(q) => match tokio::try_join!(state.store.actors(&q), state.store.facets(&q)) {
+            Ok((page, facets)) => (Some((q, page, facets)), None),
             Err(e) => {
                 eprintln!("essor-server: {e}");
                 (
@@ -103,9 +159,9 @@ pub async fn show(
     } else {
         StatusCode::OK
     };
-    let (page_no, per_page, page) = match result {
-        Some((q, page)) => (q.page, q.per_page, page),
-        None => (1, 20, Page::empty()),
+    let (page_no, per_page, page, facets) = match result {
+        Some((q, page, facets)) => (q.page, q.per_page, page, facet_groups(&facets, &p)),
+        None => (1, 20, Page::empty(), Vec::new()),
     };
     let pages = page.total.div_ceil(u64::from(per_page)).max(1);
     let link = |n: u32| {
@@ -117,14 +173,9 @@ pub async fn show(
     };
     let view = DirectoryPage {
         layout: Layout::new(&state, "Annuaire des acteurs de l'ESS", "annuaire"),
-        families: LegalFamily::ALL
-            .iter()
-            .map(|f| (f.code(), f.label()))
-            .collect(),
         q: text(&p.q),
-        family: text(&p.family),
-        band: text(&p.band),
         territory: text(&p.territory),
+        facets,
         error,
         total: crate::territories::thousands(page.total),
         rows: page.items.iter().map(row).collect(),

@@ -14,6 +14,8 @@ pub struct MapPage {
     pub layout: Layout,
     /// (code, label) of the legal families, for the filter.
     pub families: Vec<(&'static str, &'static str)>,
+    /// (code, label) of the ESS sector groups, for the filter.
+    pub sectors: Vec<(&'static str, &'static str)>,
     pub qpv_count: String,
     pub qpv_geography: String,
 }
@@ -31,8 +33,17 @@ pub async fn show(State(state): State<AppState>) -> Response {
             .iter()
             .map(|f| (f.code(), f.label()))
             .collect(),
+        sectors: sector_options(),
         qpv_count: crate::territories::thousands(layer.len() as u64),
         qpv_geography: layer.geography.to_string(),
     };
     render(StatusCode::OK, &page)
+}
+
+/// (code, label) of the ESS sector groups, as filters offer them.
+pub fn sector_options() -> Vec<(&'static str, &'static str)> {
+    essor_model::sector::EssSector::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label()))
+        .collect()
 }

@@ -89,6 +89,48 @@ impl LegalFamily {
     }
 }
 
+/// The words of an actor that full-text search finds besides its name, enseigne and address:
+/// the label of its activity (NAF rév. 2) and the name of its commune. The SQLite snapshot
+/// indexes the same words, so every backend finds the same actors.
+pub fn search_extra(naf: Option<&str>, commune: Option<&str>) -> String {
+    let activity = naf
+        .and_then(|n| essor_refdata::nomenclatures::naf_rev2().get(n))
+        .map(|n| n.libelle_sous_classe.as_str());
+    let commune = commune
+        .and_then(|c| essor_model::CommuneCode::parse(c).ok())
+        .and_then(|c| essor_refdata::cog::cog().commune(c.without_arrondissement().as_str()))
+        .map(|c| c.nom.as_str());
+    [activity, commune]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl ActorRecord {
+    /// Whether a full-text search finds this actor (same words as the SQLite index).
+    pub fn matches_text(&self, search: &str) -> bool {
+        let doc = essor_store::snapshot::text::words(&format!(
+            "{} {} {} {}",
+            self.name,
+            self.enseigne.as_deref().unwrap_or_default(),
+            self.address.as_deref().unwrap_or_default(),
+            search_extra(self.naf.as_deref(), self.commune.as_deref())
+        ));
+        essor_store::snapshot::text::matches(&doc, search)
+    }
+
+    /// The ESS sector group of the NAF code (`Autres` when unknown).
+    pub fn sector(&self) -> essor_model::sector::EssSector {
+        essor_model::sector::EssSector::of_code(
+            self.naf
+                .as_deref()
+                .and_then(|n| essor_model::sector::NafCode::parse(n).ok())
+                .as_ref(),
+        )
+    }
+}
+
 /// What a backend knows about an establishment. Build an [`Actor`] from it with its
 /// diffusion status; a record alone never reaches a page.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,5 +1,6 @@
 //! A store held in memory: for tests, examples and small demonstrations. Filtering is a
-//! linear scan; real datasets belong in the SQLite or PostgreSQL store.
+//! linear scan (full-text search with the same French words as the SQLite index); real
+//! datasets belong in the SQLite or PostgreSQL store.
 
 use super::{
     Actor, ActorQuery, ActorStore, ActorStream, DataStatus, Indicator, Page, Provenance,
@@ -58,8 +59,11 @@ impl MemoryStore {
             return false;
         }
         if let Some(text) = &q.text
-            && !fold(&actor.name).contains(&fold(text))
+            && !actor.matches_text(text)
         {
+            return false;
+        }
+        if !q.sectors.is_empty() && !q.sectors.contains(&actor.sector()) {
             return false;
         }
         if !q.families.is_empty() && !q.families.contains(&actor.legal_family) {
@@ -119,22 +123,6 @@ impl MemoryStore {
             .cloned()
             .collect()
     }
-}
-
-/// Lower case without accents, for a forgiving search.
-fn fold(s: &str) -> String {
-    s.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            c => c,
-        })
-        .collect()
 }
 
 #[async_trait::async_trait]

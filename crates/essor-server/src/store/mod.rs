@@ -14,6 +14,8 @@
 //! - [`empty`]: [`EmptyStore`], the store of a server started without data.
 //! - [`memory`]: [`MemoryStore`], a small in-memory store for tests and examples.
 //! - [`observatory`]: a [`MemoryStore`] filled from a run of the observatory.
+//! - [`sqlite`]: [`SqliteStore`], the adapter of the snapshot `essor ingest` builds
+//!   (`essor_store::snapshot`), and [`sqlite::write_snapshot`], which builds it from a run.
 
 /// Actors and the diffusion rule.
 pub mod actor;
@@ -27,6 +29,8 @@ pub mod observatory;
 pub mod provenance;
 /// Actor queries and pages.
 pub mod query;
+/// The SQLite snapshot of `essor ingest`.
+pub mod sqlite;
 /// Territory levels and indicators.
 pub mod territory;
 
@@ -34,7 +38,11 @@ pub use actor::{Actor, ActorPoint, ActorRecord, Diffusion, LegalFamily};
 pub use empty::EmptyStore;
 pub use memory::MemoryStore;
 pub use provenance::{Provenance, SourceFile};
-pub use query::{ActorQuery, BBox, Page};
+pub use query::{ActorFacets, ActorQuery, BBox, Page, TileCluster};
+pub use sqlite::SqliteStore;
+
+/// A map tile to cluster (address, extent, buffer and cell side in tile units).
+pub use essor_store::snapshot::TileRequest;
 pub use territory::{Indicator, TerritoryLevel, TerritoryRef};
 
 use essor_model::Siret;
@@ -129,9 +137,9 @@ pub trait ActorStore: Send + Sync + std::fmt::Debug + 'static {
         None
     }
 
-    /// The geolocated actors matching `query` (its `bbox` is the tile being drawn), for the
-    /// map's clustered actor layer. The default reads [`export`](Self::export); a backend
-    /// with a spatial index should answer from it.
+    /// The geolocated actors matching `query` (its `bbox` is the tile being drawn). The
+    /// default reads [`export`](Self::export); a backend with a spatial index should answer
+    /// from it.
     async fn points(&self, query: &ActorQuery) -> Result<Vec<ActorPoint>, StoreError> {
         let mut stream = self.export(query).await?;
         let mut points = Vec::new();
@@ -139,5 +147,57 @@ pub trait ActorStore: Send + Sync + std::fmt::Debug + 'static {
             points.extend(ActorPoint::of(&actor?));
         }
         Ok(points)
+    }
+
+    /// The actors of a map tile matching `query`, clustered: one [`TileCluster`] per occupied
+    /// cell of side `tile.cell` (tile units), counting the actors within `tile.buffer` of the
+    /// tile too. The default bins [`points`](Self::points) of the tile's box; a national store
+    /// must do better (the SQLite snapshot answers from its Z-ordered index).
+    async fn clusters(
+        &self,
+        query: &ActorQuery,
+        tile: &TileRequest,
+    ) -> Result<Vec<TileCluster>, StoreError> {
+        let grid = crate::tiles::grid::TileGrid::of(tile);
+        let points = self
+            .points(&ActorQuery {
+                bbox: Some(grid.bbox()),
+                page: 1,
+                ..query.clone()
+            })
+            .await?;
+        Ok(grid.bin(points))
+    }
+
+    /// The facets of a selection: each counts the actors under every *other* filter of
+    /// `query` (so a user sees what each value would give). The default runs one export per
+    /// facet; a database should count in one pass.
+    async fn facets(&self, query: &ActorQuery) -> Result<ActorFacets, StoreError> {
+        let mut facets = ActorFacets::empty();
+        let without = [
+            ActorQuery {
+                families: Vec::new(),
+                ..query.clone()
+            },
+            ActorQuery {
+                bands: Vec::new(),
+                ..query.clone()
+            },
+            ActorQuery {
+                sectors: Vec::new(),
+                ..query.clone()
+            },
+            ActorQuery {
+                employer: None,
+                ..query.clone()
+            },
+        ];
+        for (i, q) in without.iter().enumerate() {
+            let mut stream = self.export(q).await?;
+            while let Some(actor) = stream.next().await {
+                facets.count(i, &actor?, query);
+            }
+        }
+        Ok(facets)
     }
 }

@@ -2,10 +2,10 @@
 //! geography, and the run's own facts (rows read, located, anomalies), so that every page
 //! and every pack can say how its numbers were made.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The provenance of a store's data.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Provenance {
     /// Day the figures were computed (AAAA-MM-JJ, UTC).
     #[schema(example = "2026-03-02")]
@@ -21,7 +21,7 @@ pub struct Provenance {
 }
 
 /// One input file of the run.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SourceFile {
     /// What the file is, in French.
     #[schema(example = "Établissements (StockEtablissement)")]

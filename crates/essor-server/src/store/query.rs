@@ -1,7 +1,8 @@
 //! What the API asks for: filters, paging, and pages of answers.
 
-use super::{LegalFamily, TerritoryRef};
+use super::{Actor, ActorPoint, LegalFamily, TerritoryRef};
 use essor_geo::Band;
+use essor_model::sector::EssSector;
 
 /// A WGS84 box: (min lon, min lat, max lon, max lat), degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,6 +27,8 @@ pub struct ActorQuery {
     pub text: Option<String>,
     pub families: Vec<LegalFamily>,
     pub bands: Vec<Band>,
+    /// ESS sector groups of the actors' NAF codes.
+    pub sectors: Vec<EssSector>,
     pub territory: Option<TerritoryRef>,
     pub employer: Option<bool>,
     /// 1-based page number.
@@ -40,6 +43,7 @@ impl Default for ActorQuery {
             text: None,
             families: Vec::new(),
             bands: Vec::new(),
+            sectors: Vec::new(),
             territory: None,
             employer: None,
             page: 1,
@@ -69,4 +73,75 @@ impl<T> Page<T> {
             items: Vec::new(),
         }
     }
+}
+
+/// Counts of a selection by facet; each facet counts under every *other* filter of the query
+/// (see [`ActorStore::facets`](super::ActorStore::facets)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorFacets {
+    /// Size of the selection itself.
+    pub total: u64,
+    pub families: Vec<(LegalFamily, u64)>,
+    /// Band codes (`in`, `300`, `500`, `1000`, `out`) in that order.
+    pub bands: Vec<(String, u64)>,
+    pub sectors: Vec<(EssSector, u64)>,
+    /// Non-employer, employer.
+    pub employer: [u64; 2],
+}
+
+/// The band codes facets list, in order.
+pub const BAND_CODES: [&str; 5] = ["in", "300", "500", "1000", "out"];
+
+impl ActorFacets {
+    /// Every value at zero.
+    pub fn empty() -> Self {
+        Self {
+            total: 0,
+            families: LegalFamily::ALL.iter().map(|f| (*f, 0)).collect(),
+            bands: BAND_CODES.iter().map(|b| ((*b).to_owned(), 0)).collect(),
+            sectors: EssSector::ALL.iter().map(|s| (*s, 0)).collect(),
+            employer: [0, 0],
+        }
+    }
+
+    /// Counts `actor` in facet `facet` (0 family, 1 band, 2 sector, 3 employer); `actor`
+    /// matches `query` without that facet's own filter. The family pass also counts the total.
+    pub(crate) fn count(&mut self, facet: usize, actor: &Actor, query: &ActorQuery) {
+        match facet {
+            0 => {
+                if let Some(slot) = self.families.iter_mut().find(|f| f.0 == actor.legal_family) {
+                    slot.1 += 1;
+                }
+                if query.families.is_empty() || query.families.contains(&actor.legal_family) {
+                    self.total += 1;
+                }
+            }
+            1 => {
+                if let Some(slot) = actor
+                    .band
+                    .as_deref()
+                    .and_then(|b| self.bands.iter_mut().find(|x| x.0 == b))
+                {
+                    slot.1 += 1;
+                }
+            }
+            2 => {
+                let sector = actor.sector();
+                if let Some(slot) = self.sectors.iter_mut().find(|s| s.0 == sector) {
+                    slot.1 += 1;
+                }
+            }
+            _ => self.employer[usize::from(actor.employer)] += 1,
+        }
+    }
+}
+
+/// One occupied cell of a clustered map tile: its actors' number, their mean position in tile
+/// units, and the actor itself when it is alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TileCluster {
+    pub count: u64,
+    pub x: f64,
+    pub y: f64,
+    pub single: Option<ActorPoint>,
 }

@@ -5,20 +5,19 @@
 //! the store, which may be swapped under a running server.
 
 use super::{TileId, TileSource, grid};
-use crate::store::{ActorQuery, ActorStore, BBox, StoreError};
+use crate::store::{ActorQuery, ActorStore, StoreError, TileRequest};
 use geo_types::{Geometry, Point};
 use geozero::ToMvt;
 use geozero::mvt::{Message, TagsBuilder, Tile, TileValue, tile};
-use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
-const EXTENT: f64 = 4096.0;
+const EXTENT: u32 = 4096;
 /// Points this far beyond the tile (tile units) are kept, so that circles on an edge draw
 /// whole on both sides.
-const BUFFER: f64 = 128.0;
+const BUFFER: u32 = 128;
 /// Grid cell side in tile units (about 32 screen pixels at MapLibre's 512-pixel tiles).
-const CELL: f64 = 256.0;
+const CELL: u32 = 256;
 /// From this zoom every actor is its own feature.
 const NO_CLUSTER_ZOOM: u8 = 16;
 
@@ -34,14 +33,6 @@ impl ActorSource {
     }
 }
 
-#[derive(Default)]
-struct Cluster {
-    count: u64,
-    sum_x: f64,
-    sum_y: f64,
-    single: Option<crate::store::ActorPoint>,
-}
-
 #[async_trait::async_trait]
 impl TileSource for ActorSource {
     fn zooms(&self) -> RangeInclusive<u8> {
@@ -53,42 +44,22 @@ impl TileSource for ActorSource {
     }
 
     async fn tile(&self, id: TileId, filters: &ActorQuery) -> Result<Vec<u8>, StoreError> {
-        let [left, bottom, right, top] = id.bounds();
-        let scale = EXTENT / id.size();
-        let margin = BUFFER / scale;
-        let (min_lon, min_lat) = grid::to_lonlat(left - margin, bottom - margin);
-        let (max_lon, max_lat) = grid::to_lonlat(right + margin, top + margin);
-        let query = ActorQuery {
-            bbox: Some(BBox {
-                min_lon,
-                min_lat,
-                max_lon,
-                max_lat,
-            }),
-            page: 1,
-            ..filters.clone()
+        let request = TileRequest {
+            z: id.z,
+            x: id.x,
+            y: id.y,
+            extent: EXTENT,
+            buffer: BUFFER,
+            cell: if id.z >= NO_CLUSTER_ZOOM { 1 } else { CELL },
         };
-        let points = self.store.points(&query).await?;
-        let cell = if id.z >= NO_CLUSTER_ZOOM { 1.0 } else { CELL };
-        let mut cells: BTreeMap<(i64, i64), Cluster> = BTreeMap::new();
-        for p in points {
-            let (mx, my) = grid::to_mercator(p.lon, p.lat);
-            let (x, y) = ((mx - left) * scale, (top - my) * scale);
-            let key = ((x / cell).floor() as i64, (y / cell).floor() as i64);
-            let c = cells.entry(key).or_default();
-            c.count += 1;
-            c.sum_x += x;
-            c.sum_y += y;
-            c.single = (c.count == 1).then_some(p);
-        }
+        let cells = self.store.clusters(filters, &request).await?;
         if cells.is_empty() {
             return Ok(Vec::new());
         }
         let mut tags = TagsBuilder::new();
         let mut features = Vec::with_capacity(cells.len());
-        for c in cells.into_values() {
-            let n = c.count as f64;
-            let point = Point::new((c.sum_x / n).round(), (c.sum_y / n).round());
+        for c in cells {
+            let point = Point::new(c.x.round(), c.y.round());
             let Ok(mut feature) = Geometry::Point(point).to_mvt_unscaled() else {
                 continue;
             };
@@ -112,7 +83,7 @@ impl TileSource for ActorSource {
                 features,
                 keys,
                 values: values.into_iter().map(Into::into).collect(),
-                extent: Some(EXTENT as u32),
+                extent: Some(EXTENT),
             }],
         }
         .encode_to_vec())

@@ -8,4 +8,5 @@ mod dossier;
 mod openapi;
 mod orientation;
 mod orientation_pages;
+mod sqlite;
 mod support;

@@ -4,8 +4,8 @@ use essor_model::Siret;
 use essor_observatory::{ActorScope, Diagnosis, IndicatorRow, Inputs};
 use essor_server::registry::SqliteRegistry;
 use essor_server::store::{
-    Actor, ActorRecord, Diffusion, Indicator, LegalFamily, MemoryStore, TerritoryLevel,
-    TerritoryRef,
+    Actor, ActorRecord, Diffusion, Indicator, LegalFamily, MemoryStore, SqliteStore,
+    TerritoryLevel, TerritoryRef,
 };
 use essor_server::{AppState, Server, ServerConfig};
 use std::net::SocketAddr;
@@ -63,6 +63,22 @@ pub fn fixture_store() -> MemoryStore {
     )
 }
 
+/// Writes the fixtures' snapshot into `dir` (as `essor ingest` does) and opens it.
+pub fn fixture_sqlite_store(dir: &std::path::Path) -> SqliteStore {
+    let f = &*FIXTURES;
+    essor_server::store::sqlite::write_snapshot(
+        dir,
+        &f.diagnosis,
+        &f.rows,
+        EMBEDDED.index.layer(),
+        &f.inputs,
+        "fichiers SIRENE fictifs de test (tests/fixtures/sirene)",
+        false,
+    )
+    .expect("the snapshot is written");
+    SqliteStore::open(dir, |_| {}).expect("the snapshot opens")
+}
+
 /// An actor of the fixtures in QP093028 (association, 20 à 49 salariés, RNA, enseigne).
 pub const TILLEULS_SIRET: &str = "99900001100011";
 /// A partially diffusible establishment of the fixtures (unit U11).
@@ -83,6 +99,13 @@ impl TestApp {
     /// The embedded QPV and the SIRENE fixtures through the observatory.
     pub async fn fixtures() -> Self {
         Self::start(EMBEDDED.with_store(Arc::new(fixture_store()))).await
+    }
+
+    /// The embedded QPV and the SIRENE fixtures through the observatory into a SQLite
+    /// snapshot in `dir` (what `essor ingest` builds), served by the SQLite adapter.
+    pub async fn fixtures_sqlite(dir: &std::path::Path) -> (Self, Arc<SqliteStore>) {
+        let store = Arc::new(fixture_sqlite_store(dir));
+        (Self::start(EMBEDDED.with_store(store.clone())).await, store)
     }
 
     /// The embedded QPV and the synthetic sample below.

@@ -4,13 +4,14 @@ use super::ActorJson;
 use crate::AppState;
 use crate::api::params::{self, Params};
 use crate::error::{ApiError, ErrorEnvelope};
-use crate::store::{Actor, ActorQuery, DataStatus, LegalFamily, TerritoryRef};
+use crate::store::{Actor, ActorFacets, ActorQuery, DataStatus, LegalFamily, TerritoryRef};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use essor_geo::Band;
+use essor_model::sector::EssSector;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +30,9 @@ pub struct ActorListParams {
     /// Tranches de proximité, séparées par des virgules : in, 300, 500, 1000, out.
     #[param(value_type = Option<String>, example = "in,300")]
     pub band: Option<String>,
+    /// Secteurs de l'ESS (groupes d'activités NAF), séparés par des virgules : action_sociale, enseignement, sante, sport_loisirs, arts_spectacles, activites_financieres, autres.
+    #[param(value_type = Option<String>, example = "action_sociale,sante")]
+    pub sector: Option<String>,
     /// Territoire NIVEAU:CODE (region, departement, epci, commune, qpv).
     #[param(value_type = Option<String>, example = "qpv:QP093028")]
     pub territory: Option<String>,
@@ -41,6 +45,9 @@ pub struct ActorListParams {
     /// Acteurs par page, 1 à 100 (20 par défaut).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
     pub per_page: Option<String>,
+    /// true : ajoute à la page JSON les facettes de la sélection (nombre d'acteurs par famille, secteur, proximité et caractère employeur, chacune sous les autres filtres).
+    #[param(value_type = Option<bool>)]
+    pub facets: Option<String>,
     /// json (par défaut, paginé), geojson ou csv (toute la sélection, sans plafond).
     #[param(value_type = Option<String>, example = "json")]
     pub format: Option<String>,
@@ -66,6 +73,81 @@ pub struct ActorPage {
     pub items: Vec<ActorJson>,
     pub links: PageLinks,
     pub data: DataStatus,
+    /// Avec `facets=true` : les facettes de la sélection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<FacetsJson>,
+}
+
+/// One value of a facet.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FacetValue {
+    /// La valeur à passer en paramètre (`family=association`).
+    pub value: String,
+    pub label: String,
+    /// Acteurs de la sélection avec cette valeur, sous les autres filtres.
+    pub count: u64,
+}
+
+/// The facets of a selection: each counts under every *other* filter, so that a value shows
+/// what choosing it would give.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FacetsJson {
+    pub family: Vec<FacetValue>,
+    pub sector: Vec<FacetValue>,
+    pub band: Vec<FacetValue>,
+    pub employer: Vec<FacetValue>,
+}
+
+impl From<&ActorFacets> for FacetsJson {
+    fn from(f: &ActorFacets) -> Self {
+        let value = |value: &str, label: &str, count: u64| FacetValue {
+            value: value.to_owned(),
+            label: label.to_owned(),
+            count,
+        };
+        Self {
+            family: f
+                .families
+                .iter()
+                .map(|(k, n)| value(k.code(), k.label(), *n))
+                .collect(),
+            sector: f
+                .sectors
+                .iter()
+                .map(|(k, n)| value(k.as_str(), k.label(), *n))
+                .collect(),
+            band: f
+                .bands
+                .iter()
+                .map(|(k, n)| value(k, &band_label(k), *n))
+                .collect(),
+            employer: vec![
+                value("true", "Employeurs", f.employer[1]),
+                value("false", "Non employeurs", f.employer[0]),
+            ],
+        }
+    }
+}
+
+/// A band in words.
+pub fn band_label(band: &str) -> String {
+    match band {
+        "in" => "Dans un QPV".into(),
+        "out" => "Au-delà d'1 km".into(),
+        t => format!("À {t} m ou moins"),
+    }
+}
+
+/// Whether `facets=` asks for facets.
+pub fn wants_facets(p: &ActorListParams) -> Result<bool, ApiError> {
+    match p.facets.as_deref() {
+        None | Some("") | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(v) => Err(ApiError::bad_parameter(
+            "facets",
+            format!("« {v} » : true ou false attendu"),
+        )),
+    }
 }
 
 fn list_of<T>(
@@ -144,6 +226,12 @@ pub fn query(p: &ActorListParams) -> Result<ActorQuery, ApiError> {
             LegalFamily::from_code,
         )?,
         bands: list_of("band", p.band.as_deref(), "in, 300, 500, 1000, out", band)?,
+        sectors: list_of(
+            "sector",
+            p.sector.as_deref(),
+            "action_sociale, enseignement, sante, sport_loisirs, arts_spectacles, activites_financieres, autres",
+            |v| EssSector::ALL.into_iter().find(|s| s.as_str() == v),
+        )?,
         territory,
         employer,
         page: params::integer("page", p.page.as_deref(), 1..=u32::MAX)?.unwrap_or(1),
@@ -234,9 +322,15 @@ pub async fn list(
     Params(p): Params<ActorListParams>,
 ) -> Result<Response, ApiError> {
     let q = query(&p)?;
+    let with_facets = wants_facets(&p)?;
     match p.format.as_deref().unwrap_or("json") {
         "json" | "" => {
             let page = state.store.actors(&q).await?;
+            let facets = if with_facets {
+                Some(FacetsJson::from(&state.store.facets(&q).await?))
+            } else {
+                None
+            };
             let raw = raw.unwrap_or_default();
             let last = page.total.div_ceil(u64::from(q.per_page)).max(1);
             Ok(Json(ActorPage {
@@ -251,6 +345,7 @@ pub async fn list(
                     next: (u64::from(q.page) < last).then(|| page_link(&raw, q.page + 1)),
                 },
                 data: state.store.status(),
+                facets,
             })
             .into_response())
         }

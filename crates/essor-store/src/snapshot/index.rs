@@ -1,0 +1,853 @@
+//! [`ActorIndex`]: every actor's filterable facts and position, packed in 16 bytes, in memory.
+//!
+//! Why: the map, the directory's counts and its facets ask for *every* actor matching some
+//! filters, at national scale (about 1.5 M ESS establishments). A scan of packed entries
+//! answers in milliseconds where SQLite would read every row; SQLite keeps the rows
+//! themselves and the full-text index, and is asked only for the few rows a page shows.
+//!
+//! Positions are Web Mercator coordinates scaled to `u32` (the whole world is `0..2³²` on each
+//! axis, y downwards as in XYZ tiles), and the located entries are also kept sorted along a
+//! Z-order (Morton) curve. A map tile, and each of its cluster cells, is then one contiguous
+//! run of that order: with no filter, a cell's count and mean position come from two binary
+//! searches and prefix sums, whatever the number of actors; with filters, only the actors of
+//! the tile are visited.
+
+use essor_model::legal::LegalFamily;
+use essor_model::sector::EssSector;
+use std::collections::HashMap;
+
+/// A territory an actor can be filtered on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Region(String),
+    Departement(String),
+    Epci(String),
+    /// A commune code of the COG (arrondissements are folded into their city).
+    Commune(String),
+    Qpv(String),
+}
+
+/// Filters on actors; every filter present must hold (lists: any of the values).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// WGS84 box: min lon, min lat, max lon, max lat (degrees). Unlocated actors never match.
+    pub bbox: Option<[f64; 4]>,
+    /// Full-text search (see [`super::text`]).
+    pub text: Option<String>,
+    pub families: Vec<LegalFamily>,
+    /// Band codes: `in`, `300`, `500`, `1000`, `out`.
+    pub bands: Vec<String>,
+    pub sectors: Vec<EssSector>,
+    pub employer: Option<bool>,
+    pub place: Option<Place>,
+}
+
+impl Filter {
+    /// True when no filter restricts the selection.
+    pub fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+}
+
+/// Counts of a selection by facet. Each facet counts under every *other* filter, so that a
+/// user sees how many actors each value would give (disjunctive facets).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facets {
+    pub total: u64,
+    pub families: Vec<(LegalFamily, u64)>,
+    pub bands: Vec<(String, u64)>,
+    pub sectors: Vec<(EssSector, u64)>,
+    /// Non-employer, employer.
+    pub employer: [u64; 2],
+}
+
+/// A map tile to cluster: XYZ address, extent and buffer in tile units, cell side in tile
+/// units (a power of two dividing the extent; 1 means no clustering).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TileRequest {
+    pub z: u8,
+    pub x: u32,
+    pub y: u32,
+    pub extent: u32,
+    pub buffer: u32,
+    pub cell: u32,
+}
+
+/// One occupied cell of a tile: its actors' number and mean position (tile units), and the
+/// actor's id when it holds only one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    pub count: u64,
+    pub x: f64,
+    pub y: f64,
+    pub single: Option<u32>,
+}
+
+const LOCATED: u8 = 1;
+const EMPLOYER: u8 = 2;
+const NONE16: u16 = u16::MAX;
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    mx: u32,
+    my: u32,
+    commune: u32,
+    qpv: u16,
+    family: u8,
+    band: u8,
+    sector: u8,
+    flags: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct CommuneFacts {
+    code: String,
+    departement: Option<String>,
+    region: Option<String>,
+    epci: Option<String>,
+}
+
+/// What [`ActorIndex::push`] takes for one actor.
+#[derive(Debug, Clone)]
+pub struct IndexedActor<'a> {
+    pub family: LegalFamily,
+    pub band: Option<&'a str>,
+    pub sector: EssSector,
+    pub employer: bool,
+    pub commune: Option<&'a str>,
+    pub departement: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub epci: Option<&'a str>,
+    pub qpv: Option<&'a str>,
+    pub lon_lat: Option<(f64, f64)>,
+}
+
+/// The packed actors (module documentation). Ids are 1-based ranks in SIRET order.
+#[derive(Debug, Default)]
+pub struct ActorIndex {
+    entries: Vec<Entry>,
+    communes: Vec<CommuneFacts>,
+    commune_ids: HashMap<CommuneFacts, u32>,
+    qpv: Vec<String>,
+    qpv_ids: HashMap<String, u16>,
+    bands: Vec<String>,
+    /// Entry indices of located actors, along the Z-order curve.
+    order: Vec<u32>,
+    keys: Vec<u64>,
+    /// Prefix sums of `mx`, `my` along `order` (`len + 1` values).
+    sum_x: Vec<u64>,
+    sum_y: Vec<u64>,
+}
+
+fn family_index(f: LegalFamily) -> u8 {
+    LegalFamily::ALL.iter().position(|x| *x == f).unwrap_or(0) as u8
+}
+
+fn sector_index(s: EssSector) -> u8 {
+    EssSector::ALL.iter().position(|x| *x == s).unwrap_or(0) as u8
+}
+
+/// WGS84 → Web Mercator scaled to `u32` (clamped to the Mercator latitude range).
+pub fn mercator(lon: f64, lat: f64) -> (u32, u32) {
+    const MAX_LAT: f64 = 85.051_128_779_806_59;
+    let scale = 4_294_967_296.0;
+    let x = (lon.clamp(-180.0, 180.0) + 180.0) / 360.0;
+    let phi = lat.clamp(-MAX_LAT, MAX_LAT).to_radians();
+    let y = (1.0 - (phi.tan() + 1.0 / phi.cos()).ln() / std::f64::consts::PI) / 2.0;
+    let q = |v: f64| (v * scale).clamp(0.0, scale - 1.0) as u32;
+    (q(x), q(y))
+}
+
+/// Interleaves the bits of `x` (even positions) and `y` (odd positions).
+fn morton(x: u32, y: u32) -> u64 {
+    fn spread(v: u32) -> u64 {
+        let mut v = u64::from(v);
+        v = (v | (v << 16)) & 0x0000_FFFF_0000_FFFF;
+        v = (v | (v << 8)) & 0x00FF_00FF_00FF_00FF;
+        v = (v | (v << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
+        v = (v | (v << 2)) & 0x3333_3333_3333_3333;
+        v = (v | (v << 1)) & 0x5555_5555_5555_5555;
+        v
+    }
+    spread(x) | (spread(y) << 1)
+}
+
+/// A filter resolved against the index's tables.
+struct Compiled {
+    never: bool,
+    families: Option<u8>,
+    bands: Option<u64>,
+    sectors: Option<u8>,
+    employer: Option<bool>,
+    communes: Option<Vec<bool>>,
+    qpv: Option<u16>,
+    text: Option<Vec<u64>>,
+    bbox: Option<[u32; 4]>,
+}
+
+impl Compiled {
+    #[inline]
+    fn base(&self, i: usize, e: &Entry) -> bool {
+        if let Some(b) = &self.bbox
+            && !(e.flags & LOCATED != 0
+                && (b[0]..=b[2]).contains(&e.mx)
+                && (b[1]..=b[3]).contains(&e.my))
+        {
+            return false;
+        }
+        if let Some(c) = &self.communes
+            && !(e.commune != u32::MAX && c[e.commune as usize])
+        {
+            return false;
+        }
+        if let Some(q) = self.qpv
+            && e.qpv != q
+        {
+            return false;
+        }
+        if let Some(t) = &self.text
+            && t[i / 64] & (1 << (i % 64)) == 0
+        {
+            return false;
+        }
+        true
+    }
+    #[inline]
+    fn family(&self, e: &Entry) -> bool {
+        self.families.is_none_or(|m| m & (1 << e.family) != 0)
+    }
+    #[inline]
+    fn band(&self, e: &Entry) -> bool {
+        self.bands
+            .is_none_or(|m| e.band != u8::MAX && m & (1 << e.band) != 0)
+    }
+    #[inline]
+    fn sector(&self, e: &Entry) -> bool {
+        self.sectors.is_none_or(|m| m & (1 << e.sector) != 0)
+    }
+    #[inline]
+    fn employer(&self, e: &Entry) -> bool {
+        self.employer
+            .is_none_or(|want| (e.flags & EMPLOYER != 0) == want)
+    }
+    #[inline]
+    fn all(&self, i: usize, e: &Entry) -> bool {
+        !self.never
+            && self.family(e)
+            && self.band(e)
+            && self.sector(e)
+            && self.employer(e)
+            && self.base(i, e)
+    }
+}
+
+impl ActorIndex {
+    /// Appends the actor with the next id (`len() + 1`). Call [`finish`](Self::finish) after
+    /// the last one.
+    pub fn push(&mut self, a: &IndexedActor<'_>) {
+        let commune = match a.commune {
+            None => u32::MAX,
+            Some(code) => {
+                let facts = CommuneFacts {
+                    code: code.to_owned(),
+                    departement: a.departement.map(str::to_owned),
+                    region: a.region.map(str::to_owned),
+                    epci: a.epci.map(str::to_owned),
+                };
+                let next = self.communes.len() as u32;
+                *self.commune_ids.entry(facts.clone()).or_insert_with(|| {
+                    self.communes.push(facts);
+                    next
+                })
+            }
+        };
+        let qpv = match a.qpv {
+            None => NONE16,
+            Some(code) => {
+                let next = self.qpv.len() as u16;
+                *self.qpv_ids.entry(code.to_owned()).or_insert_with(|| {
+                    self.qpv.push(code.to_owned());
+                    next
+                })
+            }
+        };
+        let band = match a.band {
+            None => u8::MAX,
+            Some(b) => match self.bands.iter().position(|x| x == b) {
+                Some(i) => i as u8,
+                None => {
+                    self.bands.push(b.to_owned());
+                    (self.bands.len() - 1) as u8
+                }
+            },
+        };
+        let (mx, my, located) = match a.lon_lat {
+            Some((lon, lat)) if lon.is_finite() && lat.is_finite() => {
+                let (x, y) = mercator(lon, lat);
+                (x, y, LOCATED)
+            }
+            _ => (0, 0, 0),
+        };
+        self.entries.push(Entry {
+            mx,
+            my,
+            commune,
+            qpv,
+            family: family_index(a.family),
+            band,
+            sector: sector_index(a.sector),
+            flags: located | if a.employer { EMPLOYER } else { 0 },
+        });
+    }
+
+    /// Sorts the located actors along the Z-order curve and sums their positions.
+    pub fn finish(&mut self) {
+        let mut located: Vec<(u64, u32)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.flags & LOCATED != 0)
+            .map(|(i, e)| (morton(e.mx, e.my), i as u32))
+            .collect();
+        located.sort_unstable();
+        self.keys = located.iter().map(|p| p.0).collect();
+        self.order = located.iter().map(|p| p.1).collect();
+        let mut sx = Vec::with_capacity(self.order.len() + 1);
+        let mut sy = Vec::with_capacity(self.order.len() + 1);
+        let (mut ax, mut ay) = (0u64, 0u64);
+        sx.push(0);
+        sy.push(0);
+        for &i in &self.order {
+            let e = &self.entries[i as usize];
+            ax += u64::from(e.mx);
+            ay += u64::from(e.my);
+            sx.push(ax);
+            sy.push(ay);
+        }
+        self.sum_x = sx;
+        self.sum_y = sy;
+        self.commune_ids = HashMap::new();
+        self.qpv_ids = HashMap::new();
+    }
+
+    /// Number of actors.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Bytes held, roughly (for logs and benchmarks).
+    pub fn memory_bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.order.capacity() * 4
+            + (self.keys.capacity() + self.sum_x.capacity() + self.sum_y.capacity()) * 8
+            + self.communes.len() * 64
+    }
+
+    /// `text_ids`: the ids matching the filter's text, when it has one (from the full-text
+    /// index).
+    fn compile(&self, f: &Filter, text_ids: Option<&[u32]>) -> Compiled {
+        let mut never = false;
+        let mask = |bits: Vec<u8>| -> Option<u8> {
+            (!bits.is_empty()).then(|| bits.iter().fold(0u8, |m, b| m | (1 << b)))
+        };
+        let families = mask(f.families.iter().map(|x| family_index(*x)).collect());
+        let sectors = mask(f.sectors.iter().map(|x| sector_index(*x)).collect());
+        let bands = (!f.bands.is_empty()).then(|| {
+            f.bands
+                .iter()
+                .filter_map(|b| self.bands.iter().position(|x| x == b))
+                .fold(0u64, |m, i| m | (1 << i))
+        });
+        let communes = f.place.as_ref().and_then(|p| {
+            let test: Box<dyn Fn(&CommuneFacts) -> bool> = match p {
+                Place::Region(c) => Box::new(move |f| f.region.as_deref() == Some(c)),
+                Place::Departement(c) => Box::new(move |f| f.departement.as_deref() == Some(c)),
+                Place::Epci(c) => Box::new(move |f| f.epci.as_deref() == Some(c)),
+                Place::Commune(c) => Box::new(move |f| f.code == *c),
+                Place::Qpv(_) => return None,
+            };
+            Some(self.communes.iter().map(test).collect())
+        });
+        let qpv = match &f.place {
+            Some(Place::Qpv(code)) => match self.qpv.iter().position(|q| q == code) {
+                Some(i) => Some(i as u16),
+                None => {
+                    never = true;
+                    None
+                }
+            },
+            _ => None,
+        };
+        let text = text_ids.map(|ids| {
+            let mut bits = vec![0u64; self.entries.len().div_ceil(64)];
+            for &id in ids {
+                let i = (id as usize).wrapping_sub(1);
+                if i < self.entries.len() {
+                    bits[i / 64] |= 1 << (i % 64);
+                }
+            }
+            bits
+        });
+        let bbox = f.bbox.map(|[min_lon, min_lat, max_lon, max_lat]| {
+            let (x0, y1) = mercator(min_lon, min_lat);
+            let (x1, y0) = mercator(max_lon, max_lat);
+            [x0, y0, x1, y1]
+        });
+        Compiled {
+            never,
+            families,
+            bands,
+            sectors,
+            employer: f.employer,
+            communes,
+            qpv,
+            text,
+            bbox,
+        }
+    }
+
+    /// The ids matching `filter`, in id order, or in `text_ids`' order (relevance) when the
+    /// filter has a text. `text_ids` must be given exactly when `filter.text` is.
+    pub fn select(&self, filter: &Filter, text_ids: Option<&[u32]>) -> Vec<u32> {
+        let c = self.compile(filter, text_ids);
+        match text_ids {
+            Some(ids) => ids
+                .iter()
+                .copied()
+                .filter(|&id| {
+                    let i = (id as usize).wrapping_sub(1);
+                    self.entries.get(i).is_some_and(|e| c.all(i, e))
+                })
+                .collect(),
+            None => self
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(i, e)| c.all(*i, e))
+                .map(|(i, _)| i as u32 + 1)
+                .collect(),
+        }
+    }
+
+    /// The size of the selection and the ids of one page of it (order as [`select`](Self::select)).
+    pub fn page(
+        &self,
+        filter: &Filter,
+        text_ids: Option<&[u32]>,
+        offset: u64,
+        limit: u64,
+    ) -> (u64, Vec<u32>) {
+        if filter.is_empty() {
+            let n = self.entries.len() as u64;
+            let ids = (offset..n.min(offset.saturating_add(limit)))
+                .map(|i| i as u32 + 1)
+                .collect();
+            return (n, ids);
+        }
+        let c = self.compile(filter, text_ids);
+        let mut total = 0u64;
+        let mut ids = Vec::new();
+        let mut take = |id: u32| {
+            if total >= offset && (ids.len() as u64) < limit {
+                ids.push(id);
+            }
+            total += 1;
+        };
+        match text_ids {
+            Some(list) => {
+                for &id in list {
+                    let i = (id as usize).wrapping_sub(1);
+                    if self.entries.get(i).is_some_and(|e| c.all(i, e)) {
+                        take(id);
+                    }
+                }
+            }
+            None => {
+                for (i, e) in self.entries.iter().enumerate() {
+                    if c.all(i, e) {
+                        take(i as u32 + 1);
+                    }
+                }
+            }
+        }
+        (total, ids)
+    }
+
+    /// The facets of a selection (see [`Facets`]).
+    pub fn facets(&self, filter: &Filter, text_ids: Option<&[u32]>) -> Facets {
+        let c = self.compile(filter, text_ids);
+        let mut families = [0u64; 8];
+        let mut bands = vec![0u64; self.bands.len()];
+        let mut sectors = [0u64; 8];
+        let mut employer = [0u64; 2];
+        let mut total = 0;
+        if !c.never {
+            for (i, e) in self.entries.iter().enumerate() {
+                if !c.base(i, e) {
+                    continue;
+                }
+                let (f, b, s, m) = (c.family(e), c.band(e), c.sector(e), c.employer(e));
+                if b && s && m {
+                    families[e.family as usize] += 1;
+                }
+                if f && s && m && e.band != u8::MAX {
+                    bands[e.band as usize] += 1;
+                }
+                if f && b && m {
+                    sectors[e.sector as usize] += 1;
+                }
+                if f && b && s {
+                    employer[usize::from(e.flags & EMPLOYER != 0)] += 1;
+                }
+                if f && b && s && m {
+                    total += 1;
+                }
+            }
+        }
+        Facets {
+            total,
+            families: LegalFamily::ALL
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| **f != LegalFamily::Autre)
+                .map(|(i, f)| (*f, families[i]))
+                .collect(),
+            bands: self.bands.iter().cloned().zip(bands).collect(),
+            sectors: EssSector::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (*s, sectors[i]))
+                .collect(),
+            employer,
+        }
+    }
+
+    /// Positions (`order` indices) whose key lies in the Z-order run of quadtree cell
+    /// (`cx`, `cy`) at `level` (0 ≤ level ≤ 32).
+    fn run(&self, level: u8, cx: u64, cy: u64) -> std::ops::Range<usize> {
+        let side = 1u64 << level;
+        if cx >= side || cy >= side {
+            return 0..0;
+        }
+        let shift = 64 - 2 * u32::from(level);
+        let prefix = u128::from(morton(cx as u32, cy as u32)) << shift;
+        let end = prefix + (1u128 << shift);
+        let lo = self.keys.partition_point(|&k| u128::from(k) < prefix);
+        let hi = self.keys.partition_point(|&k| u128::from(k) < end);
+        lo..hi
+    }
+
+    /// The clusters of a map tile (see [`TileRequest`]), for the actors matching `filter`.
+    pub fn clusters(
+        &self,
+        tile: &TileRequest,
+        filter: &Filter,
+        text_ids: Option<&[u32]>,
+    ) -> Vec<Cluster> {
+        let c = self.compile(filter, text_ids);
+        if c.never || tile.z > 32 {
+            return Vec::new();
+        }
+        let z = tile.z;
+        let tile_span = 1u64 << (32 - u32::from(z));
+        let (x0, y0) = (u64::from(tile.x) * tile_span, u64::from(tile.y) * tile_span);
+        let scale = f64::from(tile.extent) / tile_span as f64;
+        let (ext, buf, cell) = (
+            f64::from(tile.extent),
+            f64::from(tile.buffer),
+            f64::from(tile.cell.max(1)),
+        );
+        // Cells of the clustering grid, as a quadtree level: `extent / cell` per tile side.
+        let per_side = (tile.extent / tile.cell.max(1)).max(1);
+        let sub = per_side.trailing_zeros() as u8;
+        let cell_level = z + sub;
+        let unfiltered = filter.is_empty() && cell_level <= 32 && tile.cell > 1;
+
+        // Cells by grid key; `x`, `y` hold sums until the end.
+        let mut out: HashMap<(i64, i64), Cluster> = HashMap::new();
+        let mut add_point = |i: u32, e: &Entry| {
+            let tx = (f64::from(e.mx) - x0 as f64) * scale;
+            let ty = (f64::from(e.my) - y0 as f64) * scale;
+            if tx < -buf || ty < -buf || tx >= ext + buf || ty >= ext + buf {
+                return;
+            }
+            let key = ((tx / cell).floor() as i64, (ty / cell).floor() as i64);
+            let slot = out.entry(key).or_insert(Cluster {
+                count: 0,
+                x: 0.0,
+                y: 0.0,
+                single: None,
+            });
+            slot.count += 1;
+            slot.x += tx;
+            slot.y += ty;
+            slot.single = (slot.count == 1).then_some(i + 1);
+        };
+        let mut visit = |range: std::ops::Range<usize>| {
+            for k in range {
+                let i = self.order[k];
+                let e = &self.entries[i as usize];
+                if unfiltered || c.all(i as usize, e) {
+                    add_point(i, e);
+                }
+            }
+        };
+        // The buffer ring: cells of level z + 4 (1/16 of a tile, at least the buffer) around
+        // the tile; their points are binned one by one.
+        let ring_level = z.saturating_add(4).min(32);
+        let per = 1u64 << (ring_level - z);
+        let (rx, ry) = (u64::from(tile.x) * per, u64::from(tile.y) * per);
+        let ring = (0..per + 2).flat_map(|i| {
+            let i = i as i64 - 1;
+            [(i, -1), (i, per as i64)]
+                .into_iter()
+                .chain((0..per as i64).flat_map(move |j| [(-1, j), (per as i64, j)]))
+                .collect::<Vec<_>>()
+        });
+        let mut seen = std::collections::HashSet::new();
+        for (dx, dy) in ring {
+            if !seen.insert((dx, dy)) {
+                continue;
+            }
+            let (cx, cy) = (rx as i64 + dx, ry as i64 + dy);
+            if cx < 0 || cy < 0 {
+                continue;
+            }
+            visit(self.run(ring_level, cx as u64, cy as u64));
+        }
+        if unfiltered {
+            // Each cell from the prefix sums.
+            let side = u64::from(per_side);
+            let (bx, by) = (u64::from(tile.x) * side, u64::from(tile.y) * side);
+            for j in 0..side {
+                for i in 0..side {
+                    let r = self.run(cell_level, bx + i, by + j);
+                    if r.is_empty() {
+                        continue;
+                    }
+                    let n = (r.end - r.start) as u64;
+                    let mean_x = (self.sum_x[r.end] - self.sum_x[r.start]) as f64 / n as f64;
+                    let mean_y = (self.sum_y[r.end] - self.sum_y[r.start]) as f64 / n as f64;
+                    let single = (n == 1).then(|| self.order[r.start] + 1);
+                    out.insert(
+                        (i as i64, j as i64),
+                        Cluster {
+                            count: n,
+                            x: (mean_x - x0 as f64) * scale * n as f64,
+                            y: (mean_y - y0 as f64) * scale * n as f64,
+                            single,
+                        },
+                    );
+                }
+            }
+        } else {
+            visit(self.run(z, u64::from(tile.x), u64::from(tile.y)));
+        }
+        let mut cells: Vec<_> = out.into_iter().collect();
+        cells.sort_unstable_by_key(|(k, _)| *k);
+        cells
+            .into_iter()
+            .map(|(_, c)| Cluster {
+                x: c.x / c.count as f64,
+                y: c.y / c.count as f64,
+                ..c
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(lon: f64, lat: f64, family: LegalFamily, commune: &str) -> IndexedActor<'_> {
+        IndexedActor {
+            family,
+            band: Some(if lon > 2.36 { "in" } else { "out" }),
+            sector: EssSector::ActionSociale,
+            employer: lon > 2.37,
+            commune: Some(commune),
+            departement: Some(&commune[..2]),
+            region: Some("11"),
+            epci: Some("200054781"),
+            qpv: (lon > 2.36).then_some("QP093028"),
+            lon_lat: Some((lon, lat)),
+        }
+    }
+
+    fn index() -> ActorIndex {
+        let mut ix = ActorIndex::default();
+        for i in 0..200 {
+            let lon = 2.30 + f64::from(i) * 0.0005;
+            let family = if i % 4 == 0 {
+                LegalFamily::Cooperative
+            } else {
+                LegalFamily::Association
+            };
+            ix.push(&actor(
+                lon,
+                48.93,
+                family,
+                if i < 100 { "93066" } else { "93001" },
+            ));
+        }
+        ix.push(&IndexedActor {
+            lon_lat: None,
+            ..actor(0.0, 0.0, LegalFamily::Fondation, "75056")
+        });
+        ix.finish();
+        ix
+    }
+
+    /// Brute force: every matching located actor binned by its tile coordinates.
+    fn brute(ix: &ActorIndex, t: &TileRequest, f: &Filter) -> Vec<(u64, i64, i64)> {
+        let ids = ix.select(f, None);
+        let span = (1u64 << (32 - t.z)) as f64;
+        let scale = f64::from(t.extent) / span;
+        let mut cells: HashMap<(i64, i64), u64> = HashMap::new();
+        for id in ids {
+            let e = &ix.entries[id as usize - 1];
+            if e.flags & LOCATED == 0 {
+                continue;
+            }
+            let tx = (f64::from(e.mx) - f64::from(t.x) * span) * scale;
+            let ty = (f64::from(e.my) - f64::from(t.y) * span) * scale;
+            let b = f64::from(t.buffer);
+            let ext = f64::from(t.extent);
+            if tx < -b || ty < -b || tx >= ext + b || ty >= ext + b {
+                continue;
+            }
+            let c = f64::from(t.cell);
+            *cells
+                .entry(((tx / c).floor() as i64, (ty / c).floor() as i64))
+                .or_default() += 1;
+        }
+        let mut v: Vec<_> = cells.into_iter().map(|(k, n)| (n, k.0, k.1)).collect();
+        v.sort_unstable();
+        v
+    }
+
+    fn summary(cs: &[Cluster], t: &TileRequest) -> Vec<(u64, i64, i64)> {
+        let c = f64::from(t.cell);
+        let mut v: Vec<_> = cs
+            .iter()
+            .map(|k| (k.count, (k.x / c).floor() as i64, (k.y / c).floor() as i64))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    fn tile_of(z: u8, lon: f64, lat: f64) -> (u32, u32) {
+        let (x, y) = mercator(lon, lat);
+        let shift = 32 - u32::from(z);
+        (
+            (u64::from(x) >> shift) as u32,
+            (u64::from(y) >> shift) as u32,
+        )
+    }
+
+    #[test]
+    fn clusters_equal_a_brute_force_binning_at_every_zoom() {
+        let ix = index();
+        for z in [0u8, 5, 9, 12, 14, 16, 18] {
+            let (x, y) = tile_of(z, 2.33, 48.93);
+            let cell = if z >= 16 { 1 } else { 256 };
+            let t = TileRequest {
+                z,
+                x,
+                y,
+                extent: 4096,
+                buffer: 128,
+                cell,
+            };
+            for f in [
+                Filter::default(),
+                Filter {
+                    families: vec![LegalFamily::Cooperative],
+                    ..Filter::default()
+                },
+            ] {
+                let got = ix.clusters(&t, &f, None);
+                assert_eq!(summary(&got, &t), brute(&ix, &t, &f), "z{z} {f:?}");
+                let n: u64 = got.iter().map(|c| c.count).sum();
+                assert!(n > 0, "z{z}");
+                for c in got.iter().filter(|c| c.count == 1) {
+                    assert!(c.single.is_some());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_tile_next_door_sees_only_its_buffer() {
+        let ix = index();
+        let (x, y) = tile_of(14, 2.33, 48.93);
+        let t = TileRequest {
+            z: 14,
+            x: x + 3,
+            y,
+            extent: 4096,
+            buffer: 128,
+            cell: 256,
+        };
+        assert_eq!(
+            summary(&ix.clusters(&t, &Filter::default(), None), &t),
+            brute(&ix, &t, &Filter::default())
+        );
+    }
+
+    #[test]
+    fn pages_counts_and_facets_follow_the_filters() {
+        let ix = index();
+        let all = Filter::default();
+        assert_eq!(ix.page(&all, None, 0, 5), (201, vec![1, 2, 3, 4, 5]));
+        let coop = Filter {
+            families: vec![LegalFamily::Cooperative],
+            ..all.clone()
+        };
+        let (n, ids) = ix.page(&coop, None, 2, 2);
+        assert_eq!((n, ids), (50, vec![9, 13]));
+        let in_qpv = Filter {
+            place: Some(Place::Qpv("QP093028".into())),
+            ..all.clone()
+        };
+        assert_eq!(ix.select(&in_qpv, None).len(), 79);
+        let unknown = Filter {
+            place: Some(Place::Qpv("QP000000".into())),
+            ..all.clone()
+        };
+        assert!(ix.select(&unknown, None).is_empty());
+        let commune = Filter {
+            place: Some(Place::Commune("93001".into())),
+            families: vec![LegalFamily::Cooperative],
+            ..all.clone()
+        };
+        assert_eq!(ix.select(&commune, None).len(), 25);
+        let facets = ix.facets(&coop, None);
+        assert_eq!(facets.total, 50);
+        // Families count under the other filters only: all of them here.
+        let by = |f| facets.families.iter().find(|x| x.0 == f).unwrap().1;
+        assert_eq!(by(LegalFamily::Association), 150);
+        assert_eq!(by(LegalFamily::Fondation), 1);
+        assert_eq!(facets.employer.iter().sum::<u64>(), 50);
+        let text = ix.page(
+            &Filter {
+                text: Some("x".into()),
+                ..all.clone()
+            },
+            Some(&[7, 3, 999]),
+            0,
+            10,
+        );
+        assert_eq!(text, (2, vec![7, 3]));
+        let bbox = Filter {
+            bbox: Some([2.29, 48.9, 2.3101, 48.95]),
+            ..all
+        };
+        assert_eq!(ix.select(&bbox, None), (1..=21).collect::<Vec<_>>());
+    }
+}
