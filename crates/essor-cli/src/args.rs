@@ -31,6 +31,8 @@ pub enum Command {
     Orient(OrientArgs),
     /// Serveur web : carte, pages des territoires et des acteurs, API ouverte (OpenAPI) ; arrêt par Ctrl-C.
     Serve(ServeArgs),
+    /// Stocks Sirene synthétiques (organisations fictives) aux formats officiels, reproductibles : pour les tests, les démonstrations et les mesures de performance.
+    Synth(SynthArgs),
 }
 
 /// Where the QPV come from: the embedded 2015 layer, or official files.
@@ -151,6 +153,25 @@ pub struct IngestArgs {
     pub synthetic: bool,
     #[command(flatten)]
     pub qpv: QpvArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Nombre exact d'établissements (le stock national en compte environ 35 000 000).
+    #[arg(long, value_name = "N")]
+    pub establishments: u64,
+    /// Graine : mêmes N et graine, mêmes fichiers à l'octet près.
+    #[arg(long, value_name = "GRAINE", default_value_t = 2015)]
+    pub seed: u64,
+    /// Dossier où écrire StockUniteLegale_utf8.csv et StockEtablissement_utf8.csv.
+    #[arg(long, value_name = "DOSSIER")]
+    pub out: PathBuf,
+    /// Écrire aussi les versions Parquet des deux stocks.
+    #[arg(long)]
+    pub parquet: bool,
+    /// Écrire aussi le fichier INSEE de géolocalisation des établissements (codes QPV 2015 calculés par essor).
+    #[arg(long)]
+    pub geoloc: bool,
 }
 
 #[derive(Debug, Args)]

@@ -613,3 +613,83 @@ fn serve_with_a_store_folder_keeps_referrals_in_its_registre_sqlite() {
     assert_eq!(status, 201, "{answer}");
     assert!(answer.contains("\"status\":\"proposee\""), "{answer}");
 }
+
+#[test]
+fn synth_writes_a_faithful_stock_that_diagnose_reads_without_anomalies() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "synth",
+        "--establishments",
+        "3000",
+        "--seed",
+        "3",
+        "--out",
+        "stock",
+        "--parquet",
+        "--geoloc",
+    ];
+    let o = essor(&args, dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("3\u{202F}000 établissements"),
+        "{}",
+        stderr(&o)
+    );
+    let stock = dir.path().join("stock");
+    for name in [
+        "StockUniteLegale_utf8.csv",
+        "StockEtablissement_utf8.csv",
+        "StockUniteLegale_utf8.parquet",
+        "StockEtablissement_utf8.parquet",
+        "GeolocalisationEtablissement_Sirene_pour_etudes_statistiques_utf8.csv",
+    ] {
+        assert!(stock.join(name).is_file(), "{name}");
+    }
+    let rows = read_csv(&stock.join("StockEtablissement_utf8.csv"));
+    assert_eq!(rows.len(), 3000);
+    // Same arguments, same bytes.
+    let first = std::fs::read(stock.join("StockEtablissement_utf8.csv")).unwrap();
+    let o = essor(&args, dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        first,
+        std::fs::read(stock.join("StockEtablissement_utf8.csv")).unwrap()
+    );
+
+    let o = essor(
+        &[
+            "diagnose",
+            "--etablissements",
+            "stock/StockEtablissement_utf8.parquet",
+            "--unites-legales",
+            "stock/StockUniteLegale_utf8.parquet",
+            "--geoloc",
+            "stock/GeolocalisationEtablissement_Sirene_pour_etudes_statistiques_utf8.csv",
+            "--out",
+            "diag",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.path().join("diag/indicators.csv").is_file());
+}
+
+#[test]
+fn synth_refuses_zero_establishments_in_french_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = essor(
+        &["synth", "--establishments", "0", "--out", "stock"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("nombre d'établissements invalide"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !dir.path()
+            .join("stock/StockEtablissement_utf8.csv")
+            .exists()
+    );
+}

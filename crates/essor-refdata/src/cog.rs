@@ -25,6 +25,9 @@ pub struct Commune {
     /// SIREN of the EPCI à fiscalité propre; none for 98 communes (COM, 4 islands).
     #[serde(deserialize_with = "empty_is_none")]
     pub code_epci: Option<String>,
+    /// La Poste codes, space-separated (`75001 75002 …` for Paris); empty for a few COM.
+    #[serde(default)]
+    pub codes_postaux: String,
 }
 
 /// One EPCI à fiscalité propre (1,255 in 2026).

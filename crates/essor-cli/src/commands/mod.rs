@@ -8,6 +8,7 @@ pub mod ingest;
 pub mod locate;
 pub mod orient;
 pub mod serve;
+pub mod synth;
 
 use crate::args::{Cli, Command};
 use crate::points::{PointReader, PointRow, RowError};
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Diagnose(args) => diagnose::run(args),
         Command::Ingest(args) => ingest::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Synth(args) => synth::run(args),
     }
 }
 
