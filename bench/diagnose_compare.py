@@ -69,11 +69,13 @@ def load(d, tool):
         path, run = d / tool / "indicators.csv", json.loads((d / tool / "run.json").read_text())
     else:
         path, run = d / f"{tool}.csv", None
-    df = pd.read_csv(path, dtype={"level": str, "code": str}, keep_default_na=False, na_values={
-        c: [""] for c in [*COUNTS, *JOBS, *SHARES]})
-    missing = [c for c in ["level", "code", *COUNTS, *JOBS, *SHARES] if c not in df.columns]
+    wanted = ["level", "code", *COUNTS, *JOBS, *SHARES]
+    header = pd.read_csv(path, nrows=0).columns
+    missing = [c for c in wanted if c not in header]
     if missing:
         raise SystemExit(f"{path}: missing columns {missing}")
+    df = pd.read_csv(path, usecols=wanted, dtype={"level": str, "code": str}, keep_default_na=False,
+                     na_values={c: [""] for c in [*COUNTS, *JOBS, *SHARES]})
     df = df[df["level"].isin(LEVELS)].set_index(["level", "code"])[[*COUNTS, *JOBS, *SHARES]]
     if df.index.duplicated().any():
         raise SystemExit(f"{path}: duplicated territories {df.index[df.index.duplicated()][:5].tolist()}")
