@@ -12,50 +12,14 @@ import argparse
 import datetime
 import json
 import platform
-import re
-import subprocess
 from pathlib import Path
+
+from common import fr_int, fr_num, gnu_time, machine, write_section
 
 BEGIN = "<!-- bench:locate:begin (écrit par bench/run.sh, ne pas modifier à la main) -->"
 END = "<!-- bench:locate:end -->"
 LABELS = {"essor": "essor locate", "geopandas": "GeoPandas", "postgis": "PostGIS"}
 TARGETS = {"geopandas": 10, "postgis": 5}
-
-
-def fr_int(n):
-    return f"{n:,.0f}".replace(",", "\u202f")
-
-
-def fr_num(x, digits=1):
-    return f"{x:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
-
-
-def gnu_time(path):
-    text = path.read_text()
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
-    seconds = 0.0
-    for part in wall.split(":"):
-        seconds = seconds * 60 + float(part)
-    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
-    cpu_s = float(re.search(r"User time \(seconds\): (\S+)", text).group(1))
-    cpu_s += float(re.search(r"System time \(seconds\): (\S+)", text).group(1))
-    return seconds, rss_kb, cpu_s
-
-
-def machine():
-    def first(cmd, pattern):
-        try:
-            out = subprocess.run(cmd, capture_output=True, text=True).stdout
-        except OSError:
-            return "?"
-        m = re.search(pattern, out, re.M)
-        return m.group(1).strip() if m else "?"
-
-    model = first(["lscpu"], r"^Model name:\s*(.+)$")
-    cpus = first(["nproc"], r"(\d+)")
-    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-    osname = re.search(r'PRETTY_NAME="([^"]+)"', Path("/etc/os-release").read_text()).group(1)
-    return f"{model}, {cpus} cœurs, {fr_num(mem_kb / 1024**2, 1)} Gio de mémoire, {osname} (noyau {platform.release()})"
 
 
 def versions(out):
@@ -207,15 +171,7 @@ def main():
     s.append(END)
     section = "\n".join(s)
 
-    report = Path(args.report)
-    text = report.read_text() if report.exists() else "# Benchmarks\n\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    report.write_text(text)
-
+    write_section(args.report, BEGIN, END, section)
 
 if __name__ == "__main__":
     main()

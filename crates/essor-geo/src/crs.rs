@@ -209,8 +209,13 @@ impl PartialEq for Crs {
     }
 }
 
-fn wgs84_proj() -> Proj {
-    Proj::from_proj_string(KNOWN_CRS[0].proj).expect("the WGS84 definition is valid")
+/// WGS84's definition, parsed once: [`Crs::to_lonlat`] runs for millions of points in an
+/// ingest, and parsing the definition each time cost more than the projection itself.
+fn wgs84_proj() -> &'static Proj {
+    static WGS84: std::sync::LazyLock<Proj> = std::sync::LazyLock::new(|| {
+        Proj::from_proj_string(KNOWN_CRS[0].proj).expect("the WGS84 definition is valid")
+    });
+    &WGS84
 }
 
 impl Crs {
@@ -294,7 +299,7 @@ impl Crs {
         } else {
             (x, y, 0.0)
         };
-        proj4rs::transform::transform(&self.proj, &wgs84_proj(), &mut p).map_err(|e| {
+        proj4rs::transform::transform(&self.proj, wgs84_proj(), &mut p).map_err(|e| {
             CrsError::Projection {
                 x,
                 y,

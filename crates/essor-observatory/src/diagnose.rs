@@ -343,6 +343,11 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn add(&self, w: &mut Worker, e: &EstablishmentRecord) {
+        // Closed establishments count nowhere (`Facts::of` says so too): leave them before the
+        // legal-unit lookup, a cache miss per row on the national index.
+        if !e.is_active() {
+            return;
+        }
         let unit = self.units.get(e.siren());
         let Some(facts) = Facts::of(e, unit.as_ref()) else {
             return;
