@@ -859,3 +859,90 @@ async fn the_pages_pass_the_basic_accessibility_checks() {
     browser.close().await;
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn directory_facets_over_the_sqlite_store_narrow_the_selection_and_keep_their_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _store) = TestApp::fixtures_sqlite(dir.path()).await;
+    let browser = Browser::start().await;
+    let c = browser.client();
+    c.goto(&app.url("/annuaire?q=fictives")).await.unwrap();
+    let total = |text: String| -> u64 {
+        text.split(' ')
+            .next()
+            .unwrap()
+            .replace(['\u{202F}', '\u{a0}'], "")
+            .parse()
+            .unwrap()
+    };
+    let before = total(
+        c.find(Locator::Id("resultats-total"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(before > 10, "{before}");
+    // The cooperative box says how many there are before it is ticked.
+    let label = c
+        .find(Locator::Css("label[for='family-cooperative']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let announced: u64 = label
+        .rsplit('(')
+        .next()
+        .unwrap()
+        .trim_end_matches(')')
+        .parse()
+        .unwrap();
+    c.find(Locator::Css("label[for='family-cooperative']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("#recherche button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "document.getElementById('family-cooperative') && document.getElementById('family-cooperative').checked",
+            "the page with the box ticked",
+        )
+        .await;
+    let after = total(
+        c.find(Locator::Id("resultats-total"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        after, announced,
+        "the count announced is the count obtained"
+    );
+    assert!(after < before);
+    let url = c.current_url().await.unwrap();
+    assert!(url.as_str().contains("family=cooperative"), "{url}");
+    browser.screenshot("annuaire-facettes.png").await;
+
+    // The map's sector filter reaches the count through the same store.
+    c.goto(&app.url("/?secteur=sante#carte=5/46.6/2.6"))
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "document.getElementById('secteur').value === 'sante' && /^\\d+ acteur/.test(document.getElementById('compte-acteurs').textContent)",
+            "the count with the sector filter",
+        )
+        .await;
+    browser.close().await;
+}
