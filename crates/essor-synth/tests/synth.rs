@@ -381,6 +381,8 @@ fn diagnose_of_a_synthetic_stock_shows_ess_weighing_more_in_qpv_and_hides_non_di
     assert_eq!(g.tallies.qpv_total.establishments, qpv.establishments);
     assert_eq!(g.tallies.qpv_total.ess_jobs, qpv.ess_jobs);
     assert_eq!(g.report.located, d.report.located);
+    assert_eq!(g.report.anomaly_count, 0, "{:?}", g.report.anomalies);
+    assert!(g.report.unknown_qpv_codes.is_empty());
 }
 
 #[test]
