@@ -395,3 +395,39 @@ fn a_count_out_of_range_is_refused_in_french() {
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+/// The calibration table of the README, checked on 1,000,000 establishments (about a minute
+/// in a debug build; run with `cargo test -p essor-synth -- --ignored`).
+#[test]
+#[ignore = "1 M establishments: run with --ignored when changing calibration.rs"]
+fn a_million_establishments_follow_the_calibration_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = generate(
+        &SynthConfig {
+            parquet: false,
+            geoloc: false,
+            ..config(dir.path(), 1_000_000, 2015)
+        },
+        &(),
+    )
+    .unwrap();
+    let per_unit = s.establishments as f64 / s.legal_units as f64;
+    assert!(
+        (1.15..1.22).contains(&per_unit),
+        "{per_unit:.3} establishments per unit"
+    );
+    let active = s.active_establishments as f64 / s.establishments as f64;
+    assert!((0.45..0.50).contains(&active), "{active:.3} open");
+    let hidden = s.non_diffusible_units as f64 / s.legal_units as f64;
+    assert!((0.02..0.03).contains(&hidden), "{hidden:.3} non-diffusible");
+    assert!(
+        (38_000..48_000).contains(&s.ess_active_diffusible_establishments),
+        "{} open diffusible ESS establishments per million",
+        s.ess_active_diffusible_establishments
+    );
+    let employers = s.employer_active_establishments as f64 / s.active_establishments as f64;
+    assert!(
+        (0.13..0.17).contains(&employers),
+        "{employers:.3} employers"
+    );
+}
