@@ -33,7 +33,8 @@ fn in_pool(threads: usize, c: &SynthConfig) -> SynthSummary {
 fn stock() -> &'static (PathBuf, SynthSummary) {
     static STOCK: OnceLock<(PathBuf, SynthSummary)> = OnceLock::new();
     STOCK.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
+        // In Cargo's scratch folder for tests, replaced at each run (never left in /tmp).
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("essor-synth-100k");
         let summary = generate(&config(&dir, 100_000, 2026), &()).unwrap();
         (dir, summary)
     })
