@@ -169,7 +169,7 @@ pub struct IngestArgs {
 
 #[derive(Debug, Args)]
 pub struct SynthArgs {
-    /// Nombre exact d'établissements (le stock national en compte environ 35 000 000).
+    /// Nombre exact d'établissements (le stock national en compte environ 35 millions).
     #[arg(long, value_name = "N")]
     pub establishments: u64,
     /// Graine : mêmes N et graine, mêmes fichiers à l'octet près.

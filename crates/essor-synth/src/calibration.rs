@@ -801,8 +801,8 @@ pub(crate) struct Placement {
     pub near_qpv: f64,
 }
 pub(crate) const PLACEMENT_ESS: Placement = Placement {
-    in_qpv: 0.135,
-    near_qpv: 0.10,
+    in_qpv: 0.105,
+    near_qpv: 0.09,
 };
 pub(crate) const PLACEMENT_OTHER: Placement = Placement {
     in_qpv: 0.045,

@@ -33,7 +33,8 @@ fn in_pool(threads: usize, c: &SynthConfig) -> SynthSummary {
 fn stock() -> &'static (PathBuf, SynthSummary) {
     static STOCK: OnceLock<(PathBuf, SynthSummary)> = OnceLock::new();
     STOCK.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
+        // In Cargo's scratch folder for tests, replaced at each run (never left in /tmp).
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("essor-synth-100k");
         let summary = generate(&config(&dir, 100_000, 2026), &()).unwrap();
         (dir, summary)
     })
@@ -381,6 +382,8 @@ fn diagnose_of_a_synthetic_stock_shows_ess_weighing_more_in_qpv_and_hides_non_di
     assert_eq!(g.tallies.qpv_total.establishments, qpv.establishments);
     assert_eq!(g.tallies.qpv_total.ess_jobs, qpv.ess_jobs);
     assert_eq!(g.report.located, d.report.located);
+    assert_eq!(g.report.anomaly_count, 0, "{:?}", g.report.anomalies);
+    assert!(g.report.unknown_qpv_codes.is_empty());
 }
 
 #[test]
@@ -392,4 +395,40 @@ fn a_count_out_of_range_is_refused_in_french() {
         "{e}"
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// The calibration table of the README, checked on 1,000,000 establishments (about a minute
+/// in a debug build; run with `cargo test -p essor-synth -- --ignored`).
+#[test]
+#[ignore = "1 M establishments: run with --ignored when changing calibration.rs"]
+fn a_million_establishments_follow_the_calibration_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = generate(
+        &SynthConfig {
+            parquet: false,
+            geoloc: false,
+            ..config(dir.path(), 1_000_000, 2015)
+        },
+        &(),
+    )
+    .unwrap();
+    let per_unit = s.establishments as f64 / s.legal_units as f64;
+    assert!(
+        (1.15..1.22).contains(&per_unit),
+        "{per_unit:.3} establishments per unit"
+    );
+    let active = s.active_establishments as f64 / s.establishments as f64;
+    assert!((0.45..0.50).contains(&active), "{active:.3} open");
+    let hidden = s.non_diffusible_units as f64 / s.legal_units as f64;
+    assert!((0.02..0.03).contains(&hidden), "{hidden:.3} non-diffusible");
+    assert!(
+        (38_000..48_000).contains(&s.ess_active_diffusible_establishments),
+        "{} open diffusible ESS establishments per million",
+        s.ess_active_diffusible_establishments
+    );
+    let employers = s.employer_active_establishments as f64 / s.active_establishments as f64;
+    assert!(
+        (0.13..0.17).contains(&employers),
+        "{employers:.3} employers"
+    );
 }
