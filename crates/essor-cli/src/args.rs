@@ -122,8 +122,9 @@ pub struct DemoArgs {
     pub no_serve: bool,
 }
 
-#[derive(Debug, Args)]
-pub struct DiagnoseArgs {
+/// The SIRENE files, shared by `diagnose` and `ingest`.
+#[derive(Debug, Args, Clone)]
+pub struct SireneArgs {
     /// Stock des établissements (StockEtablissement, CSV ou Parquet).
     #[arg(long, value_name = "FICHIER")]
     pub etablissements: PathBuf,
@@ -133,6 +134,12 @@ pub struct DiagnoseArgs {
     /// Fichier INSEE de géolocalisation des établissements (facultatif ; sinon coordonnées Lambert de Sirene).
     #[arg(long, value_name = "FICHIER")]
     pub geoloc: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    #[command(flatten)]
+    pub sirene: SireneArgs,
     /// Dossier de sortie : indicators.csv, indicators.json, methodologie.md (et le dossier de diagnostic avec --territory).
     #[arg(long, value_name = "DOSSIER")]
     pub out: PathBuf,
@@ -145,15 +152,8 @@ pub struct DiagnoseArgs {
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Stock des établissements (StockEtablissement, CSV ou Parquet).
-    #[arg(long, value_name = "FICHIER")]
-    pub etablissements: PathBuf,
-    /// Stock des unités légales (StockUniteLegale, CSV ou Parquet).
-    #[arg(long = "unites-legales", value_name = "FICHIER")]
-    pub unites_legales: PathBuf,
-    /// Fichier INSEE de géolocalisation des établissements (facultatif ; sinon coordonnées Lambert de Sirene).
-    #[arg(long, value_name = "FICHIER")]
-    pub geoloc: Option<PathBuf>,
+    #[command(flatten)]
+    pub sirene: SireneArgs,
     /// Dossier du magasin : essor.sqlite y est construit à côté de l'ancien puis le remplace d'un coup.
     #[arg(long, value_name = "DOSSIER")]
     pub store: PathBuf,

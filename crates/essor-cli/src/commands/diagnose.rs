@@ -23,9 +23,9 @@ pub fn run(args: DiagnoseArgs) -> Result<ExitCode> {
         .transpose()
         .context("option --territory")?;
     let inputs = inputs(
-        &args.etablissements,
-        &args.unites_legales,
-        args.geoloc.as_deref(),
+        &args.sirene.etablissements,
+        &args.sirene.unites_legales,
+        args.sirene.geoloc.as_deref(),
     )?;
     let index = qpv_source::index(&args.qpv)?;
     let scope = match &territory {

@@ -16,9 +16,9 @@ use std::process::ExitCode;
 
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
     let inputs = diagnose::inputs(
-        &args.etablissements,
-        &args.unites_legales,
-        args.geoloc.as_deref(),
+        &args.sirene.etablissements,
+        &args.sirene.unites_legales,
+        args.sirene.geoloc.as_deref(),
     )?;
     let index = qpv_source::index(&args.qpv)?;
     let started = std::time::Instant::now();

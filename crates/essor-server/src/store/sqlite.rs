@@ -260,15 +260,6 @@ impl ActorStore for SqliteStore {
         serde_json::from_str(s.meta().provenance_json.as_deref()?).ok()
     }
 
-    async fn points(&self, query: &ActorQuery) -> Result<Vec<ActorPoint>, StoreError> {
-        let mut stream = self.export(query).await?;
-        let mut points = Vec::new();
-        while let Some(a) = stream.next().await {
-            points.extend(ActorPoint::of(&a?));
-        }
-        Ok(points)
-    }
-
     async fn clusters(
         &self,
         query: &ActorQuery,
