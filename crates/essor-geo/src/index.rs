@@ -61,6 +61,40 @@ struct Zone {
     epsg: u32,
     crs: Crs,
     boxes: RTree<BoxEntry>,
+    /// Per territory of the zone, in the table's order: rectangles of the zone's system that
+    /// lie inside the territory's lon/lat boxes (see [`inner_rectangle`]). A point already in
+    /// the zone's system that falls in one needs no projection to find its territory.
+    inner: Vec<(Territory, [f64; 4])>,
+}
+
+/// The largest axis-aligned rectangle of `crs` found inside the projection of a lon/lat box:
+/// the box's edges are sampled, the rectangle kept inside every sample, and shrunk by a
+/// metre. `None` when the box does not project. A point inside it is inside the box; points
+/// outside it take the exact path (projection to lon/lat, box test).
+fn inner_rectangle(crs: &Crs, (x0, y0, x1, y1): (f64, f64, f64, f64)) -> Option<[f64; 4]> {
+    const SAMPLES: usize = 256;
+    let to = crs.converter_from(&Crs::wgs84());
+    let edge = |from: (f64, f64), to_: (f64, f64)| -> Option<Vec<(f64, f64)>> {
+        (0..=SAMPLES)
+            .map(|i| {
+                let t = i as f64 / SAMPLES as f64;
+                to.convert(from.0 + t * (to_.0 - from.0), from.1 + t * (to_.1 - from.1))
+                    .ok()
+            })
+            .collect()
+    };
+    let left = edge((x0, y0), (x0, y1))?;
+    let right = edge((x1, y0), (x1, y1))?;
+    let bottom = edge((x0, y0), (x1, y0))?;
+    let top = edge((x0, y1), (x1, y1))?;
+    // The region is bounded by the four projected edges; a rectangle right of every point
+    // of the left edge, left of every point of the right edge, above the bottom one and
+    // below the top one crosses none of them.
+    let x_lo = left.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max) + 1.0;
+    let x_hi = right.iter().map(|p| p.0).fold(f64::INFINITY, f64::min) - 1.0;
+    let y_lo = bottom.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max) + 1.0;
+    let y_hi = top.iter().map(|p| p.1).fold(f64::INFINITY, f64::min) - 1.0;
+    (x_lo < x_hi && y_lo < y_hi).then_some([x_lo, y_lo, x_hi, y_hi])
 }
 
 /// The rings of one QPV cut into horizontal slabs, for even-odd point-in-polygon tests that
@@ -219,10 +253,17 @@ impl QpvIndex {
                         GeomWithData::new(Rectangle::from_corners([x0, s.y_min], [x1, s.y_max]), id)
                     })
                     .collect();
+                let crs = Crs::from_epsg(epsg).expect("territory systems are known");
+                let inner = Territory::all()
+                    .filter(|t| t.epsg() == epsg)
+                    .flat_map(|t| t.boxes().iter().map(move |b| (t, *b)))
+                    .filter_map(|(t, b)| inner_rectangle(&crs, b).map(|r| (t, r)))
+                    .collect();
                 Zone {
                     epsg,
-                    crs: Crs::from_epsg(epsg).expect("territory systems are known"),
+                    crs,
                     boxes: RTree::bulk_load(boxes),
+                    inner,
                 }
             })
             .collect();
@@ -249,6 +290,7 @@ impl QpvIndex {
                 .iter()
                 .map(|z| z.crs.converter_from(crs))
                 .collect(),
+            native_zone: self.zones.iter().position(|z| z.crs == *crs),
         }
     }
 
@@ -342,6 +384,21 @@ pub struct Locator<'a> {
     source_is_wgs84: bool,
     to_lonlat: Converter,
     to_zone: Vec<Converter>,
+    /// The zone whose system the points are given in, if any (Lambert-93, a local UTM):
+    /// their territory is then found without projecting them.
+    native_zone: Option<usize>,
+}
+
+/// The QPV around a point, up to a distance: what the "QPV and surroundings" figures need,
+/// cheaper than [`Location`] for points far from every QPV.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Near {
+    pub territory: Territory,
+    /// The QPV that covers the point (on its boundary included).
+    pub qpv: Option<QpvId>,
+    /// Every QPV within the distance asked, with its distance in metres (0 inside), nearest
+    /// first then by id: the first is the nearest QPV when it is that close.
+    pub within: Vec<(QpvId, f64)>,
 }
 
 impl std::fmt::Debug for Locator<'_> {
@@ -357,6 +414,15 @@ impl Locator<'_> {
     fn place(&self, x: f64, y: f64) -> Result<(Territory, usize, f64, f64), PointError> {
         if !x.is_finite() || !y.is_finite() {
             return Err(PointError::NotFinite);
+        }
+        if let Some(zone) = self.native_zone {
+            let inner = &self.index.zones[zone].inner;
+            if let Some((territory, _)) = inner
+                .iter()
+                .find(|(_, [x0, y0, x1, y1])| x >= *x0 && x <= *x1 && y >= *y0 && y <= *y1)
+            {
+                return Ok((*territory, zone, x, y));
+            }
         }
         let (lon, lat) = if self.source_is_wgs84 {
             (x, y)
@@ -390,6 +456,19 @@ impl Locator<'_> {
         let (_, zone, zx, zy) = self.place(x, y)?;
         Ok(self.index.within_in_zone(zone, zx, zy, max_m))
     }
+
+    /// The covering QPV and every QPV within `max_m` metres, in one query. For a point
+    /// farther than `max_m` from every QPV this costs one empty tree search, where
+    /// [`locate`](Self::locate) walks to the nearest QPV however far.
+    pub fn near(&self, x: f64, y: f64, max_m: f64) -> Result<Near, PointError> {
+        let (territory, zone, zx, zy) = self.place(x, y)?;
+        let within = self.index.within_in_zone(zone, zx, zy, max_m);
+        Ok(Near {
+            territory,
+            qpv: within.first().filter(|(_, d)| *d == 0.0).map(|(id, _)| *id),
+            within,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -404,6 +483,68 @@ mod tests {
             [x0, y0 + size],
             [x0, y0],
         ]
+    }
+
+    #[test]
+    fn the_inner_rectangles_hold_the_cities_of_their_territory() {
+        // Issue 3: most points given in Lambert-93 or a local UTM find their territory from
+        // these rectangles, without a projection to lon/lat.
+        let cases = [
+            (
+                Territory::Metropole,
+                [
+                    (2.35, 48.86),
+                    (-4.49, 48.39),
+                    (7.26, 43.70),
+                    (7.75, 48.58),
+                    (3.06, 50.63),
+                    (-1.55, 43.48),
+                ],
+            ),
+            (
+                Territory::Guadeloupe,
+                [
+                    (-61.53, 16.24),
+                    (-61.0, 16.3),
+                    (-61.75, 16.0),
+                    (-61.3, 15.9),
+                    (-61.5, 16.5),
+                    (-61.6, 16.2),
+                ],
+            ),
+            (
+                Territory::Reunion,
+                [
+                    (55.45, -20.88),
+                    (55.28, -21.33),
+                    (55.72, -21.1),
+                    (55.25, -21.0),
+                    (55.5, -21.38),
+                    (55.8, -21.2),
+                ],
+            ),
+        ];
+        for (territory, cities) in cases {
+            let (epsg, b) = (territory.epsg(), territory.boxes()[0]);
+            let crs = Crs::from_epsg(epsg).unwrap();
+            let [x0, y0, x1, y1] = inner_rectangle(&crs, b).unwrap();
+            let to = crs.converter_from(&Crs::wgs84());
+            for (lon, lat) in cities {
+                let (x, y) = to.convert(lon, lat).unwrap();
+                assert!(
+                    x >= x0 && x <= x1 && y >= y0 && y <= y1,
+                    "EPSG:{epsg} ({lon}, {lat})"
+                );
+            }
+            // And never outside the box: the rectangle's corners are in it.
+            for (x, y) in [(x0, y0), (x0, y1), (x1, y0), (x1, y1)] {
+                let (lon, lat) = crs.to_lonlat(x, y).unwrap();
+                assert!(
+                    lon >= b.0 && lon <= b.2 && lat >= b.1 && lat <= b.3,
+                    "EPSG:{epsg} ({lon}, {lat})"
+                );
+            }
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub use band::{Band, Bands};
 pub use crs::{Converter, Crs, CrsError};
 /// The geometry types QPV polygons come in.
 pub use geo_types;
-pub use index::{Location, Locator, PointError, QpvIndex};
+pub use index::{Location, Locator, Near, PointError, QpvIndex};
 pub use load::{LoadError, LoadOptions, load_file, load_files};
 pub use qpv::{QpvFeature, QpvId, QpvLayer};
 pub use territory::Territory;

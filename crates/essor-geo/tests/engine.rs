@@ -416,3 +416,76 @@ fn broken_files_are_refused_with_the_file_feature_and_field() {
     let e = load_err(&write("g.txt", "x"), &LoadOptions::default());
     assert!(matches!(e, LoadError::UnknownFormat { .. }));
 }
+
+/// A deterministic spread of points over every territory's boxes (a Weyl sequence), with
+/// their territory's system.
+fn spread(n: usize) -> Vec<(Territory, f64, f64)> {
+    let mut out = Vec::new();
+    for t in Territory::all() {
+        for &(x0, y0, x1, y1) in t.boxes() {
+            for i in 1..=n {
+                // Strictly inside: a corner would round-trip a hair outside its box.
+                let u = 0.001 + 0.998 * (i as f64 * 0.618_033_988_75).fract();
+                let v = 0.001 + 0.998 * (i as f64 * 0.754_877_666_2).fract();
+                out.push((t, x0 + u * (x1 - x0), y0 + v * (y1 - y0)));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn points_in_their_territory_system_find_their_territory_without_projection_as_with_it() {
+    // Issue 3 (speed of the national diagnose): a point given in its zone's system is tested
+    // against rectangles inside the territory boxes instead of being projected to lon/lat.
+    let wgs84 = NATIONAL.locator(&Crs::wgs84());
+    for t in Territory::all() {
+        let crs = t.crs();
+        let native = NATIONAL.locator(&crs);
+        let to = crs.converter_from(&Crs::wgs84());
+        for (_, lon, lat) in spread(400).into_iter().filter(|p| p.0 == t) {
+            let (x, y) = to.convert(lon, lat).unwrap();
+            let by_lonlat = wgs84.locate(lon, lat).unwrap();
+            let by_xy = native.locate(x, y).unwrap();
+            assert_eq!(by_xy.territory, by_lonlat.territory, "{t:?} ({lon}, {lat})");
+            assert_eq!(by_xy.qpv, by_lonlat.qpv, "{t:?} ({lon}, {lat})");
+            assert_eq!(by_xy.nearest, by_lonlat.nearest, "{t:?} ({lon}, {lat})");
+        }
+    }
+}
+
+#[test]
+fn near_answers_as_locate_and_within_up_to_its_distance() {
+    let lambert = NATIONAL.locator(&Crs::from_epsg(2154).unwrap());
+    let to = Crs::from_epsg(2154).unwrap().converter_from(&Crs::wgs84());
+    // Around the QPV of Saint-Denis, Rennes and Lormont, and the whole mainland.
+    let mut points: Vec<(f64, f64)> = spread(2000)
+        .into_iter()
+        .filter(|p| p.0 == Territory::Metropole)
+        .map(|p| (p.1, p.2))
+        .collect();
+    for (lon, lat) in [(2.3815, 48.9177), (-1.6584, 48.1280), (-0.5170, 44.8650)] {
+        for i in 0..400 {
+            let a = i as f64 * 0.1;
+            let r = 0.0002 * i as f64;
+            points.push((lon + r * a.cos(), lat + r * a.sin()));
+        }
+    }
+    let mut close = 0;
+    for (lon, lat) in points {
+        let (x, y) = to.convert(lon, lat).unwrap();
+        let full = lambert.locate(x, y).unwrap();
+        let near = lambert.near(x, y, 500.0).unwrap();
+        assert_eq!(near.qpv, full.qpv, "({lon}, {lat})");
+        assert_eq!(near.within, lambert.within(x, y, 500.0).unwrap());
+        match full.distance_m {
+            Some(d) if d <= 500.0 => {
+                close += 1;
+                assert_eq!(near.within[0].0, full.nearest.unwrap(), "({lon}, {lat})");
+                assert!((near.within[0].1 - d).abs() < 1e-9);
+            }
+            _ => assert!(near.within.is_empty(), "({lon}, {lat})"),
+        }
+    }
+    assert!(close > 300, "{close} points within 500 m");
+}

@@ -435,17 +435,13 @@ impl Ctx<'_> {
         if d <= 300.0 {
             t.qpv_300m_total.add(&facts);
         }
-        let near: Vec<QpvId> = if d <= NEAR_M {
+        if d <= NEAR_M {
             t.qpv_500m_total.add(&facts);
-            let near = self.placer.within(&placement, NEAR_M);
-            for &q in &near {
+            for &q in &placement.near {
                 t.qpv_500m[q as usize].add(&facts);
             }
-            near
-        } else {
-            Vec::new()
-        };
-        if want_actor && self.in_scope(place.map(|p| p.commune), &near) {
+        }
+        if want_actor && self.in_scope(place.map(|p| p.commune), &placement.near) {
             w.actors.push(self.actor(e, &facts, Some(&placement)));
         }
     }

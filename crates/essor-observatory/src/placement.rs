@@ -12,7 +12,7 @@
 //! An establishment with neither is "non localisé": it counts in its commune, EPCI,
 //! département, région and France, but in no QPV figure.
 
-use essor_geo::{Crs, Locator, QpvId, QpvIndex, Territory};
+use essor_geo::{Crs, Locator, Near, QpvId, QpvIndex, Territory};
 use essor_model::{CommuneCode, QpvGeography, Siret};
 use essor_sirene::GeolocRecord;
 use std::collections::HashMap;
@@ -30,6 +30,9 @@ pub struct Placement {
     pub lonlat: Option<(f64, f64)>,
     /// Placed by INSEE's geolocation file (else by the Lambert columns).
     pub from_geoloc: bool,
+    /// Every QPV within [`NEAR_M`] (the covering one included), for the "QPV and 500 m"
+    /// figures.
+    pub near: Vec<QpvId>,
 }
 
 /// Why an establishment could not be placed although it had coordinates.
@@ -171,29 +174,43 @@ impl<'a> Placer<'a> {
     }
 
     /// Places one establishment; `Ok(None)` when it has no coordinates at all.
+    ///
+    /// The figures need only what lies within [`NEAR_M`]: the covering QPV and the QPV
+    /// around. Beyond that, `nearest` and `distance_m` are left `None`, unless `full` asks for
+    /// them (an actor shown on a map or in a list, with its distance band and lon/lat): the
+    /// search for a far nearest QPV is most of the cost of placing a point, and most points
+    /// are far from every QPV.
     pub fn place(
         &self,
         siret: Siret,
         commune: Option<&CommuneCode>,
         lambert: Option<(f64, f64)>,
-        want_lonlat: bool,
+        full: bool,
     ) -> Result<Option<Placement>, PlacementIssue> {
-        if let Some((lonlat, qpv)) = self.geoloc.and_then(|g| g.get(siret)) {
-            let loc = self
+        if let Some((lonlat, insee_qpv)) = self.geoloc.and_then(|g| g.get(siret)) {
+            let (x, y) = lonlat;
+            let near = self
                 .wgs84
-                .locate(lonlat.0, lonlat.1)
+                .near(x, y, NEAR_M)
                 .map_err(|_| PlacementIssue::OutsideTerritories)?;
             // INSEE says whether it is in a QPV; the engine measures how far the rest are.
-            let (distance_m, nearest) = match qpv {
-                Some(id) => (Some(0.0), Some(id)),
-                None => (loc.distance_m, loc.nearest),
+            let (nearest, distance_m) = match insee_qpv {
+                Some(id) => (Some(id), Some(0.0)),
+                None => self.beyond(&self.wgs84, &near, x, y, full)?,
             };
+            let mut ids: Vec<QpvId> = near.within.iter().map(|(id, _)| *id).collect();
+            if let Some(q) = insee_qpv
+                && !ids.contains(&q)
+            {
+                ids.push(q);
+            }
             return Ok(Some(Placement {
-                qpv,
+                qpv: insee_qpv,
                 nearest,
                 distance_m,
                 lonlat: Some(lonlat),
                 from_geoloc: true,
+                near: ids,
             }));
         }
         let (Some((x, y)), Some(commune)) = (lambert, commune) else {
@@ -202,40 +219,40 @@ impl<'a> Placer<'a> {
         let territory = Territory::of_departement(commune.departement())
             .ok_or(PlacementIssue::OutsideTerritories)?;
         let (crs, locator) = &self.by_epsg[&territory.epsg()];
-        let loc = locator
-            .locate(x, y)
+        let near = locator
+            .near(x, y, NEAR_M)
             .map_err(|_| PlacementIssue::OutsideTerritories)?;
-        // The point itself is needed for maps and for the "QPV and 500 m" figures.
-        let near = loc.distance_m.is_some_and(|d| d <= NEAR_M);
-        let lonlat = if want_lonlat || near {
-            crs.to_lonlat(x, y).ok()
-        } else {
-            None
-        };
+        let (nearest, distance_m) = self.beyond(locator, &near, x, y, full)?;
         Ok(Some(Placement {
-            qpv: loc.qpv,
-            nearest: loc.nearest,
-            distance_m: loc.distance_m,
-            lonlat,
+            qpv: near.qpv,
+            nearest,
+            distance_m,
+            lonlat: if full { crs.to_lonlat(x, y).ok() } else { None },
             from_geoloc: false,
+            near: near.within.iter().map(|(id, _)| *id).collect(),
         }))
     }
 
-    /// Every QPV within `max_m` of a placed establishment (for the "QPV and 500 m" figures).
-    pub fn within(&self, p: &Placement, max_m: f64) -> Vec<QpvId> {
-        let Some((lon, lat)) = p.lonlat else {
-            return p.qpv.into_iter().collect();
-        };
-        let mut ids: Vec<QpvId> = self
-            .wgs84
-            .within(lon, lat, max_m)
-            .map(|v| v.into_iter().map(|(id, _)| id).collect())
-            .unwrap_or_default();
-        if let Some(q) = p.qpv
-            && !ids.contains(&q)
-        {
-            ids.push(q);
+    /// The nearest QPV and its distance: from `near` when one is within [`NEAR_M`], else by a
+    /// full search when `full`, else unknown.
+    fn beyond(
+        &self,
+        locator: &Locator<'_>,
+        near: &Near,
+        x: f64,
+        y: f64,
+        full: bool,
+    ) -> Result<(Option<QpvId>, Option<f64>), PlacementIssue> {
+        if let Some(&(id, d)) = near.within.first() {
+            return Ok((Some(id), Some(d)));
         }
-        ids
+        if !full {
+            return Ok((None, None));
+        }
+        let loc = locator
+            .locate(x, y)
+            .map_err(|_| PlacementIssue::OutsideTerritories)?;
+        Ok((loc.nearest, loc.distance_m))
     }
+
 }
