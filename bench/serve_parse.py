@@ -47,11 +47,13 @@ def wrk(text):
 
 
 def memory(path):
+    """(epoch, VmRSS, VmHWM, RssAnon, RssFile, Pss) per sample, KiB (serve_mem.py)."""
     rows = []
     if path.exists():
         for line in path.read_text().splitlines():
-            t, rss, hwm = line.split()
-            rows.append((float(t), int(rss), int(hwm)))
+            v = line.split()
+            if len(v) == 6:
+                rows.append((float(v[0]), *map(int, v[1:])))
     return rows
 
 
@@ -78,10 +80,16 @@ def main():
     status = json.loads((d / "status.json").read_text())
     res["status"] = {k: status.get(k) for k in ("version", "data", "qpv_geography", "qpv_count")}
     t0, t1 = map(float, (d / "startup").read_text().split())
+    at_start = [m for m in mem if m[0] <= t1 + 0.5]
     res["startup"] = {"seconds": t1 - t0,
-                      "rss_kib": max((r for t, r, _ in mem if t <= t1 + 0.5), default=None)}
-    res["server_peak_kib"] = max((h for _, _, h in mem), default=None)
-    res["server_rss_max_kib"] = max((r for _, r, _ in mem), default=None)
+                      "rss_kib": max((m[1] for m in at_start), default=None),
+                      "anon_kib": max((m[3] for m in at_start), default=None)}
+    # Peaks over the run: VmHWM (the kernel's high-water mark of RSS), and the highest
+    # samples of RssAnon (the heap) and Pss (each page once, see serve_mem.py).
+    res["server_peak_kib"] = max((m[2] for m in mem), default=None)
+    res["server_anon_max_kib"] = max((m[3] for m in mem), default=None)
+    res["server_file_max_kib"] = max((m[4] for m in mem), default=None)
+    res["server_pss_max_kib"] = max((m[5] for m in mem), default=None)
     words = d / "urls" / "words.json"
     res["words"] = json.loads(words.read_text()) if words.exists() else []
     plan = json.loads((d / "urls" / "scenarios.json").read_text())
@@ -112,8 +120,9 @@ def main():
                       f"{w['socket_errors']} socket errors", file=sys.stderr)
         if s["name"] in windows:
             t_start, t_end = windows[s["name"]]
-            inside = [r for t, r, _ in mem if t_start <= t <= t_end]
-            entry["rss_max_kib"] = max(inside, default=None)
+            inside = [m for m in mem if t_start <= m[0] <= t_end]
+            entry["rss_max_kib"] = max((m[1] for m in inside), default=None)
+            entry["pss_max_kib"] = max((m[5] for m in inside), default=None)
         res["scenarios"].append(entry)
     if not res["scenarios"]:
         ok = False

@@ -70,16 +70,22 @@ def size_block(res, duration):
     lines.append(
         f"- Démarrage du serveur : {fr_num(st['seconds'], 1)} s jusqu'à la première réponse de `/api/v1/status` "
         f"(ouverture de l'instantané, chargement de l'index des acteurs en mémoire), mémoire résidente alors "
-        f"{mio(st['rss_kib'])}."
+        f"{mio(st['rss_kib'])} dont {mio(st.get('anon_kib'))} de tas."
     )
-    peak = res["server_peak_kib"]
-    ok_mem = peak is not None and peak * 1024 < MEMORY_AIM
+    peak, pss, anon = res["server_peak_kib"], res.get("server_pss_max_kib"), res.get("server_anon_max_kib")
+    ok_hwm = peak is not None and peak * 1024 < MEMORY_AIM
+    ok_pss = pss is not None and pss * 1024 < MEMORY_AIM
     lines.append(
-        f"- Mémoire du serveur sur toute la charge : pic {mio(peak)} (VmHWM), objectif < 2 Go : {atteint(ok_mem)}."
+        f"- Mémoire du serveur sur toute la charge : pic de mémoire résidente {mio(peak)} (VmHWM), dont au plus "
+        f"{mio(anon)} de tas (RssAnon) et {mio(res.get('server_file_max_kib'))} de pages de fichiers projetés "
+        f"(RssFile : le binaire et `essor.sqlite`, projeté une fois par connexion du pool, chaque projection "
+        f"comptée à part) ; chaque page comptée une fois (Pss) : au plus {mio(pss)}. Objectif < 2 Go : "
+        f"{atteint(ok_hwm)} selon VmHWM, {atteint(ok_pss)} selon Pss."
     )
+    ok_mem = ok_pss
     lines += [
         "",
-        "| scénario | URL différentes | requêtes/s | p50 (ms) | p90 (ms) | p99 (ms) | erreurs | p99 < 50 ms | mémoire max |",
+        "| scénario | URL différentes | requêtes/s | p50 (ms) | p90 (ms) | p99 (ms) | erreurs | p99 < 50 ms | mémoire max (RSS / Pss) |",
         "|---|--:|--:|--:|--:|--:|--:|---|--:|",
     ]
     missed = []
@@ -96,7 +102,7 @@ def size_block(res, duration):
             missed.append(s["name"])
         lines.append(
             f"| {s['description']} (`{s['name']}`) | {fr_int(s['distinct'])} | {fr_int(s['rps'])} | {ms(lat['p50'])} | "
-            f"{ms(lat['p90'])} | {ms(lat['p99'])} | {err} | {atteint(ok)} | {mio(s.get('rss_max_kib'))} |"
+            f"{ms(lat['p90'])} | {ms(lat['p99'])} | {err} | {atteint(ok)} | {mio(s.get('rss_max_kib'))} / {mio(s.get('pss_max_kib'))} |"
         )
     lines.append("")
     total = len(res["scenarios"])
@@ -104,7 +110,7 @@ def size_block(res, duration):
         f"Objectif p99 < 50 ms à {{connections}} connexions : {atteint(not missed)} "
         f"({total - len(missed)} scénarios sur {total}"
         + (f" ; non atteint : {', '.join(f'`{m}`' for m in missed)}" if missed else "")
-        + f") ; mémoire < 2 Go : {atteint(ok_mem)}."
+        + f") ; mémoire < 2 Go (Pss) : {atteint(ok_mem)}."
     )
     if res.get("words"):
         lines += ["", "Coût d'une recherche seule (une requête `/api/v1/actors?q=…&per_page=20`, serveur au repos) "
@@ -160,8 +166,9 @@ def main():
         "machine. Latence de l'envoi de la requête à la fin de la réponse, en boucle fermée (chaque connexion "
         "attend sa réponse avant d'envoyer la suivante : à {c} connexions, la file d'attente du serveur fait "
         "partie de la latence). Réponses non compressées (wrk ne demande pas gzip). Mémoire du serveur : pic "
-        "de mémoire résidente (VmHWM de `/proc/PID/status`) et mémoire résidente relevée toutes les 0,2 s "
-        "(colonne « mémoire max » : le plus haut relevé pendant le scénario).".replace("{c}", str(a.connections)),
+        "de mémoire résidente (VmHWM de `/proc/PID/status`), relevés toutes les 0,2 s de VmRSS, RssAnon, RssFile "
+        "et, chaque seconde, de Pss (`/proc/PID/smaps_rollup`, chaque page comptée une fois) ; colonne « mémoire "
+        "max » : les plus hauts relevés pendant le scénario.".replace("{c}", str(a.connections)),
         "- Objectifs (issue 4, point 6) : p99 < 50 ms à 100 connexions pour chaque point d'accès, mémoire du "
         "serveur < 2 Go. Une erreur (réponse non 2xx, délai dépassé) compte comme objectif non atteint.",
         "",
