@@ -122,6 +122,55 @@ pub struct IndexedActor<'a> {
     pub lon_lat: Option<(f64, f64)>,
 }
 
+/// The cells of one tile while it is clustered, by grid key (column, row; -1 and
+/// `per_side` are the buffer's): a dense grid when a cell is at least as wide as the buffer,
+/// so that every key falls in `-1..=per_side` (a tile at most zoom 15: 18 × 18 cells), else
+/// a map (no clustering: a cell per tile unit).
+enum Cells {
+    Dense { width: i64, cells: Vec<Cluster> },
+    Sparse(HashMap<(i64, i64), Cluster>),
+}
+
+const NO_ACTOR: Cluster = Cluster {
+    count: 0,
+    x: 0.0,
+    y: 0.0,
+    single: None,
+};
+
+impl Cells {
+    fn new(per_side: u32, dense: bool) -> Self {
+        let width = i64::from(per_side) + 2;
+        if dense && width * width <= 1 << 16 {
+            Cells::Dense {
+                width,
+                cells: vec![NO_ACTOR; (width * width) as usize],
+            }
+        } else {
+            Cells::Sparse(HashMap::new())
+        }
+    }
+
+    fn slot(&mut self, (kx, ky): (i64, i64)) -> &mut Cluster {
+        match self {
+            Cells::Dense { width, cells } => &mut cells[((kx + 1) * *width + ky + 1) as usize],
+            Cells::Sparse(map) => map.entry((kx, ky)).or_insert(NO_ACTOR),
+        }
+    }
+
+    /// The occupied cells in key order.
+    fn into_sorted(self) -> Vec<Cluster> {
+        match self {
+            Cells::Dense { cells, .. } => cells.into_iter().filter(|c| c.count > 0).collect(),
+            Cells::Sparse(map) => {
+                let mut cells: Vec<_> = map.into_iter().collect();
+                cells.sort_unstable_by_key(|(k, _)| *k);
+                cells.into_iter().map(|(_, c)| c).collect()
+            }
+        }
+    }
+}
+
 /// The packed actors (module documentation). Ids are 1-based ranks in SIRET order.
 #[derive(Debug, Default)]
 pub struct ActorIndex {
@@ -683,6 +732,19 @@ impl ActorIndex {
     /// Positions (`order` indices) whose key lies in the Z-order run of quadtree cell
     /// (`cx`, `cy`) at `level` (0 ≤ level ≤ 32).
     fn run(&self, level: u8, cx: u64, cy: u64) -> std::ops::Range<usize> {
+        self.run_in(level, cx, cy, 0..self.keys.len())
+    }
+
+    /// [`run`](Self::run), searched within `within` only: a range of `order` known to hold
+    /// the cell's run, such as the run of a quadtree cell that contains it. The searches then
+    /// stay in a small, cached part of `keys` rather than jumping across all of it.
+    fn run_in(
+        &self,
+        level: u8,
+        cx: u64,
+        cy: u64,
+        within: std::ops::Range<usize>,
+    ) -> std::ops::Range<usize> {
         let side = 1u64 << level;
         if cx >= side || cy >= side {
             return 0..0;
@@ -690,9 +752,10 @@ impl ActorIndex {
         let shift = 64 - 2 * u32::from(level);
         let prefix = u128::from(morton(cx as u32, cy as u32)) << shift;
         let end = prefix + (1u128 << shift);
-        let lo = self.keys.partition_point(|&k| u128::from(k) < prefix);
-        let hi = self.keys.partition_point(|&k| u128::from(k) < end);
-        lo..hi
+        let keys = &self.keys[within.clone()];
+        let lo = keys.partition_point(|&k| u128::from(k) < prefix);
+        let hi = lo + keys[lo..].partition_point(|&k| u128::from(k) < end);
+        within.start + lo..within.start + hi
     }
 
     /// The clusters of a map tile (see [`TileRequest`]), for the actors matching `filter`.
@@ -722,8 +785,7 @@ impl ActorIndex {
         let unfiltered = filter.is_empty() && cell_level <= 32 && tile.cell > 1;
 
         // Cells by grid key; `x`, `y` hold sums until the end.
-        type Cells = HashMap<(i64, i64), Cluster>;
-        let mut out: Cells = HashMap::new();
+        let mut out = Cells::new(per_side, tile.buffer <= tile.cell.max(1));
         let add_point = |out: &mut Cells, i: u32, e: &Entry| {
             let tx = (f64::from(e.mx) - x0 as f64) * scale;
             let ty = (f64::from(e.my) - y0 as f64) * scale;
@@ -731,12 +793,7 @@ impl ActorIndex {
                 return;
             }
             let key = ((tx / cell).floor() as i64, (ty / cell).floor() as i64);
-            let slot = out.entry(key).or_insert(Cluster {
-                count: 0,
-                x: 0.0,
-                y: 0.0,
-                single: None,
-            });
+            let slot = out.slot(key);
             slot.count += 1;
             slot.x += tx;
             slot.y += ty;
@@ -764,7 +821,7 @@ impl ActorIndex {
         let whole_cells = unfiltered
             && ring_side == tile.buffer
             && tile.cell >= ring_side
-            && tile.cell % ring_side == 0;
+            && tile.cell.is_multiple_of(ring_side);
         let (rx, ry) = (u64::from(tile.x) * per, u64::from(tile.y) * per);
         let ring = (0..per + 2).flat_map(|i| {
             let i = i as i64 - 1;
@@ -797,24 +854,20 @@ impl ActorIndex {
             );
             let sum_x = (self.sum_x[r.end] - self.sum_x[r.start]) as f64;
             let sum_y = (self.sum_y[r.end] - self.sum_y[r.start]) as f64;
-            let slot = out.entry(key).or_insert(Cluster {
-                count: 0,
-                x: 0.0,
-                y: 0.0,
-                single: None,
-            });
+            let slot = out.slot(key);
             slot.count += n;
             slot.x += (sum_x - x0 as f64 * n as f64) * scale;
             slot.y += (sum_y - y0 as f64 * n as f64) * scale;
             slot.single = (slot.count == 1).then(|| self.order[r.start] + 1);
         }
         if unfiltered {
-            // Each cell from the prefix sums.
+            // Each cell from the prefix sums; its run lies within the tile's.
             let side = u64::from(per_side);
             let (bx, by) = (u64::from(tile.x) * side, u64::from(tile.y) * side);
+            let tile_run = self.run(z, u64::from(tile.x), u64::from(tile.y));
             for j in 0..side {
                 for i in 0..side {
-                    let r = self.run(cell_level, bx + i, by + j);
+                    let r = self.run_in(cell_level, bx + i, by + j, tile_run.clone());
                     if r.is_empty() {
                         continue;
                     }
@@ -822,25 +875,20 @@ impl ActorIndex {
                     let mean_x = (self.sum_x[r.end] - self.sum_x[r.start]) as f64 / n as f64;
                     let mean_y = (self.sum_y[r.end] - self.sum_y[r.start]) as f64 / n as f64;
                     let single = (n == 1).then(|| self.order[r.start] + 1);
-                    out.insert(
-                        (i as i64, j as i64),
-                        Cluster {
-                            count: n,
-                            x: (mean_x - x0 as f64) * scale * n as f64,
-                            y: (mean_y - y0 as f64) * scale * n as f64,
-                            single,
-                        },
-                    );
+                    *out.slot((i as i64, j as i64)) = Cluster {
+                        count: n,
+                        x: (mean_x - x0 as f64) * scale * n as f64,
+                        y: (mean_y - y0 as f64) * scale * n as f64,
+                        single,
+                    };
                 }
             }
         } else {
             visit(&mut out, self.run(z, u64::from(tile.x), u64::from(tile.y)));
         }
-        let mut cells: Vec<_> = out.into_iter().collect();
-        cells.sort_unstable_by_key(|(k, _)| *k);
-        cells
+        out.into_sorted()
             .into_iter()
-            .map(|(_, c)| Cluster {
+            .map(|c| Cluster {
                 x: c.x / c.count as f64,
                 y: c.y / c.count as f64,
                 ..c
@@ -1047,18 +1095,22 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             let r = (state >> 33) as usize;
             // Communes 0..4 take half the actors.
-            let k = if r % 2 == 0 { r / 2 % 4 } else { r / 2 % 40 };
+            let k = if r.is_multiple_of(2) {
+                r / 2 % 4
+            } else {
+                r / 2 % 40
+            };
             let family = LegalFamily::ALL[r / 7 % 5];
             ix.push(&IndexedActor {
                 family,
                 band: Some(["in", "300", "500", "1000", "out"][r / 11 % 5]),
                 sector: EssSector::ALL[r / 13 % EssSector::ALL.len()],
-                employer: r / 17 % 2 == 0,
+                employer: (r / 17).is_multiple_of(2),
                 commune: Some(&codes[k]),
                 departement: Some(&codes[k][..2]),
                 region: Some(if k % 4 < 2 { "11" } else { "32" }),
                 epci: Some(if k % 3 == 0 { "200000001" } else { "200000002" }),
-                qpv: (r % 10 == 0).then(|| qpv[r / 10 % 6].as_str()),
+                qpv: r.is_multiple_of(10).then(|| qpv[r / 10 % 6].as_str()),
                 lon_lat: Some((
                     2.0 + (r % 1000) as f64 * 1e-3,
                     48.0 + (r / 1000 % 1000) as f64 * 1e-3,
