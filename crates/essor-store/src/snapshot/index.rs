@@ -281,6 +281,8 @@ struct Compiled {
     /// The entries that can match, ascending, when the filter's places hold few of them
     /// (see [`ActorIndex::candidates`]); `None`: every entry must be tested.
     candidates: Option<Vec<u32>>,
+    /// The candidates are exactly the matches: the filter has a place and nothing else.
+    exact: bool,
 }
 
 impl Compiled {
@@ -530,6 +532,11 @@ impl ActorIndex {
             [x0, y0, x1, y1]
         });
         let candidates = self.candidates(never, communes.as_deref(), qpv);
+        let place_only = Filter {
+            place: f.place.clone(),
+            ..Filter::default()
+        };
+        let exact = candidates.is_some() && f.place.is_some() && *f == place_only;
         Compiled {
             never,
             families,
@@ -541,6 +548,7 @@ impl ActorIndex {
             text,
             bbox,
             candidates,
+            exact,
         }
     }
 
@@ -651,6 +659,20 @@ impl ActorIndex {
         offset: u64,
         limit: u64,
     ) -> (u64, Vec<u32>) {
+        if let (true, Some(list)) = (c.exact, &c.candidates) {
+            // A territory's actors, no other filter (a territory page counts them): the
+            // candidates are the answer.
+            let start = usize::try_from(offset)
+                .unwrap_or(usize::MAX)
+                .min(list.len());
+            let end = start
+                .saturating_add(usize::try_from(limit).unwrap_or(usize::MAX))
+                .min(list.len());
+            return (
+                list.len() as u64,
+                list[start..end].iter().map(|i| i + 1).collect(),
+            );
+        }
         let mut total = 0u64;
         let mut ids = Vec::new();
         let mut take = |id: u32| {
@@ -823,18 +845,12 @@ impl ActorIndex {
             && tile.cell >= ring_side
             && tile.cell.is_multiple_of(ring_side);
         let (rx, ry) = (u64::from(tile.x) * per, u64::from(tile.y) * per);
-        let ring = (0..per + 2).flat_map(|i| {
-            let i = i as i64 - 1;
-            [(i, -1), (i, per as i64)]
-                .into_iter()
-                .chain((0..per as i64).flat_map(move |j| [(-1, j), (per as i64, j)]))
-                .collect::<Vec<_>>()
-        });
-        let mut seen = std::collections::HashSet::new();
-        for (dx, dy) in ring {
-            if !seen.insert((dx, dy)) {
-                continue;
-            }
+        // Each ring cell once: the rows above and below (corners included), then the columns
+        // on either side.
+        let last = per as i64;
+        let rows = (-1..=last).flat_map(|i| [(i, -1), (i, last)]);
+        let columns = (0..last).flat_map(|j| [(-1, j), (last, j)]);
+        for (dx, dy) in rows.chain(columns) {
             let (cx, cy) = (rx as i64 + dx, ry as i64 + dy);
             if cx < 0 || cy < 0 {
                 continue;
@@ -1139,13 +1155,21 @@ mod tests {
         ];
         let mut used = 0;
         for place in places {
-            for families in [vec![], vec![LegalFamily::Association]] {
-                let f = Filter {
-                    place: Some(place.clone()),
-                    families,
-                    bands: vec!["in".into(), "300".into()],
-                    ..Filter::default()
-                };
+            let only = Filter {
+                place: Some(place.clone()),
+                ..Filter::default()
+            };
+            let with_others = |families| Filter {
+                place: Some(place.clone()),
+                families,
+                bands: vec!["in".into(), "300".into()],
+                ..Filter::default()
+            };
+            for f in [
+                only,
+                with_others(vec![]),
+                with_others(vec![LegalFamily::Association]),
+            ] {
                 let fast = ix.compile(&f, None);
                 // The communes of the place, as the facts of each commune say.
                 let of_place = |c: &CommuneFacts| match &place {
@@ -1161,7 +1185,10 @@ mod tests {
                 }
                 let mut scan = ix.compile(&f, None);
                 used += usize::from(fast.candidates.is_some());
+                let place_only = f.families.is_empty() && f.bands.is_empty();
+                assert_eq!(fast.exact, fast.candidates.is_some() && place_only);
                 scan.candidates = None;
+                scan.exact = false;
                 assert_eq!(
                     ix.select_compiled(&fast, None),
                     ix.select_compiled(&scan, None),
@@ -1179,7 +1206,7 @@ mod tests {
                 );
             }
         }
-        assert!(used >= 10, "the posting lists were used {used} times");
+        assert!(used >= 15, "the posting lists were used {used} times");
         // A large place (a région with half the actors) is scanned.
         let region = ix.compile(
             &Filter {
