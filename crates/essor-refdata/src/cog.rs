@@ -75,6 +75,8 @@ pub struct Cog {
     region_by_code: HashMap<String, usize>,
     /// (département, [`name_key`] of the name) → commune, for files that name communes.
     commune_by_name: HashMap<(String, String), usize>,
+    /// EPCI code → its communes, in table order.
+    communes_by_epci: HashMap<String, Vec<usize>>,
 }
 
 /// The key commune names are matched on: lower case, no accents, no punctuation, and the
@@ -131,8 +133,15 @@ static COG: LazyLock<Cog> = LazyLock::new(|| {
         .filter(|(_, c)| c.code_epci.is_some() || c.zone != "com")
         .map(|(i, c)| ((c.departement.clone(), name_key(&c.nom)), i))
         .collect();
+    let mut communes_by_epci: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, c) in communes.iter().enumerate() {
+        if let Some(e) = &c.code_epci {
+            communes_by_epci.entry(e.clone()).or_default().push(i);
+        }
+    }
     Cog {
         commune_by_name,
+        communes_by_epci,
         commune_by_code: positions(&communes, |c| &c.code),
         epci_by_code: positions(&epci, |e| &e.code),
         departement_by_code: positions(&departements, |d| &d.code),
@@ -162,6 +171,15 @@ impl Cog {
     }
     pub fn epci(&self, code: &str) -> Option<&Epci> {
         self.epci_by_code.get(code).map(|&i| &self.epci[i])
+    }
+    /// The communes of an EPCI, in table order (none for an unknown code). A lookup: a
+    /// territory page asks for them on every request.
+    pub fn communes_of_epci(&self, code: &str) -> impl Iterator<Item = &Commune> {
+        self.communes_by_epci
+            .get(code)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.communes[i])
     }
     pub fn departement(&self, code: &str) -> Option<&Departement> {
         self.departement_by_code
@@ -202,6 +220,26 @@ mod tests {
             "saint etienne du rouvray"
         );
         assert_eq!(name_key("CŒUR"), "coeur");
+    }
+
+    #[test]
+    fn the_communes_of_an_epci_are_those_whose_epci_it_is() {
+        let cog = cog();
+        // The Métropole du Grand Paris: Paris, Saint-Denis and 128 more.
+        let members: Vec<&str> = cog
+            .communes_of_epci("200054781")
+            .map(|c| c.code.as_str())
+            .collect();
+        let scan: Vec<&str> = cog
+            .communes
+            .iter()
+            .filter(|c| c.code_epci.as_deref() == Some("200054781"))
+            .map(|c| c.code.as_str())
+            .collect();
+        assert_eq!(members, scan);
+        assert!(members.contains(&"75056") && members.contains(&"93066"));
+        assert_eq!(members.len(), 130);
+        assert_eq!(cog.communes_of_epci("000000000").count(), 0);
     }
 
     #[test]

@@ -153,11 +153,7 @@ pub fn resolve(state: &AppState, level: TerritoryLevel, code: &str) -> Option<Te
                 "Population municipale".into(),
                 thousands(u64::from(e.population)),
             ));
-            let members: Vec<&essor_refdata::cog::Commune> = cog
-                .communes
-                .iter()
-                .filter(|c| c.code_epci.as_deref() == Some(code))
-                .collect();
+            let members: Vec<&essor_refdata::cog::Commune> = cog.communes_of_epci(code).collect();
             parents = above(&members, false);
             communes = members.iter().map(|c| c.code.clone()).collect();
             qpv = in_layer(level, code);

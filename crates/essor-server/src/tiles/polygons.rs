@@ -12,6 +12,7 @@ use geozero::ToMvt;
 use geozero::mvt::{Message, TagsBuilder, Tile, TileValue, tile};
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
+use std::collections::HashMap;
 use std::ops::RangeInclusive;
 use std::sync::{Arc, OnceLock};
 
@@ -31,6 +32,11 @@ struct Feature {
 struct Data {
     features: Vec<Feature>,
     boxes: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    /// Each feature's box (Web Mercator), `None` for an empty geometry.
+    rects: Vec<Option<geo_types::Rect<f64>>>,
+    /// Features by their `code` property: a territory page asks for the box of a few
+    /// communes among 35,000, once per request.
+    by_code: HashMap<String, Vec<usize>>,
 }
 
 type Loader = fn() -> Vec<Feature>;
@@ -101,18 +107,18 @@ impl PolygonSource {
     /// The WGS84 box `[minLon, minLat, maxLon, maxLat]` of the features whose `code` is one
     /// of `codes`; `None` when none is there. Blocking: loads the layer on first use.
     pub fn bounds(&self, codes: &[&str]) -> Option<[f64; 4]> {
-        let codes: std::collections::HashSet<&str> = codes.iter().copied().collect();
+        let data = self.data();
+        let mut features: Vec<usize> = codes
+            .iter()
+            .filter_map(|c| data.by_code.get(*c))
+            .flatten()
+            .copied()
+            .collect();
+        features.sort_unstable();
+        features.dedup();
         let mut out: Option<[f64; 4]> = None;
-        for f in &self.data().features {
-            let code = f
-                .properties
-                .iter()
-                .find(|(k, _)| *k == "code")
-                .map(|(_, v)| v);
-            if !code.is_some_and(|c| codes.contains(c.as_str())) {
-                continue;
-            }
-            let Some(r) = f.geometry.bounding_rect() else {
+        for i in features {
+            let Some(r) = data.rects[i] else {
                 continue;
             };
             let (x0, y0) = grid::to_lonlat(r.min().x, r.min().y);
@@ -224,12 +230,16 @@ impl TileSource for PolygonSource {
 
 impl Data {
     fn new(features: Vec<Feature>) -> Self {
+        let rects: Vec<_> = features
+            .iter()
+            .map(|f| f.geometry.bounding_rect())
+            .collect();
         let boxes = RTree::bulk_load(
-            features
+            rects
                 .iter()
                 .enumerate()
-                .filter_map(|(i, f)| {
-                    let r = f.geometry.bounding_rect()?;
+                .filter_map(|(i, r)| {
+                    let r = r.as_ref()?;
                     Some(GeomWithData::new(
                         Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
                         i,
@@ -237,7 +247,18 @@ impl Data {
                 })
                 .collect(),
         );
-        Self { features, boxes }
+        let mut by_code: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, f) in features.iter().enumerate() {
+            if let Some((_, code)) = f.properties.iter().find(|(k, _)| *k == "code") {
+                by_code.entry(code.clone()).or_default().push(i);
+            }
+        }
+        Self {
+            features,
+            boxes,
+            rects,
+            by_code,
+        }
     }
 }
 
@@ -432,6 +453,28 @@ mod tests {
             "one département: {b:?}"
         );
         assert!(deps.bounds(&["00"]).is_none());
+    }
+
+    #[test]
+    fn the_box_of_several_communes_is_the_union_of_their_boxes() {
+        // The territory pages ask for it on every request (an EPCI's communes, a commune).
+        let communes = PolygonSource::communes();
+        let saint_denis = communes.bounds(&["93066"]).unwrap();
+        let aubervilliers = communes.bounds(&["93001"]).unwrap();
+        let both = communes
+            .bounds(&["93066", "93001", "00000", "93066"])
+            .unwrap();
+        assert_eq!(
+            both,
+            [
+                saint_denis[0].min(aubervilliers[0]),
+                saint_denis[1].min(aubervilliers[1]),
+                saint_denis[2].max(aubervilliers[2]),
+                saint_denis[3].max(aubervilliers[3]),
+            ]
+        );
+        assert!(saint_denis[0] < 2.36 && 2.36 < saint_denis[2]);
+        assert!(communes.bounds(&[]).is_none());
     }
 
     #[test]

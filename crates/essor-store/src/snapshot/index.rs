@@ -122,6 +122,55 @@ pub struct IndexedActor<'a> {
     pub lon_lat: Option<(f64, f64)>,
 }
 
+/// The cells of one tile while it is clustered, by grid key (column, row; -1 and
+/// `per_side` are the buffer's): a dense grid when a cell is at least as wide as the buffer,
+/// so that every key falls in `-1..=per_side` (a tile at most zoom 15: 18 × 18 cells), else
+/// a map (no clustering: a cell per tile unit).
+enum Cells {
+    Dense { width: i64, cells: Vec<Cluster> },
+    Sparse(HashMap<(i64, i64), Cluster>),
+}
+
+const NO_ACTOR: Cluster = Cluster {
+    count: 0,
+    x: 0.0,
+    y: 0.0,
+    single: None,
+};
+
+impl Cells {
+    fn new(per_side: u32, dense: bool) -> Self {
+        let width = i64::from(per_side) + 2;
+        if dense && width * width <= 1 << 16 {
+            Cells::Dense {
+                width,
+                cells: vec![NO_ACTOR; (width * width) as usize],
+            }
+        } else {
+            Cells::Sparse(HashMap::new())
+        }
+    }
+
+    fn slot(&mut self, (kx, ky): (i64, i64)) -> &mut Cluster {
+        match self {
+            Cells::Dense { width, cells } => &mut cells[((kx + 1) * *width + ky + 1) as usize],
+            Cells::Sparse(map) => map.entry((kx, ky)).or_insert(NO_ACTOR),
+        }
+    }
+
+    /// The occupied cells in key order.
+    fn into_sorted(self) -> Vec<Cluster> {
+        match self {
+            Cells::Dense { cells, .. } => cells.into_iter().filter(|c| c.count > 0).collect(),
+            Cells::Sparse(map) => {
+                let mut cells: Vec<_> = map.into_iter().collect();
+                cells.sort_unstable_by_key(|(k, _)| *k);
+                cells.into_iter().map(|(_, c)| c).collect()
+            }
+        }
+    }
+}
+
 /// The packed actors (module documentation). Ids are 1-based ranks in SIRET order.
 #[derive(Debug, Default)]
 pub struct ActorIndex {
@@ -133,10 +182,56 @@ pub struct ActorIndex {
     bands: Vec<String>,
     /// Entry indices of located actors, along the Z-order curve.
     order: Vec<u32>,
+    /// The entries of `order`, copied in that order: a map tile reads its run of the curve
+    /// front to back instead of jumping across `entries` (a cache miss per actor: a
+    /// filtered tile at France zoom visits half a million of them).
+    zentries: Vec<Entry>,
     keys: Vec<u64>,
     /// Prefix sums of `mx`, `my` along `order` (`len + 1` values).
     sum_x: Vec<u64>,
     sum_y: Vec<u64>,
+    /// Entry indices by commune id, ascending within each commune; the entries of commune
+    /// `k` are `by_commune[commune_starts[k]..commune_starts[k + 1]]`. Likewise by QPV. A
+    /// territory filter then visits the actors of its places rather than every actor.
+    by_commune: Vec<u32>,
+    commune_starts: Vec<u32>,
+    by_qpv: Vec<u32>,
+    qpv_starts: Vec<u32>,
+    /// The commune ids of each place (level, code): a territory filter finds its communes
+    /// here rather than comparing the codes of all 35,000.
+    places: HashMap<(PlaceLevel, String), Vec<u32>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum PlaceLevel {
+    Commune,
+    Departement,
+    Region,
+    Epci,
+}
+
+/// Entry indices grouped by a key (`keys[i]` of entry `i`, `None` for none), ascending
+/// within each group: (indices, starts), group `k` being `indices[starts[k]..starts[k + 1]]`.
+fn postings(
+    groups: usize,
+    keys: impl Iterator<Item = Option<usize>> + Clone,
+) -> (Vec<u32>, Vec<u32>) {
+    let mut starts = vec![0u32; groups + 1];
+    for k in keys.clone().flatten() {
+        starts[k + 1] += 1;
+    }
+    for k in 0..groups {
+        starts[k + 1] += starts[k];
+    }
+    let mut next = starts.clone();
+    let mut indices = vec![0u32; starts[groups] as usize];
+    for (i, k) in keys.enumerate() {
+        if let Some(k) = k {
+            indices[next[k] as usize] = i as u32;
+            next[k] += 1;
+        }
+    }
+    (indices, starts)
 }
 
 fn family_index(f: LegalFamily) -> u8 {
@@ -183,6 +278,11 @@ struct Compiled {
     qpv: Option<u16>,
     text: Option<Vec<u64>>,
     bbox: Option<[u32; 4]>,
+    /// The entries that can match, ascending, when the filter's places hold few of them
+    /// (see [`ActorIndex::candidates`]); `None`: every entry must be tested.
+    candidates: Option<Vec<u32>>,
+    /// The candidates are exactly the matches: the filter has a place and nothing else.
+    exact: bool,
 }
 
 impl Compiled {
@@ -312,6 +412,11 @@ impl ActorIndex {
         located.sort_unstable();
         self.keys = located.iter().map(|p| p.0).collect();
         self.order = located.iter().map(|p| p.1).collect();
+        self.zentries = self
+            .order
+            .iter()
+            .map(|&i| self.entries[i as usize])
+            .collect();
         let mut sx = Vec::with_capacity(self.order.len() + 1);
         let mut sy = Vec::with_capacity(self.order.len() + 1);
         let (mut ax, mut ay) = (0u64, 0u64);
@@ -326,6 +431,29 @@ impl ActorIndex {
         }
         self.sum_x = sx;
         self.sum_y = sy;
+        let commune_of = |e: &Entry| (e.commune != u32::MAX).then_some(e.commune as usize);
+        let qpv_of = |e: &Entry| (e.qpv != NONE16).then_some(e.qpv as usize);
+        (self.by_commune, self.commune_starts) =
+            postings(self.communes.len(), self.entries.iter().map(commune_of));
+        (self.by_qpv, self.qpv_starts) = postings(self.qpv.len(), self.entries.iter().map(qpv_of));
+        let mut places: HashMap<(PlaceLevel, String), Vec<u32>> = HashMap::new();
+        for (k, f) in self.communes.iter().enumerate() {
+            let levels = [
+                (PlaceLevel::Commune, Some(&f.code)),
+                (PlaceLevel::Departement, f.departement.as_ref()),
+                (PlaceLevel::Region, f.region.as_ref()),
+                (PlaceLevel::Epci, f.epci.as_ref()),
+            ];
+            for (level, code) in levels {
+                if let Some(code) = code {
+                    places
+                        .entry((level, code.clone()))
+                        .or_default()
+                        .push(k as u32);
+                }
+            }
+        }
+        self.places = places;
         self.commune_ids = HashMap::new();
         self.qpv_ids = HashMap::new();
     }
@@ -341,9 +469,11 @@ impl ActorIndex {
 
     /// Bytes held, roughly (for logs and benchmarks).
     pub fn memory_bytes(&self) -> usize {
-        self.entries.capacity() * std::mem::size_of::<Entry>()
+        (self.entries.capacity() + self.zentries.capacity()) * std::mem::size_of::<Entry>()
             + self.order.capacity() * 4
             + (self.keys.capacity() + self.sum_x.capacity() + self.sum_y.capacity()) * 8
+            + (self.by_commune.capacity() + self.commune_starts.capacity()) * 4
+            + (self.by_qpv.capacity() + self.qpv_starts.capacity()) * 4
             + self.communes.len() * 64
     }
 
@@ -363,14 +493,18 @@ impl ActorIndex {
                 .fold(0u64, |m, i| m | (1 << i))
         });
         let communes = f.place.as_ref().and_then(|p| {
-            let test: Box<dyn Fn(&CommuneFacts) -> bool> = match p {
-                Place::Region(c) => Box::new(move |f| f.region.as_deref() == Some(c)),
-                Place::Departement(c) => Box::new(move |f| f.departement.as_deref() == Some(c)),
-                Place::Epci(c) => Box::new(move |f| f.epci.as_deref() == Some(c)),
-                Place::Commune(c) => Box::new(move |f| f.code == *c),
+            let key = match p {
+                Place::Region(c) => (PlaceLevel::Region, c.clone()),
+                Place::Departement(c) => (PlaceLevel::Departement, c.clone()),
+                Place::Epci(c) => (PlaceLevel::Epci, c.clone()),
+                Place::Commune(c) => (PlaceLevel::Commune, c.clone()),
                 Place::Qpv(_) => return None,
             };
-            Some(self.communes.iter().map(test).collect())
+            let mut mask = vec![false; self.communes.len()];
+            for &k in self.places.get(&key).into_iter().flatten() {
+                mask[k as usize] = true;
+            }
+            Some(mask)
         });
         let qpv = match &f.place {
             Some(Place::Qpv(code)) => match self.qpv.iter().position(|q| q == code) {
@@ -397,6 +531,12 @@ impl ActorIndex {
             let (x1, y0) = mercator(max_lon, max_lat);
             [x0, y0, x1, y1]
         });
+        let candidates = self.candidates(never, communes.as_deref(), qpv);
+        let place_only = Filter {
+            place: f.place.clone(),
+            ..Filter::default()
+        };
+        let exact = candidates.is_some() && f.place.is_some() && *f == place_only;
         Compiled {
             never,
             families,
@@ -407,13 +547,72 @@ impl ActorIndex {
             qpv,
             text,
             bbox,
+            candidates,
+            exact,
+        }
+    }
+
+    /// The entries of a territory filter's places, ascending, when they are few enough that
+    /// visiting them beats a scan of every entry (a commune, a QPV, an EPCI, most
+    /// départements): a superset of the matches, in entry order, so every loop over it gives
+    /// what the scan gives. `None` when the filter has no place or its places hold more than
+    /// a quarter of the actors.
+    fn candidates(
+        &self,
+        never: bool,
+        communes: Option<&[bool]>,
+        qpv: Option<u16>,
+    ) -> Option<Vec<u32>> {
+        let run = |starts: &[u32], k: usize| starts[k] as usize..starts[k + 1] as usize;
+        if never {
+            return Some(Vec::new());
+        }
+        if let Some(q) = qpv {
+            return Some(self.by_qpv[run(&self.qpv_starts, usize::from(q))].to_vec());
+        }
+        let mask = communes?;
+        let places: Vec<usize> = (0..mask.len()).filter(|&k| mask[k]).collect();
+        let total: usize = places
+            .iter()
+            .map(|&k| run(&self.commune_starts, k).len())
+            .sum();
+        if total > self.entries.len() / 4 {
+            return None;
+        }
+        let mut out = Vec::with_capacity(total);
+        for &k in &places {
+            out.extend_from_slice(&self.by_commune[run(&self.commune_starts, k)]);
+        }
+        if places.len() > 1 {
+            out.sort_unstable();
+        }
+        Some(out)
+    }
+
+    /// Calls `f` with every entry that can match `c` (see [`candidates`](Self::candidates)),
+    /// in entry order.
+    fn visit(&self, c: &Compiled, mut f: impl FnMut(usize, &Entry)) {
+        match &c.candidates {
+            Some(list) => {
+                for &i in list {
+                    f(i as usize, &self.entries[i as usize]);
+                }
+            }
+            None => {
+                for (i, e) in self.entries.iter().enumerate() {
+                    f(i, e);
+                }
+            }
         }
     }
 
     /// The ids matching `filter`, in id order, or in `text_ids`' order (relevance) when the
     /// filter has a text. `text_ids` must be given exactly when `filter.text` is.
     pub fn select(&self, filter: &Filter, text_ids: Option<&[u32]>) -> Vec<u32> {
-        let c = self.compile(filter, text_ids);
+        self.select_compiled(&self.compile(filter, text_ids), text_ids)
+    }
+
+    fn select_compiled(&self, c: &Compiled, text_ids: Option<&[u32]>) -> Vec<u32> {
         match text_ids {
             Some(ids) => ids
                 .iter()
@@ -423,13 +622,15 @@ impl ActorIndex {
                     self.entries.get(i).is_some_and(|e| c.all(i, e))
                 })
                 .collect(),
-            None => self
-                .entries
-                .iter()
-                .enumerate()
-                .filter(|(i, e)| c.all(*i, e))
-                .map(|(i, _)| i as u32 + 1)
-                .collect(),
+            None => {
+                let mut out = Vec::new();
+                self.visit(c, |i, e| {
+                    if c.all(i, e) {
+                        out.push(i as u32 + 1);
+                    }
+                });
+                out
+            }
         }
     }
 
@@ -448,7 +649,30 @@ impl ActorIndex {
                 .collect();
             return (n, ids);
         }
-        let c = self.compile(filter, text_ids);
+        self.page_compiled(&self.compile(filter, text_ids), text_ids, offset, limit)
+    }
+
+    fn page_compiled(
+        &self,
+        c: &Compiled,
+        text_ids: Option<&[u32]>,
+        offset: u64,
+        limit: u64,
+    ) -> (u64, Vec<u32>) {
+        if let (true, Some(list)) = (c.exact, &c.candidates) {
+            // A territory's actors, no other filter (a territory page counts them): the
+            // candidates are the answer.
+            let start = usize::try_from(offset)
+                .unwrap_or(usize::MAX)
+                .min(list.len());
+            let end = start
+                .saturating_add(usize::try_from(limit).unwrap_or(usize::MAX))
+                .min(list.len());
+            return (
+                list.len() as u64,
+                list[start..end].iter().map(|i| i + 1).collect(),
+            );
+        }
         let mut total = 0u64;
         let mut ids = Vec::new();
         let mut take = |id: u32| {
@@ -466,29 +690,30 @@ impl ActorIndex {
                     }
                 }
             }
-            None => {
-                for (i, e) in self.entries.iter().enumerate() {
-                    if c.all(i, e) {
-                        take(i as u32 + 1);
-                    }
+            None => self.visit(c, |i, e| {
+                if c.all(i, e) {
+                    take(i as u32 + 1);
                 }
-            }
+            }),
         }
         (total, ids)
     }
 
     /// The facets of a selection (see [`Facets`]).
     pub fn facets(&self, filter: &Filter, text_ids: Option<&[u32]>) -> Facets {
-        let c = self.compile(filter, text_ids);
+        self.facets_compiled(&self.compile(filter, text_ids))
+    }
+
+    fn facets_compiled(&self, c: &Compiled) -> Facets {
         let mut families = [0u64; 8];
         let mut bands = vec![0u64; self.bands.len()];
         let mut sectors = [0u64; 8];
         let mut employer = [0u64; 2];
         let mut total = 0;
         if !c.never {
-            for (i, e) in self.entries.iter().enumerate() {
+            self.visit(c, |i, e| {
                 if !c.base(i, e) {
-                    continue;
+                    return;
                 }
                 let (f, b, s, m) = (c.family(e), c.band(e), c.sector(e), c.employer(e));
                 if b && s && m {
@@ -506,7 +731,7 @@ impl ActorIndex {
                 if f && b && s && m {
                     total += 1;
                 }
-            }
+            });
         }
         Facets {
             total,
@@ -529,6 +754,19 @@ impl ActorIndex {
     /// Positions (`order` indices) whose key lies in the Z-order run of quadtree cell
     /// (`cx`, `cy`) at `level` (0 ≤ level ≤ 32).
     fn run(&self, level: u8, cx: u64, cy: u64) -> std::ops::Range<usize> {
+        self.run_in(level, cx, cy, 0..self.keys.len())
+    }
+
+    /// [`run`](Self::run), searched within `within` only: a range of `order` known to hold
+    /// the cell's run, such as the run of a quadtree cell that contains it. The searches then
+    /// stay in a small, cached part of `keys` rather than jumping across all of it.
+    fn run_in(
+        &self,
+        level: u8,
+        cx: u64,
+        cy: u64,
+        within: std::ops::Range<usize>,
+    ) -> std::ops::Range<usize> {
         let side = 1u64 << level;
         if cx >= side || cy >= side {
             return 0..0;
@@ -536,9 +774,10 @@ impl ActorIndex {
         let shift = 64 - 2 * u32::from(level);
         let prefix = u128::from(morton(cx as u32, cy as u32)) << shift;
         let end = prefix + (1u128 << shift);
-        let lo = self.keys.partition_point(|&k| u128::from(k) < prefix);
-        let hi = self.keys.partition_point(|&k| u128::from(k) < end);
-        lo..hi
+        let keys = &self.keys[within.clone()];
+        let lo = keys.partition_point(|&k| u128::from(k) < prefix);
+        let hi = lo + keys[lo..].partition_point(|&k| u128::from(k) < end);
+        within.start + lo..within.start + hi
     }
 
     /// The clusters of a map tile (see [`TileRequest`]), for the actors matching `filter`.
@@ -568,64 +807,83 @@ impl ActorIndex {
         let unfiltered = filter.is_empty() && cell_level <= 32 && tile.cell > 1;
 
         // Cells by grid key; `x`, `y` hold sums until the end.
-        let mut out: HashMap<(i64, i64), Cluster> = HashMap::new();
-        let mut add_point = |i: u32, e: &Entry| {
+        let mut out = Cells::new(per_side, tile.buffer <= tile.cell.max(1));
+        let add_point = |out: &mut Cells, i: u32, e: &Entry| {
             let tx = (f64::from(e.mx) - x0 as f64) * scale;
             let ty = (f64::from(e.my) - y0 as f64) * scale;
             if tx < -buf || ty < -buf || tx >= ext + buf || ty >= ext + buf {
                 return;
             }
             let key = ((tx / cell).floor() as i64, (ty / cell).floor() as i64);
-            let slot = out.entry(key).or_insert(Cluster {
-                count: 0,
-                x: 0.0,
-                y: 0.0,
-                single: None,
-            });
+            let slot = out.slot(key);
             slot.count += 1;
             slot.x += tx;
             slot.y += ty;
             slot.single = (slot.count == 1).then_some(i + 1);
         };
-        let mut visit = |range: std::ops::Range<usize>| {
+        let visit = |out: &mut Cells, range: std::ops::Range<usize>| {
             for k in range {
                 let i = self.order[k];
-                let e = &self.entries[i as usize];
+                let e = &self.zentries[k];
                 if unfiltered || c.all(i as usize, e) {
-                    add_point(i, e);
+                    add_point(out, i, e);
                 }
             }
         };
-        // The buffer ring: cells of level z + 4 (1/16 of a tile, at least the buffer) around
-        // the tile; their points are binned one by one.
-        let ring_level = z.saturating_add(4).min(32);
+        // The buffer ring: quadtree cells around the tile, the smallest whose side is at
+        // least the buffer (level z + 5 for a 128-unit buffer on a 4096-unit tile). Without
+        // filters, when their side is the buffer exactly and they fall each within one
+        // cluster cell, every actor of a ring cell is in the buffer and in the same cluster:
+        // its count and sums come from the prefix sums, like the tile's own cells. Otherwise
+        // their actors are binned one by one.
+        let ring_sub = (tile.extent / tile.buffer.max(1)).max(1).ilog2() as u8;
+        let ring_level = z.saturating_add(ring_sub).min(32);
         let per = 1u64 << (ring_level - z);
+        let ring_side = tile.extent / per as u32;
+        let whole_cells = unfiltered
+            && ring_side == tile.buffer
+            && tile.cell >= ring_side
+            && tile.cell.is_multiple_of(ring_side);
         let (rx, ry) = (u64::from(tile.x) * per, u64::from(tile.y) * per);
-        let ring = (0..per + 2).flat_map(|i| {
-            let i = i as i64 - 1;
-            [(i, -1), (i, per as i64)]
-                .into_iter()
-                .chain((0..per as i64).flat_map(move |j| [(-1, j), (per as i64, j)]))
-                .collect::<Vec<_>>()
-        });
-        let mut seen = std::collections::HashSet::new();
-        for (dx, dy) in ring {
-            if !seen.insert((dx, dy)) {
-                continue;
-            }
+        // Each ring cell once: the rows above and below (corners included), then the columns
+        // on either side.
+        let last = per as i64;
+        let rows = (-1..=last).flat_map(|i| [(i, -1), (i, last)]);
+        let columns = (0..last).flat_map(|j| [(-1, j), (last, j)]);
+        for (dx, dy) in rows.chain(columns) {
             let (cx, cy) = (rx as i64 + dx, ry as i64 + dy);
             if cx < 0 || cy < 0 {
                 continue;
             }
-            visit(self.run(ring_level, cx as u64, cy as u64));
+            let r = self.run(ring_level, cx as u64, cy as u64);
+            if !whole_cells {
+                visit(&mut out, r);
+                continue;
+            }
+            if r.is_empty() {
+                continue;
+            }
+            let n = (r.end - r.start) as u64;
+            let key = (
+                (dx * i64::from(ring_side)).div_euclid(i64::from(tile.cell)),
+                (dy * i64::from(ring_side)).div_euclid(i64::from(tile.cell)),
+            );
+            let sum_x = (self.sum_x[r.end] - self.sum_x[r.start]) as f64;
+            let sum_y = (self.sum_y[r.end] - self.sum_y[r.start]) as f64;
+            let slot = out.slot(key);
+            slot.count += n;
+            slot.x += (sum_x - x0 as f64 * n as f64) * scale;
+            slot.y += (sum_y - y0 as f64 * n as f64) * scale;
+            slot.single = (slot.count == 1).then(|| self.order[r.start] + 1);
         }
         if unfiltered {
-            // Each cell from the prefix sums.
+            // Each cell from the prefix sums; its run lies within the tile's.
             let side = u64::from(per_side);
             let (bx, by) = (u64::from(tile.x) * side, u64::from(tile.y) * side);
+            let tile_run = self.run(z, u64::from(tile.x), u64::from(tile.y));
             for j in 0..side {
                 for i in 0..side {
-                    let r = self.run(cell_level, bx + i, by + j);
+                    let r = self.run_in(cell_level, bx + i, by + j, tile_run.clone());
                     if r.is_empty() {
                         continue;
                     }
@@ -633,25 +891,20 @@ impl ActorIndex {
                     let mean_x = (self.sum_x[r.end] - self.sum_x[r.start]) as f64 / n as f64;
                     let mean_y = (self.sum_y[r.end] - self.sum_y[r.start]) as f64 / n as f64;
                     let single = (n == 1).then(|| self.order[r.start] + 1);
-                    out.insert(
-                        (i as i64, j as i64),
-                        Cluster {
-                            count: n,
-                            x: (mean_x - x0 as f64) * scale * n as f64,
-                            y: (mean_y - y0 as f64) * scale * n as f64,
-                            single,
-                        },
-                    );
+                    *out.slot((i as i64, j as i64)) = Cluster {
+                        count: n,
+                        x: (mean_x - x0 as f64) * scale * n as f64,
+                        y: (mean_y - y0 as f64) * scale * n as f64,
+                        single,
+                    };
                 }
             }
         } else {
-            visit(self.run(z, u64::from(tile.x), u64::from(tile.y)));
+            visit(&mut out, self.run(z, u64::from(tile.x), u64::from(tile.y)));
         }
-        let mut cells: Vec<_> = out.into_iter().collect();
-        cells.sort_unstable_by_key(|(k, _)| *k);
-        cells
+        out.into_sorted()
             .into_iter()
-            .map(|(_, c)| Cluster {
+            .map(|c| Cluster {
                 x: c.x / c.count as f64,
                 y: c.y / c.count as f64,
                 ..c
@@ -783,6 +1036,49 @@ mod tests {
     }
 
     #[test]
+    fn clusters_of_every_tile_around_equal_a_brute_force_binning() {
+        // The buffer ring summed from the prefix sums (no filter) or binned actor by actor
+        // (a filter) must give the binning of every actor, in each tile and its neighbours.
+        let ix = towns();
+        let filters = [
+            Filter::default(),
+            Filter {
+                families: vec![LegalFamily::Association],
+                ..Filter::default()
+            },
+        ];
+        let mut compared = 0;
+        for z in [3u8, 5, 6, 8, 9, 10, 12, 13, 14, 16] {
+            let (x0, y0) = tile_of(z, 2.5, 48.5);
+            for (dx, dy) in [(-1i64, -1i64), (0, 0), (1, 0), (0, 1), (-1, 1), (2, 2)] {
+                let (Some(x), Some(y)) = (
+                    x0.checked_add_signed(dx as i32),
+                    y0.checked_add_signed(dy as i32),
+                ) else {
+                    continue;
+                };
+                let t = TileRequest {
+                    z,
+                    x,
+                    y,
+                    extent: 4096,
+                    buffer: 128,
+                    cell: if z >= 16 { 1 } else { 256 },
+                };
+                for f in &filters {
+                    let got = ix.clusters(&t, f, None);
+                    assert_eq!(summary(&got, &t), brute(&ix, &t, f), "z{z} {x} {y} {f:?}");
+                    for c in &got {
+                        assert_eq!(c.single.is_some(), c.count == 1, "z{z} {x} {y}");
+                    }
+                    compared += got.len();
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared} clusters compared");
+    }
+
+    #[test]
     fn a_tile_next_door_sees_only_its_buffer() {
         let ix = index();
         let (x, y) = tile_of(14, 2.33, 48.93);
@@ -798,6 +1094,129 @@ mod tests {
             summary(&ix.clusters(&t, &Filter::default(), None), &t),
             brute(&ix, &t, &Filter::default())
         );
+    }
+
+    /// 3,000 actors over 40 communes of 4 départements (a few large communes, many small
+    /// ones), a tenth of them in one of 6 QPV, with every family, band and employer value.
+    fn towns() -> ActorIndex {
+        let codes: Vec<String> = (0..40)
+            .map(|k| format!("{:02}{:03}", 91 + k % 4, k))
+            .collect();
+        let qpv: Vec<String> = (0..6).map(|k| format!("QP09100{k}")).collect();
+        let mut ix = ActorIndex::default();
+        let mut state = 2015u64;
+        for _ in 0..3000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let r = (state >> 33) as usize;
+            // Communes 0..4 take half the actors.
+            let k = if r.is_multiple_of(2) {
+                r / 2 % 4
+            } else {
+                r / 2 % 40
+            };
+            let family = LegalFamily::ALL[r / 7 % 5];
+            ix.push(&IndexedActor {
+                family,
+                band: Some(["in", "300", "500", "1000", "out"][r / 11 % 5]),
+                sector: EssSector::ALL[r / 13 % EssSector::ALL.len()],
+                employer: (r / 17).is_multiple_of(2),
+                commune: Some(&codes[k]),
+                departement: Some(&codes[k][..2]),
+                region: Some(if k % 4 < 2 { "11" } else { "32" }),
+                epci: Some(if k % 3 == 0 { "200000001" } else { "200000002" }),
+                qpv: r.is_multiple_of(10).then(|| qpv[r / 10 % 6].as_str()),
+                lon_lat: Some((
+                    2.0 + (r % 1000) as f64 * 1e-3,
+                    48.0 + (r / 1000 % 1000) as f64 * 1e-3,
+                )),
+            });
+        }
+        ix.finish();
+        ix
+    }
+
+    #[test]
+    fn territory_filters_give_what_a_scan_of_every_actor_gives() {
+        // The posting lists by commune and QPV only choose which entries are tested: a page,
+        // a selection and the facets must be those of a full scan (issue 4, point 6: a
+        // territory page counted its actors by scanning all 1.7 M of them).
+        let ix = towns();
+        let places = [
+            Place::Commune("91000".into()),
+            Place::Commune("92013".into()),
+            Place::Commune("99999".into()),
+            Place::Departement("92".into()),
+            Place::Region("11".into()),
+            Place::Epci("200000002".into()),
+            Place::Qpv("QP091003".into()),
+            Place::Qpv("QP000000".into()),
+        ];
+        let mut used = 0;
+        for place in places {
+            let only = Filter {
+                place: Some(place.clone()),
+                ..Filter::default()
+            };
+            let with_others = |families| Filter {
+                place: Some(place.clone()),
+                families,
+                bands: vec!["in".into(), "300".into()],
+                ..Filter::default()
+            };
+            for f in [
+                only,
+                with_others(vec![]),
+                with_others(vec![LegalFamily::Association]),
+            ] {
+                let fast = ix.compile(&f, None);
+                // The communes of the place, as the facts of each commune say.
+                let of_place = |c: &CommuneFacts| match &place {
+                    Place::Region(x) => c.region.as_ref() == Some(x),
+                    Place::Departement(x) => c.departement.as_ref() == Some(x),
+                    Place::Epci(x) => c.epci.as_ref() == Some(x),
+                    Place::Commune(x) => c.code == *x,
+                    Place::Qpv(_) => true,
+                };
+                if let Some(mask) = &fast.communes {
+                    let expected: Vec<bool> = ix.communes.iter().map(of_place).collect();
+                    assert_eq!(mask, &expected, "{place:?}");
+                }
+                let mut scan = ix.compile(&f, None);
+                used += usize::from(fast.candidates.is_some());
+                let place_only = f.families.is_empty() && f.bands.is_empty();
+                assert_eq!(fast.exact, fast.candidates.is_some() && place_only);
+                scan.candidates = None;
+                scan.exact = false;
+                assert_eq!(
+                    ix.select_compiled(&fast, None),
+                    ix.select_compiled(&scan, None),
+                    "{f:?}"
+                );
+                assert_eq!(
+                    ix.page_compiled(&fast, None, 3, 7),
+                    ix.page_compiled(&scan, None, 3, 7),
+                    "{f:?}"
+                );
+                assert_eq!(
+                    ix.facets_compiled(&fast),
+                    ix.facets_compiled(&scan),
+                    "{f:?}"
+                );
+            }
+        }
+        assert!(used >= 15, "the posting lists were used {used} times");
+        // A large place (a région with half the actors) is scanned.
+        let region = ix.compile(
+            &Filter {
+                place: Some(Place::Region("11".into())),
+                ..Filter::default()
+            },
+            None,
+        );
+        assert!(region.candidates.is_none());
+        assert!(!ix.select_compiled(&region, None).is_empty());
     }
 
     #[test]
