@@ -147,6 +147,18 @@ impl Browser {
     }
 
     /// Waits until `script` (a JS expression) is truthy.
+    /// Goes to `url` and waits until the page is parsed down to its footer (`#pied`, in every
+    /// page): on a busy CI machine, long pages were once queried before their end (10 of the
+    /// table's rows, no footer yet).
+    pub async fn open(&self, url: &str) {
+        self.client().goto(url).await.unwrap();
+        self.wait_until(
+            "document.readyState === 'complete' && document.getElementById('pied')",
+            &format!("the whole page {url}"),
+        )
+        .await;
+    }
+
     pub async fn wait_until(&self, script: &str, what: &str) {
         let deadline = Instant::now() + Duration::from_secs(40);
         loop {
@@ -244,9 +256,9 @@ async fn the_map_draws_the_outlines_and_qp093028_over_saint_denis() {
     let app = TestApp::empty().await;
     let browser = Browser::start().await;
     let c = browser.client();
-    c.goto(&app.url("/?famille=association#carte=13/48.9177/2.3815"))
-        .await
-        .unwrap();
+    browser
+        .open(&app.url("/?famille=association#carte=13/48.9177/2.3815"))
+        .await;
     browser
         .wait_until(
             "document.body.dataset.carte === 'prete'",
@@ -323,7 +335,7 @@ async fn the_map_of_france_draws_regions_and_a_click_on_a_qpv_opens_its_popup() 
     let app = TestApp::empty().await;
     let browser = Browser::start().await;
     let c = browser.client();
-    c.goto(&app.url("/")).await.unwrap();
+    browser.open(&app.url("/")).await;
     browser
         .wait_until(
             "document.body.dataset.carte === 'prete'",
@@ -384,7 +396,7 @@ async fn the_map_shows_a_demo_actor_that_a_filter_hides_and_the_url_keeps() {
     let app = TestApp::demo().await;
     let browser = Browser::start().await;
     let c = browser.client();
-    c.goto(&app.url("/#carte=16/48.9177/2.3815")).await.unwrap();
+    browser.open(&app.url("/#carte=16/48.9177/2.3815")).await;
     let actors = "window.essorMap.getLayer('acteurs-point') && window.essorMap.queryRenderedFeatures({layers: ['acteurs-point']}).map(f => f.properties.siret)";
     browser
         .wait_until(
@@ -431,7 +443,7 @@ async fn a_directory_search_finds_the_demo_actor_and_leads_to_its_page() {
     let app = TestApp::demo().await;
     let browser = Browser::start().await;
     let c = browser.client();
-    c.goto(&app.url("/annuaire")).await.unwrap();
+    browser.open(&app.url("/annuaire")).await;
     c.find(Locator::Id("q"))
         .await
         .unwrap()
@@ -470,7 +482,7 @@ async fn the_api_docs_page_lists_every_operation() {
     let app = TestApp::empty().await;
     let browser = Browser::start().await;
     let c = browser.client();
-    c.goto(&app.url("/api/docs")).await.unwrap();
+    browser.open(&app.url("/api/docs")).await;
     let title = c
         .find(Locator::Id("titre-api"))
         .await
@@ -503,7 +515,7 @@ async fn territory_and_actor_pages_of_synthetic_data_show_the_demonstration_bann
     let app = TestApp::demo().await;
     let browser = Browser::start().await;
     let c = browser.client();
-    c.goto(&app.url("/territoires/qpv/QP093028")).await.unwrap();
+    browser.open(&app.url("/territoires/qpv/QP093028")).await;
     c.find(Locator::Id("bandeau-demonstration"))
         .await
         .expect("the demonstration banner");
@@ -515,9 +527,9 @@ async fn territory_and_actor_pages_of_synthetic_data_show_the_demonstration_bann
         .await
         .unwrap();
     assert!(figures.contains("12"), "{figures}");
-    c.goto(&app.url(&format!("/acteurs/{REGIE_SIRET}")))
-        .await
-        .unwrap();
+    browser
+        .open(&app.url(&format!("/acteurs/{REGIE_SIRET}")))
+        .await;
     let name = c
         .find(Locator::Id("nom-acteur"))
         .await
@@ -537,7 +549,7 @@ async fn a_qpv_page_shows_its_figures_against_france_draws_its_map_and_downloads
     let app = TestApp::fixtures().await;
     let browser = Browser::start().await;
     let c = browser.client();
-    c.goto(&app.url("/territoires/qpv/QP093028")).await.unwrap();
+    browser.open(&app.url("/territoires/qpv/QP093028")).await;
     let title = c
         .find(Locator::Css("h1"))
         .await
@@ -638,15 +650,15 @@ async fn an_epci_page_maps_its_communes_and_qpv_and_tables_them() {
     // The rows the server sends, to compare with the rows the browser shows.
     let (_, html) = app.text(path).await;
     let table = &html[html.find("id=\"table-qpv\"").expect("a QPV table")..];
-    let sent = table[..table.find("</tbody>").unwrap()].matches("<tr>").count() - 1;
+    let sent = table[..table.find("</tbody>").unwrap()]
+        .matches("<tr>")
+        .count()
+        - 1;
     assert!(sent > 30, "the QPV of the Métropole du Grand Paris: {sent}");
-    c.goto(&app.url(path)).await.unwrap();
+    browser.open(&app.url(path)).await;
     // A long page on a busy machine: wait until it has been parsed to the end.
     browser
-        .wait_until(
-            "document.readyState === 'complete'",
-            "the whole EPCI page",
-        )
+        .wait_until("document.readyState === 'complete'", "the whole EPCI page")
         .await;
     let rows = c
         .execute(
@@ -691,9 +703,9 @@ async fn an_actor_page_shows_its_figures_and_its_mini_map() {
     let app = TestApp::fixtures().await;
     let browser = Browser::start().await;
     let c = browser.client();
-    c.goto(&app.url(&format!("/acteurs/{TILLEULS_SIRET}")))
-        .await
-        .unwrap();
+    browser
+        .open(&app.url(&format!("/acteurs/{TILLEULS_SIRET}")))
+        .await;
     let name = c
         .find(Locator::Id("nom-acteur"))
         .await
@@ -743,9 +755,7 @@ async fn the_methodology_page_opens_on_the_rule_a_figure_links_to() {
     let app = TestApp::fixtures().await;
     let browser = Browser::start().await;
     let c = browser.client();
-    c.goto(&app.url("/territoires/commune/93066"))
-        .await
-        .unwrap();
+    browser.open(&app.url("/territoires/commune/93066")).await;
     c.find(Locator::Css(
         "#chiffres a[href='/methodologie#emplois-estimes']",
     ))
@@ -845,17 +855,17 @@ async fn the_pages_pass_the_basic_accessibility_checks() {
         "/methodologie".to_owned(),
         "/api/docs".to_owned(),
     ] {
-        c.goto(&app.url(&path)).await.unwrap();
+        browser.open(&app.url(&path)).await;
         let problems = c.execute(ACCESSIBILITY_CHECKS, vec![]).await.unwrap();
         for p in problems.as_array().unwrap() {
             failures.push(format!("{path} : {}", p.as_str().unwrap()));
         }
     }
-    c.goto(&app.url("/territoires/france/FR")).await.unwrap();
+    browser.open(&app.url("/territoires/france/FR")).await;
     browser.full_page_screenshot("territoire-france.png").await;
     // A narrow screen: the territory page still reads (tables scroll inside themselves).
     c.set_window_size(400, 900).await.unwrap();
-    c.goto(&app.url("/territoires/qpv/QP093028")).await.unwrap();
+    browser.open(&app.url("/territoires/qpv/QP093028")).await;
     let overflow = c
         .execute(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
@@ -878,7 +888,7 @@ async fn directory_facets_over_the_sqlite_store_narrow_the_selection_and_keep_th
     let (app, _store) = TestApp::fixtures_sqlite(dir.path()).await;
     let browser = Browser::start().await;
     let c = browser.client();
-    c.goto(&app.url("/annuaire?q=fictives")).await.unwrap();
+    browser.open(&app.url("/annuaire?q=fictives")).await;
     let total = |text: String| -> u64 {
         text.split(' ')
             .next()
@@ -947,9 +957,9 @@ async fn directory_facets_over_the_sqlite_store_narrow_the_selection_and_keep_th
     browser.screenshot("annuaire-facettes.png").await;
 
     // The map's sector filter reaches the count through the same store.
-    c.goto(&app.url("/?secteur=sante#carte=5/46.6/2.6"))
-        .await
-        .unwrap();
+    browser
+        .open(&app.url("/?secteur=sante#carte=5/46.6/2.6"))
+        .await;
     browser
         .wait_until(
             "document.getElementById('secteur').value === 'sante' && /^\\d+ acteur/.test(document.getElementById('compte-acteurs').textContent)",

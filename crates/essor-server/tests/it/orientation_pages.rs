@@ -59,7 +59,7 @@ async fn the_guided_form_points_the_maurepas_summer_youth_cooperative_to_the_cjs
     let app = TestApp::empty().await;
     let browser = Browser::start().await;
     let c = browser.client();
-    c.goto(&app.url("/orientation")).await.unwrap();
+    browser.open(&app.url("/orientation")).await;
     // The first screen is short: the follow-up questions wait for the matcher.
     let hidden = c
         .execute(
@@ -260,7 +260,7 @@ async fn the_catalogue_page_filters_schemes_and_a_scheme_shows_its_conditions_an
     let app = TestApp::empty().await;
     let browser = Browser::start().await;
     let c = browser.client();
-    c.goto(&app.url("/dispositifs")).await.unwrap();
+    browser.open(&app.url("/dispositifs")).await;
     let all = ids(c, "#liste-dispositifs [data-dispositif]").await;
     assert!(all.len() >= 43, "{}", all.len());
     c.find(Locator::Id("filtre-kind"))
@@ -319,11 +319,9 @@ async fn a_referral_is_created_from_a_result_and_moved_on_through_its_secret_lin
     let app = TestApp::with_registry(dir.path()).await;
     let browser = Browser::start().await;
     let c = browser.client();
-    c.goto(&app.url(
+    browser.open(&app.url(
         "/orientation?holder=collective&stage=emergence&needs=accompagnement&commune=35238&acts_in_qpv=true&public=jeunes_16_18",
-    ))
-    .await
-    .unwrap();
+    )).await;
     c.find(Locator::Id("orienter-cjs"))
         .await
         .unwrap()
@@ -397,7 +395,7 @@ async fn a_referral_is_created_from_a_result_and_moved_on_through_its_secret_lin
     browser.screenshot("mise-en-relation-creee.png").await;
 
     // The operator opens the link and accepts.
-    c.goto(&link).await.unwrap();
+    browser.open(&link).await;
     choose(c, "status-acceptee").await;
     c.find(Locator::Id("enregistrer-statut"))
         .await
@@ -469,7 +467,7 @@ async fn a_referral_is_created_from_a_result_and_moved_on_through_its_secret_lin
     browser.screenshot("mise-en-relation-suivi.png").await;
 
     // The list shows it under its operator, without the name, the contact or the link.
-    c.goto(&app.url("/mises-en-relation")).await.unwrap();
+    browser.open(&app.url("/mises-en-relation")).await;
     let page = text(c, "main").await;
     assert!(page.contains("Pôle ou réseau local de l'ESS"), "{page}");
     assert!(page.contains("en cours : 1"), "{page}");
@@ -514,7 +512,7 @@ async fn the_orientation_catalogue_and_referral_pages_pass_the_basic_accessibili
         format!("{}?creee=1", created["link"].as_str().unwrap()),
         "/mises-en-relation".to_owned(),
     ] {
-        c.goto(&app.url(&path)).await.unwrap();
+        browser.open(&app.url(&path)).await;
         let problems = c
             .execute(crate::browser::ACCESSIBILITY_CHECKS, vec![])
             .await
