@@ -656,10 +656,6 @@ async fn an_epci_page_maps_its_communes_and_qpv_and_tables_them() {
         - 1;
     assert!(sent > 30, "the QPV of the Métropole du Grand Paris: {sent}");
     browser.open(&app.url(path)).await;
-    // A long page on a busy machine: wait until it has been parsed to the end.
-    browser
-        .wait_until("document.readyState === 'complete'", "the whole EPCI page")
-        .await;
     let rows = c
         .execute(
             "return document.querySelectorAll('#table-qpv tbody tr').length;",
