@@ -456,6 +456,14 @@ async fn a_directory_search_finds_the_demo_actor_and_leads_to_its_page() {
         .click()
         .await
         .unwrap();
+    // The directory without a query lists the actor too: wait for the answer to the search,
+    // not for the link of the page being left.
+    browser
+        .wait_until(
+            "location.search.includes('q=REGIE') && document.readyState === 'complete' && document.getElementById('pied')",
+            "the search's answer",
+        )
+        .await;
     let link = c
         .wait()
         .for_element(Locator::Css(&format!(
