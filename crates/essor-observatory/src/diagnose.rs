@@ -6,8 +6,9 @@
 //!    ESS units only);
 //! 3. the geolocation file, when given → a SIRET-sorted table;
 //! 4. the establishments, streamed: each active one is classified ([`Facts`]), placed
-//!    ([`Placer`]) and added to the tallies of its territories, on every core; the diffusible
-//!    ESS ones in the requested scope are kept as [`Actor`]s for maps and lists.
+//!    ([`Placer`]) and added to the tallies of its territories, on every core, by the thread
+//!    that parsed it; the diffusible ESS ones in the requested scope are kept as [`Actor`]s
+//!    for maps and lists.
 
 use crate::facts::Facts;
 use crate::placement::{GeolocTable, NEAR_M, PlacementIssue, Placer};
@@ -16,7 +17,7 @@ use crate::territories::{Level, Territories};
 use essor_geo::{QpvId, QpvIndex};
 use essor_sirene::{
     EstablishmentRecord, LegalUnitIndex, Progress, ReadOptions, ReadSummary, SireneError,
-    TextPolicy, read_establishments, read_geoloc,
+    TextPolicy, read_establishments_unordered, read_geoloc,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -265,19 +266,19 @@ pub fn diagnose(
         units: &units,
         scope,
     };
-    let summary = read_establishments(
+    // Each batch is classified, placed and counted by the thread that parsed it, into that
+    // thread's own tallies (so the locks are never contended): the figures are sums of
+    // counts and of half-integer job estimates, exact in any order.
+    let summary = read_establishments_unordered(
         &inputs.etablissements,
         &ReadOptions::default().with_text(text),
         progress,
         |batch| {
-            use rayon::prelude::*;
-            batch.par_chunks(2048).for_each(|chunk| {
-                let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
-                let mut w = workers[slot].lock().expect("no worker panics");
-                for e in chunk {
-                    ctx.add(&mut w, e);
-                }
-            });
+            let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
+            let mut w = workers[slot].lock().expect("no worker panics");
+            for e in &batch {
+                ctx.add(&mut w, e);
+            }
         },
     )?;
     note(&mut report, &summary);

@@ -284,18 +284,38 @@ pub fn write_csv<'a>(
 /// One JSON object per row, keys as in the CSV.
 pub fn to_json(rows: &[IndicatorRow]) -> Value {
     let cols = columns();
-    Value::Array(
-        rows.iter()
-            .map(|r| {
-                Value::Object(
-                    cols.iter()
-                        .cloned()
-                        .zip(r.cells().iter().map(json_cell))
-                        .collect::<Map<_, _>>(),
-                )
-            })
-            .collect(),
+    Value::Array(rows.iter().map(|r| row_json(&cols, r)).collect())
+}
+
+fn row_json(cols: &[String], r: &IndicatorRow) -> Value {
+    Value::Object(
+        cols.iter()
+            .cloned()
+            .zip(r.cells().iter().map(json_cell))
+            .collect::<Map<_, _>>(),
     )
+}
+
+/// [`to_json`] as compact JSON bytes, the rows serialised on every core: the same bytes as
+/// `serde_json::to_vec(&to_json(rows))`, without one tree of 37,000 objects built, written
+/// and freed on one core.
+pub fn write_json(rows: &[IndicatorRow]) -> serde_json::Result<Vec<u8>> {
+    use rayon::prelude::*;
+    let cols = columns();
+    let parts = rows
+        .par_iter()
+        .map(|r| serde_json::to_vec(&row_json(&cols, r)))
+        .collect::<serde_json::Result<Vec<_>>>()?;
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
+    out.push(b'[');
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(part);
+    }
+    out.push(b']');
+    Ok(out)
 }
 
 /// Every territory's row, in level order, then in COG or layer order.

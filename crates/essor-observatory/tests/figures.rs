@@ -300,6 +300,16 @@ fn every_row_comes_back_whole_from_its_published_values() {
         assert_eq!(back.population, r.population, "{:?} {}", r.level, r.code);
         assert_eq!(back.cells(), r.cells());
     }
+    // The JSON written on every core is the JSON of the tree, byte for byte (issue 3).
+    let tree = serde_json::to_vec(&essor_observatory::indicators::to_json(&rows)).unwrap();
+    assert_eq!(
+        essor_observatory::indicators::write_json(&rows).unwrap(),
+        tree
+    );
+    assert_eq!(
+        essor_observatory::indicators::write_json(&[]).unwrap(),
+        b"[]"
+    );
     // A count the row cannot do without is named.
     let r = &rows[0];
     let err = IndicatorRow::from_values(r.level, &r.code, &r.name, |n| {

@@ -108,6 +108,18 @@ pub struct Resolved {
 /// One row of a file, whatever the format: raw bytes of field `i` (empty when null).
 pub(crate) trait Row {
     fn field(&self, i: usize) -> &[u8];
+
+    /// Field `i` when the format stores it as a number (Parquet `Float64`): `Some(None)` for a
+    /// null. `None`: read the text.
+    fn float(&self, _i: usize) -> Option<Option<f64>> {
+        None
+    }
+
+    /// Field `i` when the format stores it as a date (Parquet `Date32`): `Some(Ok(None))` for
+    /// a null, `Some(Err(days))` for a day number outside years 0–9999. `None`: read the text.
+    fn date(&self, _i: usize) -> Option<Result<Option<SireneDate>, i32>> {
+        None
+    }
 }
 
 impl Row for csv::ByteRecord {
@@ -195,6 +207,48 @@ impl RowCtx<'_> {
         Diffusion::parse(std::str::from_utf8(raw).unwrap_or(""))
     }
 
+    /// A finite number: typed when the format stores it so, else parsed from the text.
+    pub fn float(&mut self, row: &impl Row, col: Option<usize>, name: &'static str) -> Option<f64> {
+        let i = col?;
+        match row.float(i) {
+            Some(Some(v)) if v.is_finite() => Some(v),
+            Some(Some(v)) => {
+                self.reject(
+                    name,
+                    v.to_string().as_bytes(),
+                    RejectReason::InvalidNumber,
+                    false,
+                );
+                None
+            }
+            Some(None) => None,
+            None => self.parsed(row, col, name, RejectReason::InvalidNumber, |s| {
+                s.parse::<f64>()
+                    .map_err(drop)
+                    .and_then(|v| if v.is_finite() { Ok(v) } else { Err(()) })
+            }),
+        }
+    }
+
+    /// A date: typed when the format stores it so, else parsed from `AAAA-MM-JJ` text.
+    pub fn date(
+        &mut self,
+        row: &impl Row,
+        col: Option<usize>,
+        name: &'static str,
+    ) -> Option<SireneDate> {
+        let i = col?;
+        match row.date(i) {
+            Some(Ok(date)) => date,
+            Some(Err(days)) => {
+                let value = format!("{days} jours après le 1970-01-01");
+                self.reject(name, value.as_bytes(), RejectReason::InvalidDate, false);
+                None
+            }
+            None => self.parsed(row, col, name, RejectReason::InvalidDate, SireneDate::parse),
+        }
+    }
+
     /// Owned text, only when `keep`.
     pub fn boxed(
         &mut self,
@@ -244,6 +298,28 @@ impl SireneDate {
         }
         Ok(Self {
             year,
+            month: month as u8,
+            day: day as u8,
+        })
+    }
+}
+
+impl SireneDate {
+    /// The date `days` days after 1970-01-01 (Parquet `Date32`), for years 0 to 9999: what
+    /// the text of that date would parse to.
+    pub fn from_unix_days(days: i32) -> Option<Self> {
+        // Howard Hinnant's `civil_from_days`, on eras of 400 years.
+        let z = i64::from(days) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        (0..=9999).contains(&year).then_some(Self {
+            year: year as u16,
             month: month as u8,
             day: day as u8,
         })
@@ -329,5 +405,26 @@ mod tests {
         assert!(SireneDate::parse("2019-13-01").is_err());
         assert!(SireneDate::parse("01/07/2019").is_err());
         assert_eq!(SireneDate::parse("2019-07-01T10:00:00").unwrap().day, 1);
+    }
+
+    #[test]
+    fn parquet_day_numbers_read_as_their_text_would() {
+        // Date32 counts days from 1970-01-01; Parquet stocks store the creation dates so.
+        let cases = [
+            (0, "1970-01-01"),
+            (-1, "1969-12-31"),
+            (59, "1970-03-01"),
+            (11_016, "2000-02-29"),
+            (18_078, "2019-07-01"),
+            (20_454, "2026-01-01"),
+            (-719_528, "0000-01-01"),
+            (2_932_896, "9999-12-31"),
+        ];
+        for (days, text) in cases {
+            let date = SireneDate::from_unix_days(days).unwrap();
+            assert_eq!(date, SireneDate::parse(text).unwrap(), "{days}");
+        }
+        assert_eq!(SireneDate::from_unix_days(2_932_897), None);
+        assert_eq!(SireneDate::from_unix_days(-719_529), None);
     }
 }

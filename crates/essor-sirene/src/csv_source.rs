@@ -1,8 +1,10 @@
 //! CSV stocks, read in parallel chunks.
 //!
 //! The file is read sequentially in blocks of [`crate::ReadOptions::chunk_bytes`]; each block
-//! is cut after its last record boundary and the blocks of one window are parsed in parallel
-//! (rayon), then handed to the sink in file order. A record boundary is a newline outside
+//! is cut after its last record boundary. Every rayon thread takes the next block when it is
+//! free (the read itself is a short copy from the page cache, done by whichever thread asks),
+//! parses it and hands the batch, numbered in file order, to the sink: no thread waits for
+//! another, and only a few blocks are in memory at once. A record boundary is a newline outside
 //! quotes: INSEE writes RFC 4180 CSV (a field with a comma or a quote is quoted, quotes are
 //! doubled), so counting quotes from a boundary tells whether a newline is inside a field.
 //! The header may start with a UTF-8 BOM; the delimiter (`,` for the stocks, `;` for the
@@ -11,19 +13,22 @@
 use crate::columns::Resolver;
 use crate::progress::{Progress, ProgressUnit};
 use crate::reject::{RejectReason, RejectReport};
-use crate::{Format, ReadOptions, ReadSummary, SireneError, SireneRecord};
+use crate::{Format, ReadOptions, ReadSummary, SeqSink, SireneError, SireneRecord};
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// A block of whole records and the physical line its first record starts on.
+/// A block of whole records, its number in file order and the physical line its first record
+/// starts on.
 struct Chunk {
     bytes: Vec<u8>,
+    seq: u64,
     first_line: u64,
 }
 
@@ -50,7 +55,13 @@ struct BlockReader<'p> {
     buf: Vec<u8>,
     eof: bool,
     bytes_read: u64,
+    /// Blocks already parsed, to read the next ones into: a fresh 4 MiB buffer per block
+    /// costs page faults and allocator work on every block.
+    spare: &'p Mutex<Vec<Vec<u8>>>,
 }
+
+/// How many parsed blocks are kept for reuse.
+const SPARE_BLOCKS: usize = 8;
 
 impl BlockReader<'_> {
     /// Reads until `buf` holds at least `want` bytes or the file ends.
@@ -82,7 +93,14 @@ impl BlockReader<'_> {
             }
             match last_boundary(&self.buf) {
                 Some((cut, lines)) => {
-                    let rest = self.buf[cut..].to_vec();
+                    let mut rest = self
+                        .spare
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .pop()
+                        .unwrap_or_default();
+                    rest.clear();
+                    rest.extend_from_slice(&self.buf[cut..]);
                     let mut chunk = std::mem::replace(&mut self.buf, rest);
                     chunk.truncate(cut);
                     return Ok(Some((chunk, lines)));
@@ -91,6 +109,37 @@ impl BlockReader<'_> {
                 None => want = self.buf.len() * 2,
             }
         }
+    }
+}
+
+/// The blocks of a file in order, reporting progress as they are read.
+struct Chunks<'p> {
+    blocks: BlockReader<'p>,
+    size: usize,
+    seq: u64,
+    next_line: u64,
+    progress: &'p dyn Progress,
+}
+
+impl Iterator for Chunks<'_> {
+    type Item = Result<Chunk, SireneError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let before = self.blocks.bytes_read;
+        let (bytes, lines) = match self.blocks.next_chunk(self.size) {
+            Ok(Some(block)) => block,
+            Ok(None) => return None,
+            Err(e) => return Some(Err(e)),
+        };
+        self.progress.advance(self.blocks.bytes_read - before);
+        let chunk = Chunk {
+            bytes,
+            seq: self.seq,
+            first_line: self.next_line,
+        };
+        self.seq += 1;
+        self.next_line += lines;
+        Some(Ok(chunk))
     }
 }
 
@@ -173,17 +222,19 @@ pub(crate) fn read<T: SireneRecord>(
     path: &Path,
     opts: &ReadOptions,
     progress: &dyn Progress,
-    sink: &mut dyn FnMut(Vec<T>),
+    sink: SeqSink<'_, T>,
 ) -> Result<ReadSummary, SireneError> {
     let started = Instant::now();
     let file = File::open(path).map_err(|e| SireneError::io(path, e))?;
     let total = file.metadata().map_err(|e| SireneError::io(path, e))?.len();
+    let spare = Mutex::new(Vec::new());
     let mut blocks = BlockReader {
         file,
         path,
         buf: Vec::new(),
         eof: false,
         bytes_read: 0,
+        spare: &spare,
     };
 
     // The header: the first line, without BOM.
@@ -215,44 +266,47 @@ pub(crate) fn read<T: SireneRecord>(
     let resolved = resolver.finish(path, T::KIND)?;
 
     progress.begin(T::KIND, path, total, ProgressUnit::Bytes);
+    progress.advance(blocks.bytes_read);
     let file_name: Arc<Path> = Arc::from(path);
-    let mut report = RejectReport::new(path);
-    let (mut records, mut next_line, mut reported) = (0u64, 2u64, 0u64);
-    let window = rayon::current_num_threads().max(1) * 2;
-    loop {
-        let mut chunks = Vec::with_capacity(window);
-        while chunks.len() < window {
-            let Some((bytes, lines)) = blocks.next_chunk(opts.chunk_bytes)? else {
-                break;
-            };
-            chunks.push(Chunk {
-                bytes,
-                first_line: next_line,
-            });
-            next_line += lines;
+    let chunks = Chunks {
+        blocks,
+        size: opts.chunk_bytes,
+        seq: 0,
+        next_line: 2,
+        progress,
+    };
+    // Per-chunk reports, merged in file order at the end so that the kept examples are the
+    // first ones of the file.
+    let reports = Mutex::new(Vec::new());
+    let records = AtomicU64::new(0);
+    chunks.par_bridge().try_for_each(|chunk| {
+        let chunk = chunk?;
+        let (batch, rejects) =
+            parse_chunk::<T>(&chunk, delimiter, header.len(), &cols, &file_name, opts)?;
+        let mut spare = spare.lock().unwrap_or_else(PoisonError::into_inner);
+        if spare.len() < SPARE_BLOCKS {
+            spare.push(chunk.bytes);
         }
-        if chunks.is_empty() {
-            break;
-        }
-        let parsed: Vec<_> = chunks
-            .par_iter()
-            .map(|c| parse_chunk::<T>(c, delimiter, header.len(), &cols, &file_name, opts))
-            .collect::<Result<_, _>>()?;
-        for (batch, rejects) in parsed {
-            report.merge(rejects);
-            records += batch.len() as u64;
-            sink(batch);
-        }
-        progress.advance(blocks.bytes_read - reported);
-        reported = blocks.bytes_read;
-    }
+        drop(spare);
+        records.fetch_add(batch.len() as u64, Ordering::Relaxed);
+        reports
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((chunk.seq, rejects));
+        sink(chunk.seq, batch);
+        Ok::<_, SireneError>(())
+    })?;
     progress.finish();
+    let report = RejectReport::merged(
+        path,
+        reports.into_inner().unwrap_or_else(PoisonError::into_inner),
+    );
     Ok(ReadSummary {
         path: path.to_owned(),
         kind: T::KIND,
         format: Format::Csv { delimiter },
         rows: report.rows,
-        records,
+        records: records.into_inner(),
         missing_optional: resolved.missing_optional,
         rejects: report,
         elapsed: started.elapsed(),

@@ -152,19 +152,6 @@ fn same_siren(raw: &[u8], siren: Siren) -> bool {
         && raw.iter().fold(0u32, |n, b| n * 10 + u32::from(b - b'0')) == siren.get()
 }
 
-fn coordinate(
-    ctx: &mut RowCtx<'_>,
-    row: &impl Row,
-    col: Option<usize>,
-    name: &'static str,
-) -> Option<f64> {
-    ctx.parsed(row, col, name, RejectReason::InvalidNumber, |s| {
-        s.parse::<f64>()
-            .map_err(drop)
-            .and_then(|v| if v.is_finite() { Ok(v) } else { Err(()) })
-    })
-}
-
 impl SireneRecord for EstablishmentRecord {
     type Columns = EstablishmentColumns;
     const KIND: FileKind = FileKind::Etablissement;
@@ -243,25 +230,9 @@ impl SireneRecord for EstablishmentRecord {
         let headquarters = ctx
             .flag(row, Some(c.etablissement_siege), "etablissementSiege")
             .unwrap_or(false);
-        let creation_date = ctx.parsed(
-            row,
-            Some(c.date_creation),
-            "dateCreationEtablissement",
-            RejectReason::InvalidDate,
-            SireneDate::parse,
-        );
-        let x = coordinate(
-            ctx,
-            row,
-            c.lambert_x,
-            "coordonneeLambertAbscisseEtablissement",
-        );
-        let y = coordinate(
-            ctx,
-            row,
-            c.lambert_y,
-            "coordonneeLambertOrdonneeEtablissement",
-        );
+        let creation_date = ctx.date(row, Some(c.date_creation), "dateCreationEtablissement");
+        let x = ctx.float(row, c.lambert_x, "coordonneeLambertAbscisseEtablissement");
+        let y = ctx.float(row, c.lambert_y, "coordonneeLambertOrdonneeEtablissement");
         let lambert = x.zip(y);
         let keep = opts.text.keeps(siret.siren(), false);
         let text = keep.then(|| {

@@ -215,13 +215,7 @@ impl SireneRecord for LegalUnitRecord {
             Some(c.caractere_employeur),
             "caractereEmployeurUniteLegale",
         );
-        let creation_date = ctx.parsed(
-            row,
-            Some(c.date_creation),
-            "dateCreationUniteLegale",
-            RejectReason::InvalidDate,
-            SireneDate::parse,
-        );
+        let creation_date = ctx.date(row, Some(c.date_creation), "dateCreationUniteLegale");
         let rna = ctx.parsed(
             row,
             Some(c.identifiant_association),

@@ -170,16 +170,59 @@ pub fn detect_format(path: &Path) -> Result<Format, SireneError> {
     })
 }
 
+/// A batch of records and its place in the file: batches are numbered 0, 1, 2… in file order.
+type SeqSink<'s, T> = &'s (dyn Fn(u64, Vec<T>) + Sync);
+
+/// Reads a file on every core; `sink` receives numbered batches in no particular order, on the
+/// thread that parsed them.
 fn read<T: SireneRecord>(
     path: &Path,
     opts: &ReadOptions,
     progress: &dyn Progress,
-    mut sink: impl FnMut(Vec<T>),
+    sink: SeqSink<'_, T>,
 ) -> Result<ReadSummary, SireneError> {
     match detect_format(path)? {
-        Format::Parquet => parquet_source::read(path, opts, progress, &mut sink),
-        Format::Csv { .. } => csv_source::read(path, opts, progress, &mut sink),
+        Format::Parquet => parquet_source::read(path, opts, progress, sink),
+        Format::Csv { .. } => csv_source::read(path, opts, progress, sink),
     }
+}
+
+/// Hands batches to an `FnMut` in file order, whatever order the parsing threads finish in.
+///
+/// Why: the legal-unit index ("the last duplicate wins") and the tests need file order, but
+/// waiting for a whole window of chunks before handing any over leaves a core idle. Batches
+/// that finish early wait here (a few at most: as many as there are threads ahead of the
+/// slowest one).
+fn read_in_order<T: SireneRecord>(
+    path: &Path,
+    opts: &ReadOptions,
+    progress: &dyn Progress,
+    sink: impl FnMut(Vec<T>) + Send,
+) -> Result<ReadSummary, SireneError> {
+    struct Reorder<T, F> {
+        next: u64,
+        pending: std::collections::BTreeMap<u64, Vec<T>>,
+        sink: F,
+    }
+    let state = std::sync::Mutex::new(Reorder {
+        next: 0,
+        pending: std::collections::BTreeMap::new(),
+        sink,
+    });
+    read(path, opts, progress, &|seq, batch| {
+        let mut s = state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        s.pending.insert(seq, batch);
+        loop {
+            let next = s.next;
+            let Some(batch) = s.pending.remove(&next) else {
+                break;
+            };
+            (s.sink)(batch);
+            s.next += 1;
+        }
+    })
 }
 
 /// Streams a `StockUniteLegale` (CSV or Parquet) to `sink` in batches, in file order.
@@ -187,9 +230,9 @@ pub fn read_legal_units(
     path: &Path,
     opts: &ReadOptions,
     progress: &dyn Progress,
-    sink: impl FnMut(Vec<LegalUnitRecord>),
+    sink: impl FnMut(Vec<LegalUnitRecord>) + Send,
 ) -> Result<ReadSummary, SireneError> {
-    read(path, opts, progress, sink)
+    read_in_order(path, opts, progress, sink)
 }
 
 /// Streams a `StockEtablissement` (CSV or Parquet) to `sink` in batches, in file order.
@@ -197,17 +240,31 @@ pub fn read_establishments(
     path: &Path,
     opts: &ReadOptions,
     progress: &dyn Progress,
-    sink: impl FnMut(Vec<EstablishmentRecord>),
+    sink: impl FnMut(Vec<EstablishmentRecord>) + Send,
 ) -> Result<ReadSummary, SireneError> {
-    read(path, opts, progress, sink)
+    read_in_order(path, opts, progress, sink)
 }
 
-/// Streams INSEE's geolocation file (`;`-separated CSV, or Parquet) to `sink` in batches.
+/// Streams a `StockEtablissement` (CSV or Parquet) to `sink` on every core: each batch goes to
+/// the sink on the thread that parsed it, in no particular order. For work whose result does
+/// not depend on the order (counting, summing exact values), this keeps every core busy from
+/// the first byte to the last.
+pub fn read_establishments_unordered(
+    path: &Path,
+    opts: &ReadOptions,
+    progress: &dyn Progress,
+    sink: impl Fn(Vec<EstablishmentRecord>) + Sync,
+) -> Result<ReadSummary, SireneError> {
+    read(path, opts, progress, &|_, batch| sink(batch))
+}
+
+/// Streams INSEE's geolocation file (`;`-separated CSV, or Parquet) to `sink` in batches, in
+/// file order.
 pub fn read_geoloc(
     path: &Path,
     opts: &ReadOptions,
     progress: &dyn Progress,
-    sink: impl FnMut(Vec<GeolocRecord>),
+    sink: impl FnMut(Vec<GeolocRecord>) + Send,
 ) -> Result<ReadSummary, SireneError> {
-    read(path, opts, progress, sink)
+    read_in_order(path, opts, progress, sink)
 }

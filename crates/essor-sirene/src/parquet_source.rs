@@ -2,25 +2,33 @@
 //!
 //! INSEE publishes the stocks as Parquet too, with typed columns (integers for the legal
 //! category, booleans for `etablissementSiege`, dates…). We project the columns a file type
-//! needs, decode the row groups of one window in parallel (rayon), cast every column to text
-//! so the same parser serves CSV and Parquet, and hand the batches to the sink in file order.
-//! Integer identifiers get back their leading zeros (SIREN 9, SIRET 14, NIC 5, catégorie
-//! juridique 4 digits).
+//! needs and decode the row groups on every core (rayon), each group handed to the sink, with
+//! its number in file order, by the thread that decoded it. Text columns are read as they
+//! are, so the same parser serves CSV and Parquet; other columns are cast to text, except the
+//! Lambert coordinates (`Float64`) and the dates (`Date32`), which the parsers take typed
+//! (`Row::float`, `Row::date`): 35 million rows of each would otherwise be printed and
+//! parsed back. Integer identifiers get back their leading zeros (SIREN 9, SIRET 14, NIC 5,
+//! catégorie juridique 4 digits), written straight into the text column.
 
-use crate::columns::{Resolver, Row, RowCtx};
+use crate::columns::{Resolver, Row, RowCtx, SireneDate};
 use crate::progress::{Progress, ProgressUnit};
 use crate::reject::RejectReport;
-use crate::{Format, ReadOptions, ReadSummary, SireneError, SireneRecord};
-use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use crate::{Format, ReadOptions, ReadSummary, SeqSink, SireneError, SireneRecord};
+use arrow_array::builder::StringBuilder;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Float64Type};
+use arrow_array::{Array, ArrayRef, Date32Array, Float64Array, RecordBatch, StringArray};
 use arrow_schema::DataType;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
 use rayon::prelude::*;
+use std::fmt::Write;
 use std::fs::File;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 /// The width to zero-pad a column to when Parquet stores it as an integer.
@@ -34,43 +42,89 @@ fn zero_pad_width(column: &str) -> Option<usize> {
     }
 }
 
-fn to_text(column: &ArrayRef, name: &str, path: &Path) -> Result<StringArray, SireneError> {
+/// The columns whose parsers read typed values ([`RowCtx::float`], [`RowCtx::date`]) when
+/// the file has them typed; every other column is read as text.
+const READ_TYPED: [&str; 4] = [
+    "coordonneeLambertAbscisseEtablissement",
+    "coordonneeLambertOrdonneeEtablissement",
+    "dateCreationEtablissement",
+    "dateCreationUniteLegale",
+];
+
+/// A column as the parsers read it.
+enum Column {
+    Text(StringArray),
+    Float(Float64Array),
+    Date(Date32Array),
+}
+
+fn column(column: &ArrayRef, name: &str, path: &Path) -> Result<Column, SireneError> {
     let arrow_err = |source| SireneError::Arrow {
         path: path.to_owned(),
         column: name.to_owned(),
         source,
     };
+    match column.data_type() {
+        DataType::Utf8 => return Ok(Column::Text(column.as_string::<i32>().clone())),
+        DataType::Float64 if READ_TYPED.contains(&name) => {
+            return Ok(Column::Float(column.as_primitive::<Float64Type>().clone()));
+        }
+        DataType::Date32 if READ_TYPED.contains(&name) => {
+            return Ok(Column::Date(column.as_primitive::<Date32Type>().clone()));
+        }
+        _ => {}
+    }
     if let (Some(width), true) = (zero_pad_width(name), column.data_type().is_integer()) {
         let as_i64 = arrow_cast::cast(column, &DataType::Int64).map_err(arrow_err)?;
         let ints = as_i64
             .as_any()
             .downcast_ref::<arrow_array::Int64Array>()
             .expect("cast to Int64");
-        return Ok(ints
-            .iter()
-            .map(|v| v.map(|v| format!("{v:0width$}")))
-            .collect());
+        let mut text = StringBuilder::with_capacity(ints.len(), ints.len() * width);
+        for v in ints {
+            match v {
+                Some(v) => {
+                    write!(text, "{v:0width$}").expect("writing to memory");
+                    text.append_value("");
+                }
+                None => text.append_null(),
+            }
+        }
+        return Ok(Column::Text(text.finish()));
     }
     let text = arrow_cast::cast(column, &DataType::Utf8).map_err(arrow_err)?;
-    Ok(text
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .expect("cast to Utf8")
-        .clone())
+    Ok(Column::Text(text.as_string::<i32>().clone()))
 }
 
 struct BatchRow<'a> {
-    columns: &'a [StringArray],
+    columns: &'a [Column],
     row: usize,
 }
 
 impl Row for BatchRow<'_> {
     fn field(&self, i: usize) -> &[u8] {
-        let column = &self.columns[i];
-        if column.is_null(self.row) {
-            b""
-        } else {
-            column.value(self.row).as_bytes()
+        match &self.columns[i] {
+            Column::Text(c) if !c.is_null(self.row) => c.value(self.row).as_bytes(),
+            // Typed columns (`READ_TYPED`) are read through `float` and `date`.
+            _ => b"",
+        }
+    }
+
+    fn float(&self, i: usize) -> Option<Option<f64>> {
+        match &self.columns[i] {
+            Column::Float(c) => Some(c.is_valid(self.row).then(|| c.value(self.row))),
+            _ => None,
+        }
+    }
+
+    fn date(&self, i: usize) -> Option<Result<Option<SireneDate>, i32>> {
+        match &self.columns[i] {
+            Column::Date(c) if c.is_null(self.row) => Some(Ok(None)),
+            Column::Date(c) => {
+                let days = c.value(self.row);
+                Some(SireneDate::from_unix_days(days).map(Some).ok_or(days))
+            }
+            _ => None,
         }
     }
 }
@@ -89,7 +143,7 @@ fn parse_batch<T: SireneRecord>(
         .columns()
         .iter()
         .zip(schema.fields())
-        .map(|(c, f)| to_text(c, f.name(), file))
+        .map(|(c, f)| column(c, f.name(), file))
         .collect::<Result<Vec<_>, _>>()?;
     for row in 0..batch.num_rows() {
         report.rows += 1;
@@ -166,7 +220,7 @@ pub(crate) fn read<T: SireneRecord>(
     path: &Path,
     opts: &ReadOptions,
     progress: &dyn Progress,
-    sink: &mut dyn FnMut(Vec<T>),
+    sink: SeqSink<'_, T>,
 ) -> Result<ReadSummary, SireneError> {
     let started = Instant::now();
     let parquet_err = |source| SireneError::Parquet {
@@ -201,29 +255,34 @@ pub(crate) fn read<T: SireneRecord>(
 
     progress.begin(T::KIND, path, total, ProgressUnit::Rows);
     let file_name: Arc<Path> = Arc::from(path);
-    let mut report = RejectReport::new(path);
-    let mut records = 0u64;
-    let window = rayon::current_num_threads().max(1);
-    let indices: Vec<usize> = (0..groups.len()).collect();
-    for group_window in indices.chunks(window) {
-        let parsed: Vec<_> = group_window
-            .par_iter()
-            .map(|&g| read_row_group::<T>(&metadata, &mask, g, first_lines[g], &file_name, opts))
-            .collect::<Result<_, _>>()?;
-        for (batch, rejects) in parsed {
-            progress.advance(rejects.rows);
-            report.merge(rejects);
-            records += batch.len() as u64;
-            sink(batch);
-        }
-    }
+    let reports = Mutex::new(Vec::with_capacity(groups.len()));
+    let records = AtomicU64::new(0);
+    // One task per row group, taken in file order by whichever thread is free (a bridge,
+    // not a split range: halves read from both ends would keep half the file waiting in an
+    // ordered sink).
+    (0..groups.len()).par_bridge().try_for_each(|g| {
+        let (batch, rejects) =
+            read_row_group::<T>(&metadata, &mask, g, first_lines[g], &file_name, opts)?;
+        progress.advance(rejects.rows);
+        records.fetch_add(batch.len() as u64, Ordering::Relaxed);
+        reports
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((g as u64, rejects));
+        sink(g as u64, batch);
+        Ok::<_, SireneError>(())
+    })?;
     progress.finish();
+    let report = RejectReport::merged(
+        path,
+        reports.into_inner().unwrap_or_else(PoisonError::into_inner),
+    );
     Ok(ReadSummary {
         path: path.to_owned(),
         kind: T::KIND,
         format: Format::Parquet,
         rows: report.rows,
-        records,
+        records: records.into_inner(),
         missing_optional: resolved.missing_optional,
         rejects: report,
         elapsed: started.elapsed(),

@@ -13,8 +13,8 @@ pub enum ProgressUnit {
     Rows,
 }
 
-/// Receives progress from a reader. Called from the reading thread only, after each parallel
-/// window of chunks; implementations need not be fast.
+/// Receives progress from a reader. Called from any of the reading threads (hence `Sync`),
+/// once per block or row group; implementations need not be fast.
 pub trait Progress: Sync {
     /// A file starts; `total` is in `unit`.
     fn begin(&self, _kind: FileKind, _path: &Path, _total: u64, _unit: ProgressUnit) {}

@@ -150,6 +150,17 @@ impl RejectReport {
         self.samples.extend(other.samples.into_iter().take(room));
     }
 
+    /// One report from the reports of numbered parts of a file, merged in file order whatever
+    /// order they were made in.
+    pub fn merged(file: &Path, mut parts: Vec<(u64, RejectReport)>) -> Self {
+        parts.sort_unstable_by_key(|(seq, _)| *seq);
+        let mut report = Self::new(file);
+        for (_, part) in parts {
+            report.merge(part);
+        }
+        report
+    }
+
     /// No anomaly at all.
     pub fn is_clean(&self) -> bool {
         self.counts.is_empty()
