@@ -254,5 +254,4 @@ impl<'a> Placer<'a> {
             .map_err(|_| PlacementIssue::OutsideTerritories)?;
         Ok((loc.nearest, loc.distance_m))
     }
-
 }

@@ -638,15 +638,15 @@ async fn an_epci_page_maps_its_communes_and_qpv_and_tables_them() {
     // The rows the server sends, to compare with the rows the browser shows.
     let (_, html) = app.text(path).await;
     let table = &html[html.find("id=\"table-qpv\"").expect("a QPV table")..];
-    let sent = table[..table.find("</tbody>").unwrap()].matches("<tr>").count() - 1;
+    let sent = table[..table.find("</tbody>").unwrap()]
+        .matches("<tr>")
+        .count()
+        - 1;
     assert!(sent > 30, "the QPV of the Métropole du Grand Paris: {sent}");
     c.goto(&app.url(path)).await.unwrap();
     // A long page on a busy machine: wait until it has been parsed to the end.
     browser
-        .wait_until(
-            "document.readyState === 'complete'",
-            "the whole EPCI page",
-        )
+        .wait_until("document.readyState === 'complete'", "the whole EPCI page")
         .await;
     let rows = c
         .execute(
