@@ -27,6 +27,9 @@ const POOL: usize = 8;
 const SEARCH_MEMO_IDS: usize = 16 << 20;
 const SEARCH_MEMO_FROM: usize = 1_000;
 
+/// Up to this many rows are read one by one with a cached statement.
+const FEW_ROWS: usize = 300;
+
 /// Selections whose size and facets are kept per snapshot (a few hundred bytes each).
 const FACETS_MEMO: usize = 4_096;
 
@@ -147,10 +150,13 @@ impl Snapshot {
                 // No memory map: each pooled connection would map the whole file again, and
                 // the resident size would count every page once per connection (3.4 GB of
                 // file pages for a 0.5 GB snapshot). Reads go through the kernel's page
-                // cache, shared and not charged to the server; what SQLite reads most (the
-                // rows of a page) is a few pages per request.
-                c.execute_batch("PRAGMA query_only = 1; PRAGMA mmap_size = 0;")
-                    .map_err(&err)?;
+                // cache, shared and not charged to the server, and each connection keeps up
+                // to 32 MiB of pages itself (the B-tree's inner pages stay there; a page of
+                // rows or a tile's single actors is then one read per row).
+                c.execute_batch(
+                    "PRAGMA query_only = 1; PRAGMA mmap_size = 0; PRAGMA cache_size = -32768;",
+                )
+                .map_err(&err)?;
                 pool.push(c);
             }
             if file_id(path) == before {
@@ -259,6 +265,21 @@ impl Snapshot {
     pub fn rows(&self, ids: &[u32]) -> Result<Vec<ActorRow>, SnapshotError> {
         if ids.is_empty() {
             return Ok(Vec::new());
+        }
+        if ids.len() <= FEW_ROWS {
+            // A page or a tile's single actors: one cached statement per id, in order,
+            // rather than a new `IN (…)` statement to parse each time.
+            return self.with(|c| {
+                let mut s =
+                    c.prepare_cached(&format!("SELECT {COLUMNS} FROM actors WHERE id = ?1"))?;
+                let mut out = Vec::with_capacity(ids.len());
+                for id in ids {
+                    if let Some(r) = s.query_row([id], row).optional()? {
+                        out.push(r);
+                    }
+                }
+                Ok(out)
+            });
         }
         let mut found = self.with(|c| {
             let mut out = Vec::with_capacity(ids.len());
