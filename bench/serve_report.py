@@ -53,7 +53,7 @@ def size_block(res, duration):
     data = res["status"].get("data") or {}
     lines.append(
         f"- Magasin : {fr_int(res['actors'])} acteurs de l'ESS diffusibles, `essor.sqlite` de "
-        f"{size_bytes(res['store_bytes'])} (acteurs, index plein texte, indicateurs de chaque territoire)."
+        f"{size_bytes(res['store_bytes'])} (acteurs, mots de la recherche et leurs listes d'acteurs, indicateurs de chaque territoire)."
     )
     if ing:
         extra = ""
@@ -69,7 +69,7 @@ def size_block(res, duration):
     st = res["startup"]
     lines.append(
         f"- Démarrage du serveur : {fr_num(st['seconds'], 1)} s jusqu'à la première réponse de `/api/v1/status` "
-        f"(ouverture de l'instantané, chargement de l'index des acteurs en mémoire), mémoire résidente alors "
+        f"(ouverture de l'instantané, chargement en mémoire de l'index des acteurs et des listes de la recherche), mémoire résidente alors "
         f"{mio(st['rss_kib'])} dont {mio(st.get('anon_kib'))} de tas."
     )
     peak, pss, anon = res["server_peak_kib"], res.get("server_pss_max_kib"), res.get("server_anon_max_kib")
@@ -78,8 +78,8 @@ def size_block(res, duration):
     lines.append(
         f"- Mémoire du serveur sur toute la charge : pic de mémoire résidente {mio(peak)} (VmHWM), dont au plus "
         f"{mio(anon)} de tas (RssAnon) et {mio(res.get('server_file_max_kib'))} de pages de fichiers projetés "
-        f"(RssFile : le binaire et `essor.sqlite`, projeté une fois par connexion du pool, chaque projection "
-        f"comptée à part) ; chaque page comptée une fois (Pss) : au plus {mio(pss)}. Objectif < 2 Go : "
+        f"(RssFile : le binaire ; `essor.sqlite` est lu par le cache de pages du noyau, sans projection) ; "
+        f"chaque page comptée une fois (Pss) : au plus {mio(pss)}. Objectif < 2 Go : "
         f"{atteint(ok_hwm)} selon VmHWM, {atteint(ok_pss)} selon Pss."
     )
     ok_mem = ok_pss

@@ -18,6 +18,8 @@
 //! - [`error`]: the JSON error envelope.
 //! - [`assets`]: the vendored DSFR and MapLibre files and essor's own scripts, embedded.
 //! - [`state`]: [`AppState`], what every handler shares.
+//! - [`cache`]: bounded caches of base-map tiles and of territory pages (the latter per
+//!   generation of the store's data).
 //!
 //! `README.md` beside this crate lists the routes and the conventions.
 
@@ -25,6 +27,8 @@
 pub mod api;
 /// Embedded static files.
 pub mod assets;
+/// Bounded caches of tiles and pages.
+pub mod cache;
 /// A territory's diagnostic from the store seam.
 pub mod dossier;
 /// The JSON error envelope.

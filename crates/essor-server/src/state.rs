@@ -1,5 +1,6 @@
 //! [`AppState`]: what every handler shares, cheap to clone.
 
+use crate::cache::PageCache;
 use crate::orientation::Orientation;
 use crate::qpv_shapes::QpvShapes;
 use crate::registry::{Disabled, ReferralRegistry};
@@ -8,6 +9,10 @@ use crate::tiles::Tiles;
 use essor_geo::{Bands, QpvIndex};
 use essor_observatory::territories::Territories;
 use std::sync::Arc;
+
+/// Rendered territory pages kept per store generation: about 100 kB a commune page, so a few
+/// thousand of the most asked-for territories.
+const PAGE_CACHE_BYTES: usize = 512 << 20;
 
 /// The QPV engine, the QPV in WGS84, the tile layers, the store, the orientation catalogue and
 /// the registry of referrals.
@@ -20,6 +25,8 @@ pub struct AppState {
     pub shapes: Arc<QpvShapes>,
     pub tiles: Arc<Tiles>,
     pub store: Arc<dyn ActorStore>,
+    /// Territory pages of the store's current generation.
+    pub pages: Arc<PageCache>,
     /// Default proximity bands of `/api/v1/locate`.
     pub bands: Bands,
     /// The catalogue of schemes and the matcher's locator (over `index`).
@@ -42,6 +49,7 @@ impl AppState {
             shapes: Arc::new(shapes),
             tiles: Arc::new(tiles),
             store,
+            pages: Arc::new(PageCache::new(PAGE_CACHE_BYTES)),
             bands: Bands::default(),
             registry: Arc::new(Disabled),
         }
@@ -60,6 +68,7 @@ impl AppState {
         Self {
             tiles: Arc::new(self.tiles.with_store(store.clone())),
             store,
+            pages: Arc::new(PageCache::new(PAGE_CACHE_BYTES)),
             ..self.clone()
         }
     }

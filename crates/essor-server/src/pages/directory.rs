@@ -142,7 +142,7 @@ pub async fn show(
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let selection = selection(raw.as_deref().unwrap_or_default());
     let (result, error) = match query(&p) {
-        Ok(q) => match tokio::try_join!(state.store.actors(&q), state.store.facets(&q)) {
+        Ok(q) => match state.store.actors_and_facets(&q).await {
             Ok((page, facets)) => (Some((q, page, facets)), None),
             Err(e) => {
                 eprintln!("essor-server: {e}");

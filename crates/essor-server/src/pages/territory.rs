@@ -14,7 +14,7 @@ use crate::territories::{self, Territory};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
 use essor_model::sector::EssSector;
 use essor_observatory::IndicatorRow;
 use essor_observatory::pack::difference;
@@ -888,6 +888,11 @@ pub async fn show(
             ),
         );
     };
+    // The page depends on the store's data only: kept for as long as they stay the same.
+    let generation = state.store.generation();
+    if let Some(html) = state.pages.get(generation, level, &code) {
+        return Html(html).into_response();
+    }
     let Some(territory) = territories::resolve(&state, level, &code) else {
         return errors::not_found(
             &state,
@@ -1010,7 +1015,17 @@ pub async fn show(
         columns,
         territory,
     };
-    render(StatusCode::OK, &page)
+    match page.render() {
+        Ok(html) => {
+            let html = axum::body::Bytes::from(html);
+            // Kept only if the data did not change while the page was being made.
+            if state.store.generation() == generation {
+                state.pages.put(generation, level, &code, html.clone());
+            }
+            Html(html).into_response()
+        }
+        Err(_) => render(StatusCode::OK, &page),
+    }
 }
 
 #[cfg(test)]

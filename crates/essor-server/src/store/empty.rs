@@ -30,4 +30,7 @@ impl ActorStore for EmptyStore {
     ) -> Result<Option<Vec<Indicator>>, StoreError> {
         Ok(None)
     }
+    fn generation(&self) -> Option<u64> {
+        Some(0)
+    }
 }

@@ -161,4 +161,8 @@ impl ActorStore for MemoryStore {
     fn provenance(&self) -> Option<Provenance> {
         self.provenance.clone()
     }
+    /// A memory store never changes once built.
+    fn generation(&self) -> Option<u64> {
+        Some(0)
+    }
 }

@@ -131,6 +131,14 @@ pub trait ActorStore: Send + Sync + std::fmt::Debug + 'static {
         Ok(out)
     }
 
+    /// An identity of the data answered now: while it stays the same, every method answers
+    /// the same, so answers built from the store alone (a territory page) may be kept; when
+    /// it changes (a new snapshot), they must be thrown away. `None` (the default): the store
+    /// cannot tell, and nothing is kept.
+    fn generation(&self) -> Option<u64> {
+        None
+    }
+
     /// Where the figures come from (files, dates, facts of the run); `None` when the store
     /// does not say (every page then falls back to [`DataStatus::description`]).
     fn provenance(&self) -> Option<Provenance> {
@@ -167,6 +175,17 @@ pub trait ActorStore: Send + Sync + std::fmt::Debug + 'static {
             })
             .await?;
         Ok(grid.bin(points))
+    }
+
+    /// One page of the actors matching `query` and the facets of the whole selection (the
+    /// directory shows both). The default asks [`actors`](Self::actors), then
+    /// [`facets`](Self::facets); a backend whose text search is the costly part should
+    /// search once for both.
+    async fn actors_and_facets(
+        &self,
+        query: &ActorQuery,
+    ) -> Result<(Page<Actor>, ActorFacets), StoreError> {
+        Ok((self.actors(query).await?, self.facets(query).await?))
     }
 
     /// The facets of a selection: each counts the actors under every *other* filter of

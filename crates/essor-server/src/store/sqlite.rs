@@ -18,8 +18,8 @@ use essor_model::Siret;
 use essor_model::legal::LegalFamily as ModelFamily;
 use essor_observatory::{Diagnosis, IndicatorRow, Inputs};
 use essor_store::snapshot::{
-    ActorRow, FigureRow, Filter, Live, LiveEvent, Meta, Place, Places, Snapshot, SnapshotError,
-    SnapshotWriter,
+    ActorRow, Facets, FigureRow, Filter, Live, LiveEvent, Meta, Place, Places, Snapshot,
+    SnapshotError, SnapshotWriter,
 };
 use futures_util::StreamExt;
 use std::path::{Path, PathBuf};
@@ -255,6 +255,11 @@ impl ActorStore for SqliteStore {
         .await
     }
 
+    /// The snapshot's generation (0 before the first one).
+    fn generation(&self) -> Option<u64> {
+        Some(self.current().map_or(0, |s| s.generation()))
+    }
+
     fn provenance(&self) -> Option<Provenance> {
         let s = self.current()?;
         serde_json::from_str(s.meta().provenance_json.as_deref()?).ok()
@@ -296,31 +301,55 @@ impl ActorStore for SqliteStore {
             return Ok(ActorFacets::empty());
         };
         on_snapshot(self.current(), ActorFacets::empty(), move |s| {
-            let x = s.facets(&f)?;
-            let mut out = ActorFacets::empty();
-            out.total = x.total;
-            for (family, n) in x.families {
-                if let Some(slot) =
-                    server_family(family).and_then(|f| out.families.iter_mut().find(|s| s.0 == f))
-                {
-                    slot.1 = n;
-                }
-            }
-            for (band, n) in x.bands {
-                if let Some(slot) = out.bands.iter_mut().find(|s| s.0 == band) {
-                    slot.1 = n;
-                }
-            }
-            for (sector, n) in x.sectors {
-                if let Some(slot) = out.sectors.iter_mut().find(|s| s.0 == sector) {
-                    slot.1 = n;
-                }
-            }
-            out.employer = x.employer;
-            Ok(out)
+            Ok(facets(s.facets(&f)?))
         })
         .await
     }
+
+    async fn actors_and_facets(
+        &self,
+        query: &ActorQuery,
+    ) -> Result<(Page<Actor>, ActorFacets), StoreError> {
+        let empty = (Page::empty(), ActorFacets::empty());
+        let Some(f) = filter(query) else {
+            return Ok(empty);
+        };
+        let (offset, limit) = (query.offset(), u64::from(query.per_page));
+        on_snapshot(self.current(), empty, move |s| {
+            let (total, rows, x) = s.page_and_facets(&f, offset, limit)?;
+            let page = Page {
+                total,
+                items: rows.into_iter().filter_map(actor).collect(),
+            };
+            Ok((page, facets(x)))
+        })
+        .await
+    }
+}
+
+/// The snapshot's facets as the seam's.
+fn facets(x: Facets) -> ActorFacets {
+    let mut out = ActorFacets::empty();
+    out.total = x.total;
+    for (family, n) in x.families {
+        if let Some(slot) =
+            server_family(family).and_then(|f| out.families.iter_mut().find(|s| s.0 == f))
+        {
+            slot.1 = n;
+        }
+    }
+    for (band, n) in x.bands {
+        if let Some(slot) = out.bands.iter_mut().find(|s| s.0 == band) {
+            slot.1 = n;
+        }
+    }
+    for (sector, n) in x.sectors {
+        if let Some(slot) = out.sectors.iter_mut().find(|s| s.0 == sector) {
+            slot.1 = n;
+        }
+    }
+    out.employer = x.employer;
+    out
 }
 
 /// Builds the snapshot of an observatory run (run with `ActorScope::All`) in the store folder

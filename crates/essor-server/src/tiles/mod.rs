@@ -5,28 +5,33 @@
 //! - [`grid`]: tile addresses and Web Mercator bounds.
 //! - [`polygons`]: [`PolygonSource`], polygon layers (régions, départements, communes, QPV).
 //! - [`actors`]: [`ActorSource`], the ESS actors clustered on the server, from the store.
-//! - [`cache`]: a bounded cache of encoded tiles.
+//! - [`TileCache`] (in [`crate::cache`]): a bounded cache of encoded tiles.
 //!
 //! A layer is a [`TileSource`]. Sources that depend on the store read the actor filters of the
-//! tile request (`?family=…&band=…`, as `/api/v1/actors`) and are not cached.
+//! tile request (`?family=…&band=…`, as `/api/v1/actors`) and are cached only from zoom 0 to
+//! [`STORE_TILES_MAX_ZOOM`], per store generation and filters: a few dozen tiles cover
+//! France there, each summing up to half a million actors.
 
 /// The clustered actors layer.
 pub mod actors;
-/// A bounded tile cache.
-pub mod cache;
 /// Tile addresses and Web Mercator.
 pub mod grid;
 /// Polygon layers.
 pub mod polygons;
 
+pub use crate::cache::TileCache;
+use crate::cache::FifoCache;
 pub use actors::ActorSource;
-pub use cache::TileCache;
 pub use grid::TileId;
 pub use polygons::PolygonSource;
 
 use crate::store::{ActorQuery, ActorStore, StoreError};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// Tiles of layers that depend on the store are cached up to this zoom (included), for the
+/// store's generation and the request's filters.
+pub const STORE_TILES_MAX_ZOOM: u8 = 8;
 
 /// One tile layer (one MVT layer of the same name per tile).
 #[async_trait::async_trait]
@@ -48,6 +53,9 @@ pub struct Tiles {
     sources: BTreeMap<&'static str, Arc<dyn TileSource>>,
     polygons: BTreeMap<&'static str, Arc<PolygonSource>>,
     cache: TileCache,
+    store: Arc<dyn ActorStore>,
+    /// Tiles of the store's layers at low zoom, by generation, filters and address.
+    store_cache: FifoCache<(u64, String, &'static str, TileId), Arc<Vec<u8>>>,
 }
 
 impl Tiles {
@@ -78,12 +86,15 @@ impl Tiles {
             .iter()
             .map(|(&name, source)| (name, source.clone() as Arc<dyn TileSource>))
             .collect();
-        sources.insert("actors", Arc::new(ActorSource::new(store)));
+        sources.insert("actors", Arc::new(ActorSource::new(store.clone())));
         Self {
             sources,
             polygons,
             // At most 256 MB of encoded tiles; the oldest leave first.
             cache: TileCache::new(256 << 20),
+            store,
+            // Tiles of older generations are never asked for again and leave in turn.
+            store_cache: FifoCache::new(64 << 20),
         }
     }
 
@@ -112,14 +123,25 @@ impl Tiles {
             return Some(Ok(Arc::new(Vec::new())));
         }
         if source.cacheable()
-            && let Some(hit) = self.cache.get(name, id)
+            && let Some(hit) = self.cache.get(&(*name, id))
         {
+            return Some(Ok(hit));
+        }
+        let generation = self.store.generation();
+        let store_key = generation
+            .filter(|_| !source.cacheable() && id.z <= STORE_TILES_MAX_ZOOM)
+            .map(|g| (g, format!("{filters:?}"), *name, id));
+        if let Some(hit) = store_key.as_ref().and_then(|k| self.store_cache.get(k)) {
             return Some(Ok(hit));
         }
         Some(source.tile(id, filters).await.map(|bytes| {
             let bytes = Arc::new(bytes);
             if source.cacheable() {
-                self.cache.put(name, id, bytes.clone());
+                self.cache.put((*name, id), bytes.clone());
+            } else if let Some(key) = store_key
+                && self.store.generation() == generation
+            {
+                self.store_cache.put(key, bytes.clone());
             }
             bytes
         }))

@@ -97,6 +97,19 @@ async fn the_sqlite_store_answers_as_the_memory_store() {
         let (_, y) = sqlite.json(&path).await;
         assert_eq!(x["total"], y["total"], "{q}");
         assert_eq!(sirets(&x), sirets(&y), "{q}");
+        // With the facets (one seam call, one walk of the selection), then again (the
+        // snapshot keeps the selection's size and facets): the same counts as the memory
+        // store's scan.
+        for filter in ["", "&family=association", "&band=in,300&employer=true"] {
+            let path = format!("{path}&facets=true{filter}");
+            let (_, x) = memory.json(&path).await;
+            for _ in 0..2 {
+                let (_, y) = sqlite.json(&path).await;
+                assert_eq!(x["total"], y["total"], "{path}");
+                assert_eq!(x["facets"], y["facets"], "{path}");
+                assert_eq!(sirets(&x), sirets(&y), "{path}");
+            }
+        }
     }
     let (_, regie) = sqlite.json("/api/v1/actors?q=tilleuls").await;
     assert!(regie["total"].as_u64().unwrap() >= 1);
@@ -217,6 +230,11 @@ async fn a_new_ingest_is_served_without_a_restart() {
     let kept = d.actors.len() as u64;
     assert!(kept > 0 && kept < 78);
     let old = store.status();
+    // A territory page is kept rendered for the snapshot it was made from.
+    let territory = "/territoires/commune/93066";
+    let (_, first) = app.text(territory).await;
+    assert!(!first.contains("monstration"));
+    let generation = store.generation();
     essor_server::store::sqlite::write_snapshot(
         dir.path(),
         &d,
@@ -240,6 +258,12 @@ async fn a_new_ingest_is_served_without_a_restart() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(swapped, "the watcher swapped the new snapshot in");
+    assert_ne!(store.generation(), generation);
+    let (_, again) = app.text(territory).await;
+    assert!(
+        again.contains("monstration"),
+        "the page kept for the old snapshot is not served for the new one"
+    );
     let (_, page) = app.text("/").await;
     assert!(
         page.contains("monstration"),

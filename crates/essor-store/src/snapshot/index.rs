@@ -253,6 +253,17 @@ pub fn mercator(lon: f64, lat: f64) -> (u32, u32) {
     (q(x), q(y))
 }
 
+/// `list[offset..offset + limit]`, clamped to the list.
+fn window<T>(list: &[T], offset: u64, limit: u64) -> &[T] {
+    let start = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(list.len());
+    let end = start
+        .saturating_add(usize::try_from(limit).unwrap_or(usize::MAX))
+        .min(list.len());
+    &list[start..end]
+}
+
 /// Interleaves the bits of `x` (even positions) and `y` (odd positions).
 fn morton(x: u32, y: u32) -> u64 {
     fn spread(v: u32) -> u64 {
@@ -477,9 +488,10 @@ impl ActorIndex {
             + self.communes.len() * 64
     }
 
-    /// `text_ids`: the ids matching the filter's text, when it has one (from the full-text
-    /// index).
-    fn compile(&self, f: &Filter, text_ids: Option<&[u32]>) -> Compiled {
+    /// `text_ids`: the ids matching the filter's text, when it has one (from the search
+    /// index). They become a bitset only when `bits` is true: a walk of the Z-order (a map
+    /// tile) tests entries one by one, while pages and facets walk the list itself.
+    fn compile(&self, f: &Filter, text_ids: Option<&[u32]>, bits: bool) -> Compiled {
         let mut never = false;
         let mask = |bits: Vec<u8>| -> Option<u8> {
             (!bits.is_empty()).then(|| bits.iter().fold(0u8, |m, b| m | (1 << b)))
@@ -516,7 +528,7 @@ impl ActorIndex {
             },
             _ => None,
         };
-        let text = text_ids.map(|ids| {
+        let text = text_ids.filter(|_| bits).map(|ids| {
             let mut bits = vec![0u64; self.entries.len().div_ceil(64)];
             for &id in ids {
                 let i = (id as usize).wrapping_sub(1);
@@ -609,7 +621,7 @@ impl ActorIndex {
     /// The ids matching `filter`, in id order, or in `text_ids`' order (relevance) when the
     /// filter has a text. `text_ids` must be given exactly when `filter.text` is.
     pub fn select(&self, filter: &Filter, text_ids: Option<&[u32]>) -> Vec<u32> {
-        self.select_compiled(&self.compile(filter, text_ids), text_ids)
+        self.select_compiled(&self.compile(filter, text_ids, false), text_ids)
     }
 
     fn select_compiled(&self, c: &Compiled, text_ids: Option<&[u32]>) -> Vec<u32> {
@@ -649,7 +661,25 @@ impl ActorIndex {
                 .collect();
             return (n, ids);
         }
-        self.page_compiled(&self.compile(filter, text_ids), text_ids, offset, limit)
+        if let Some(list) = text_ids
+            && list
+                .iter()
+                .all(|&id| id >= 1 && id as usize <= self.entries.len())
+            && *filter
+                == (Filter {
+                    text: filter.text.clone(),
+                    ..Filter::default()
+                })
+        {
+            // A search and nothing else: its list is the answer.
+            return (list.len() as u64, window(list, offset, limit).to_vec());
+        }
+        self.page_compiled(
+            &self.compile(filter, text_ids, false),
+            text_ids,
+            offset,
+            limit,
+        )
     }
 
     fn page_compiled(
@@ -662,15 +692,9 @@ impl ActorIndex {
         if let (true, Some(list)) = (c.exact, &c.candidates) {
             // A territory's actors, no other filter (a territory page counts them): the
             // candidates are the answer.
-            let start = usize::try_from(offset)
-                .unwrap_or(usize::MAX)
-                .min(list.len());
-            let end = start
-                .saturating_add(usize::try_from(limit).unwrap_or(usize::MAX))
-                .min(list.len());
             return (
                 list.len() as u64,
-                list[start..end].iter().map(|i| i + 1).collect(),
+                window(list, offset, limit).iter().map(|i| i + 1).collect(),
             );
         }
         let mut total = 0u64;
@@ -699,19 +723,124 @@ impl ActorIndex {
         (total, ids)
     }
 
-    /// The facets of a selection (see [`Facets`]).
-    pub fn facets(&self, filter: &Filter, text_ids: Option<&[u32]>) -> Facets {
-        self.facets_compiled(&self.compile(filter, text_ids))
+    /// The ids of one page of the selection (order as [`select`](Self::select)) without its
+    /// size: the walk stops at the page's last actor. For a selection whose size is already
+    /// known (kept from an earlier walk: see the snapshot's memo).
+    pub fn page_ids(
+        &self,
+        filter: &Filter,
+        text_ids: Option<&[u32]>,
+        offset: u64,
+        limit: u64,
+    ) -> Vec<u32> {
+        let c = self.compile(filter, text_ids, false);
+        let mut seen = 0u64;
+        let mut ids = Vec::new();
+        if c.never || limit == 0 {
+            return ids;
+        }
+        // Whether to go on.
+        let mut take = |i: usize, e: &Entry| -> bool {
+            if c.all(i, e) {
+                if seen >= offset {
+                    ids.push(i as u32 + 1);
+                }
+                seen += 1;
+            }
+            (ids.len() as u64) < limit
+        };
+        match (text_ids, &c.candidates) {
+            (Some(list), _) => {
+                for &id in list {
+                    let i = (id as usize).wrapping_sub(1);
+                    if let Some(e) = self.entries.get(i)
+                        && !take(i, e)
+                    {
+                        break;
+                    }
+                }
+            }
+            (None, Some(list)) => {
+                for &i in list {
+                    if !take(i as usize, &self.entries[i as usize]) {
+                        break;
+                    }
+                }
+            }
+            (None, None) => {
+                for (i, e) in self.entries.iter().enumerate() {
+                    if !take(i, e) {
+                        break;
+                    }
+                }
+            }
+        }
+        ids
     }
 
-    fn facets_compiled(&self, c: &Compiled) -> Facets {
+    /// The facets of a selection (see [`Facets`]).
+    pub fn facets(&self, filter: &Filter, text_ids: Option<&[u32]>) -> Facets {
+        self.facets_compiled(&self.compile(filter, text_ids, false), text_ids, |_| {})
+    }
+
+    /// [`page`](Self::page) and [`facets`](Self::facets) of one selection, in one pass over
+    /// it (the directory shows both: a search is walked once, not twice).
+    pub fn page_and_facets(
+        &self,
+        filter: &Filter,
+        text_ids: Option<&[u32]>,
+        offset: u64,
+        limit: u64,
+    ) -> (u64, Vec<u32>, Facets) {
+        let c = self.compile(filter, text_ids, false);
+        let mut seen = 0u64;
+        let mut ids = Vec::new();
+        let facets = self.facets_compiled(&c, text_ids, |id| {
+            if seen >= offset && (ids.len() as u64) < limit {
+                ids.push(id);
+            }
+            seen += 1;
+        });
+        (facets.total, ids, facets)
+    }
+
+    /// Calls `f` with the selection's entries: those of `text_ids` in its order when there
+    /// is a text (the text's own test is then skipped: see [`compile`](Self::compile)),
+    /// else [`visit`](Self::visit)'s.
+    fn visit_selection(
+        &self,
+        c: &Compiled,
+        text_ids: Option<&[u32]>,
+        mut f: impl FnMut(usize, &Entry),
+    ) {
+        match text_ids {
+            Some(list) => {
+                for &id in list {
+                    let i = (id as usize).wrapping_sub(1);
+                    if let Some(e) = self.entries.get(i) {
+                        f(i, e);
+                    }
+                }
+            }
+            None => self.visit(c, f),
+        }
+    }
+
+    /// The facets of the selection of `c`; `selected` hears the id of every actor selected
+    /// (all filters hold), in page order.
+    fn facets_compiled(
+        &self,
+        c: &Compiled,
+        text_ids: Option<&[u32]>,
+        mut selected: impl FnMut(u32),
+    ) -> Facets {
         let mut families = [0u64; 8];
         let mut bands = vec![0u64; self.bands.len()];
         let mut sectors = [0u64; 8];
         let mut employer = [0u64; 2];
         let mut total = 0;
         if !c.never {
-            self.visit(c, |i, e| {
+            self.visit_selection(c, text_ids, |i, e| {
                 if !c.base(i, e) {
                     return;
                 }
@@ -730,6 +859,7 @@ impl ActorIndex {
                 }
                 if f && b && s && m {
                     total += 1;
+                    selected(i as u32 + 1);
                 }
             });
         }
@@ -787,7 +917,7 @@ impl ActorIndex {
         filter: &Filter,
         text_ids: Option<&[u32]>,
     ) -> Vec<Cluster> {
-        let c = self.compile(filter, text_ids);
+        let c = self.compile(filter, text_ids, true);
         if c.never || tile.z > 32 {
             return Vec::new();
         }
@@ -1170,7 +1300,7 @@ mod tests {
                 with_others(vec![]),
                 with_others(vec![LegalFamily::Association]),
             ] {
-                let fast = ix.compile(&f, None);
+                let fast = ix.compile(&f, None, false);
                 // The communes of the place, as the facts of each commune say.
                 let of_place = |c: &CommuneFacts| match &place {
                     Place::Region(x) => c.region.as_ref() == Some(x),
@@ -1183,7 +1313,7 @@ mod tests {
                     let expected: Vec<bool> = ix.communes.iter().map(of_place).collect();
                     assert_eq!(mask, &expected, "{place:?}");
                 }
-                let mut scan = ix.compile(&f, None);
+                let mut scan = ix.compile(&f, None, false);
                 used += usize::from(fast.candidates.is_some());
                 let place_only = f.families.is_empty() && f.bands.is_empty();
                 assert_eq!(fast.exact, fast.candidates.is_some() && place_only);
@@ -1200,8 +1330,8 @@ mod tests {
                     "{f:?}"
                 );
                 assert_eq!(
-                    ix.facets_compiled(&fast),
-                    ix.facets_compiled(&scan),
+                    ix.facets_compiled(&fast, None, |_| {}),
+                    ix.facets_compiled(&scan, None, |_| {}),
                     "{f:?}"
                 );
             }
@@ -1214,6 +1344,7 @@ mod tests {
                 ..Filter::default()
             },
             None,
+            false,
         );
         assert!(region.candidates.is_none());
         assert!(!ix.select_compiled(&region, None).is_empty());
@@ -1263,10 +1394,64 @@ mod tests {
             10,
         );
         assert_eq!(text, (2, vec![7, 3]));
+        let text_only = Filter {
+            text: Some("x".into()),
+            ..all.clone()
+        };
+        assert_eq!(
+            ix.page(&text_only, Some(&[9, 4, 6, 1]), 1, 2),
+            (4, vec![4, 6])
+        );
         let bbox = Filter {
             bbox: Some([2.29, 48.9, 2.3101, 48.95]),
             ..all
         };
         assert_eq!(ix.select(&bbox, None), (1..=21).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn one_pass_gives_the_page_and_the_facets_of_two() {
+        let ix = index();
+        let text: Vec<u32> = (1..=201).rev().filter(|i| i % 3 != 0).collect();
+        let filters = [
+            Filter::default(),
+            Filter {
+                families: vec![LegalFamily::Cooperative],
+                bands: vec!["in".into()],
+                ..Filter::default()
+            },
+            Filter {
+                place: Some(Place::Commune("93001".into())),
+                ..Filter::default()
+            },
+            Filter {
+                place: Some(Place::Qpv("QP093028".into())),
+                employer: Some(true),
+                ..Filter::default()
+            },
+        ];
+        for f in filters {
+            for with_text in [false, true] {
+                let (f, ids) = if with_text {
+                    let f = Filter {
+                        text: Some("x".into()),
+                        ..f.clone()
+                    };
+                    (f, Some(text.as_slice()))
+                } else {
+                    (f.clone(), None)
+                };
+                for (offset, limit) in [(0, 10), (7, 3), (500, 10), (0, 0)] {
+                    let (total, page) = ix.page(&f, ids, offset, limit);
+                    assert_eq!(ix.page_ids(&f, ids, offset, limit), page, "{f:?}");
+                    let facets = ix.facets(&f, ids);
+                    assert_eq!(
+                        ix.page_and_facets(&f, ids, offset, limit),
+                        (total, page, facets),
+                        "{f:?} {offset} {limit}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! the store folder, read-only once built.
 //!
 //! It holds the diffusible ESS actors (one row each, in SIRET order, with the territory codes
-//! filters need), a French full-text index of them ([`text`]), the figures of every territory
+//! filters need), the postings of their French words ([`text`], [`search`]), the figures of every territory
 //! of `indicators.csv`, and metadata (provenance of the run, whether the data are synthetic).
 //!
 //! - [`writer`]: [`SnapshotWriter`] builds a snapshot in a temporary file beside the old one
@@ -10,6 +10,8 @@
 //! - [`index`]: [`ActorIndex`], a compact in-memory copy of every actor's filterable facts
 //!   and position, sorted along a Z-order curve: counts, facets, pages and map clusters of a
 //!   national dataset without a table scan in SQLite.
+//! - [`search`]: [`SearchIndex`], the full-text postings (word → sorted actor ids) in
+//!   memory: a search is an intersection of sorted lists, ranked by BM25 when short.
 //! - [`reader`]: [`Snapshot`], an open snapshot (connections + index), and [`Live`], which
 //!   follows the file: when an ingest renames a new snapshot in, the next request opens it
 //!   while requests in flight finish on the old one.
@@ -19,10 +21,14 @@
 
 /// The compact in-memory index of actors.
 pub mod index;
+/// Answers kept for the life of a snapshot.
+mod memo;
 /// Reading a snapshot and following its file.
 pub mod reader;
 /// The schema.
 mod schema;
+/// The full-text postings in memory.
+pub mod search;
 /// French full-text normalisation.
 pub mod text;
 /// Building a snapshot.
@@ -30,6 +36,7 @@ pub mod writer;
 
 pub use index::{ActorIndex, Cluster, Facets, Filter, IndexedActor, Place, TileRequest};
 pub use reader::{Figures, Live, LiveEvent, Snapshot};
+pub use search::SearchIndex;
 pub use writer::SnapshotWriter;
 
 use essor_model::legal::LegalFamily;

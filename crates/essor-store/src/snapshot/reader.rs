@@ -8,17 +8,30 @@
 //! flight finish on the old snapshot while new ones go to the new.
 
 use super::index::{ActorIndex, Cluster, Facets, Filter, IndexedActor, TileRequest};
+use super::memo::Memo;
+use super::search::SearchIndex;
 use super::{
     ActorRow, FILE_NAME, Meta, Places, SnapshotError, family_from_code, schema, sector_from_code,
-    text,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params_from_iter};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock, Weak};
 use std::time::{Duration, SystemTime};
 
 /// Connections per snapshot: the server's blocking threads wait for one beyond that.
 const POOL: usize = 8;
+
+/// Actor ids of searches kept per snapshot (4 bytes each: 64 MiB), and searches kept only
+/// from this many matches (fewer cost less than the lookup).
+const SEARCH_MEMO_IDS: usize = 16 << 20;
+const SEARCH_MEMO_FROM: usize = 1_000;
+
+/// Up to this many rows are read one by one with a cached statement.
+const FEW_ROWS: usize = 300;
+
+/// Selections whose size and facets are kept per snapshot (a few hundred bytes each).
+const FACETS_MEMO: usize = 4_096;
 
 /// A text search matching more actors than this is listed in SIRET order rather than by
 /// relevance: ranking a million matches would take longer than the page is worth.
@@ -27,6 +40,9 @@ const RANK_LIMIT: usize = 20_000;
 const COLUMNS: &str = "id, siret, name, enseigne, family, categorie_juridique, naf, sector,
     tranche_effectifs, employer, jobs, address, commune, commune_cog, departement, region, epci,
     rna, lon, lat, qpv, nearest_qpv, distance_m, band";
+
+/// The generation of the next snapshot opened in this process (see [`Snapshot::generation`]).
+static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 
 /// What identifies a file on disk, to notice its replacement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,9 +75,16 @@ pub struct Figures {
 pub struct Snapshot {
     path: PathBuf,
     id: Option<FileId>,
+    generation: u64,
     pool: Mutex<Vec<Connection>>,
     available: Condvar,
     index: ActorIndex,
+    search: SearchIndex,
+    /// The matches of costly searches, by search.
+    searches: Memo<Arc<Vec<u32>>>,
+    /// The size and facets of selections walked once, by filter: a later page of the same
+    /// selection stops at its last actor instead of walking them all.
+    facets: Memo<Arc<Facets>>,
     meta: Meta,
     columns: Vec<String>,
 }
@@ -124,8 +147,16 @@ impl Snapshot {
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )
                 .map_err(&err)?;
-                c.execute_batch("PRAGMA query_only = 1; PRAGMA mmap_size = 1073741824;")
-                    .map_err(&err)?;
+                // No memory map: each pooled connection would map the whole file again, and
+                // the resident size would count every page once per connection (3.4 GB of
+                // file pages for a 0.5 GB snapshot). Reads go through the kernel's page
+                // cache, shared and not charged to the server, and each connection keeps up
+                // to 32 MiB of pages itself (the B-tree's inner pages stay there; a page of
+                // rows or a tile's single actors is then one read per row).
+                c.execute_batch(
+                    "PRAGMA query_only = 1; PRAGMA mmap_size = 0; PRAGMA cache_size = -32768;",
+                )
+                .map_err(&err)?;
                 pool.push(c);
             }
             if file_id(path) == before {
@@ -163,13 +194,17 @@ impl Snapshot {
                     .collect::<Result<Vec<_>, _>>()
             })
             .map_err(&err)?;
-        let index = load_index(conn).map_err(&err)?;
+        let (index, search) = load_index(conn).map_err(&err)?;
         Ok(Self {
             path: path.to_owned(),
             id,
+            generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
             pool: Mutex::new(pool),
             available: Condvar::new(),
             index,
+            search,
+            searches: Memo::new(SEARCH_MEMO_IDS),
+            facets: Memo::new(FACETS_MEMO),
             meta,
             columns,
         })
@@ -179,12 +214,22 @@ impl Snapshot {
         &self.path
     }
 
+    /// A number no other snapshot opened by this process has (from 1, in opening order):
+    /// what was computed from one snapshot may be kept while the same generation is served.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     pub fn meta(&self) -> &Meta {
         &self.meta
     }
 
     pub fn index(&self) -> &ActorIndex {
         &self.index
+    }
+
+    pub fn search_index(&self) -> &SearchIndex {
+        &self.search
     }
 
     /// Number of actors.
@@ -221,6 +266,21 @@ impl Snapshot {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        if ids.len() <= FEW_ROWS {
+            // A page or a tile's single actors: one cached statement per id, in order,
+            // rather than a new `IN (…)` statement to parse each time.
+            return self.with(|c| {
+                let mut s =
+                    c.prepare_cached(&format!("SELECT {COLUMNS} FROM actors WHERE id = ?1"))?;
+                let mut out = Vec::with_capacity(ids.len());
+                for id in ids {
+                    if let Some(r) = s.query_row([id], row).optional()? {
+                        out.push(r);
+                    }
+                }
+                Ok(out)
+            });
+        }
         let mut found = self.with(|c| {
             let mut out = Vec::with_capacity(ids.len());
             for chunk in ids.chunks(500) {
@@ -251,29 +311,46 @@ impl Snapshot {
     }
 
     /// The ids matching a full-text search: by relevance when there are few, else in id
-    /// order (see `RANK_LIMIT`). Empty when the search has no searchable word.
-    pub fn search(&self, search: &str) -> Result<Vec<u32>, SnapshotError> {
-        let Some(q) = text::fts_query(search) else {
-            return Ok(Vec::new());
-        };
-        self.with(|c| {
-            let ids = c
-                .prepare_cached("SELECT rowid FROM actors_fts WHERE actors_fts MATCH ?1")?
-                .query_map([&q], |r| r.get::<_, u32>(0))?
-                .collect::<Result<Vec<_>, _>>()?;
-            if ids.len() > RANK_LIMIT {
-                return Ok(ids);
-            }
-            c.prepare_cached(
-                "SELECT rowid FROM actors_fts WHERE actors_fts MATCH ?1 ORDER BY rank, rowid",
-            )?
-            .query_map([&q], |r| r.get::<_, u32>(0))?
-            .collect()
-        })
+    /// order (see `RANK_LIMIT`). Empty when the search has no searchable word. Kept when
+    /// costly (see `SEARCH_MEMO_FROM`).
+    pub fn search(&self, search: &str) -> Arc<Vec<u32>> {
+        if let Some(ids) = self.searches.get(search) {
+            return ids;
+        }
+        let ids = Arc::new(self.search.search(search, RANK_LIMIT));
+        if ids.len() >= SEARCH_MEMO_FROM {
+            self.searches.put(search.to_owned(), ids.clone(), ids.len());
+        }
+        ids
     }
 
-    fn text_ids(&self, filter: &Filter) -> Result<Option<Vec<u32>>, SnapshotError> {
-        filter.text.as_deref().map(|t| self.search(t)).transpose()
+    fn text_ids(&self, filter: &Filter) -> Option<Arc<Vec<u32>>> {
+        filter.text.as_deref().map(|t| self.search(t))
+    }
+
+    /// The size and facets of a selection walked before.
+    fn known(&self, filter: &Filter) -> Option<Arc<Facets>> {
+        self.facets.get(&format!("{filter:?}"))
+    }
+
+    fn keep(&self, filter: &Filter, facets: &Facets) {
+        self.facets
+            .put(format!("{filter:?}"), Arc::new(facets.clone()), 1);
+    }
+
+    /// The size of a selection and the ids of one page of it: from the lists alone when
+    /// the filter is a text or nothing; else from one walk of the selection, whose size and
+    /// facets are then kept, so that the next page of it stops at its last actor.
+    fn page_of(&self, filter: &Filter, offset: u64, limit: u64) -> (u64, Vec<u32>, Arc<Facets>) {
+        let text = self.text_ids(filter);
+        let text = text.as_deref().map(Vec::as_slice);
+        if let Some(known) = self.known(filter) {
+            let ids = self.index.page_ids(filter, text, offset, limit);
+            return (known.total, ids, known);
+        }
+        let (total, ids, facets) = self.index.page_and_facets(filter, text, offset, limit);
+        self.keep(filter, &facets);
+        (total, ids, Arc::new(facets))
     }
 
     /// The size of a selection and one page of its rows.
@@ -283,21 +360,54 @@ impl Snapshot {
         offset: u64,
         limit: u64,
     ) -> Result<(u64, Vec<ActorRow>), SnapshotError> {
-        let text = self.text_ids(filter)?;
-        let (total, ids) = self.index.page(filter, text.as_deref(), offset, limit);
+        let only_text = *filter
+            == Filter {
+                text: filter.text.clone(),
+                ..Filter::default()
+            };
+        let (total, ids) = if only_text {
+            // A search alone, or nothing: the list is the answer.
+            let text = self.text_ids(filter);
+            self.index
+                .page(filter, text.as_deref().map(Vec::as_slice), offset, limit)
+        } else {
+            let (total, ids, _) = self.page_of(filter, offset, limit);
+            (total, ids)
+        };
         Ok((total, self.rows(&ids)?))
+    }
+
+    /// [`page`](Self::page) and [`facets`](Self::facets) of one selection, its text searched
+    /// once and the selection walked once (or not at all when walked before).
+    pub fn page_and_facets(
+        &self,
+        filter: &Filter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(u64, Vec<ActorRow>, Facets), SnapshotError> {
+        let (total, ids, facets) = self.page_of(filter, offset, limit);
+        Ok((total, self.rows(&ids)?, (*facets).clone()))
     }
 
     /// Every id of a selection, in the order of its pages (read the rows with
     /// [`rows`](Self::rows), a batch at a time).
     pub fn select(&self, filter: &Filter) -> Result<Vec<u32>, SnapshotError> {
-        let text = self.text_ids(filter)?;
-        Ok(self.index.select(filter, text.as_deref()))
+        let text = self.text_ids(filter);
+        Ok(self
+            .index
+            .select(filter, text.as_deref().map(Vec::as_slice)))
     }
 
     pub fn facets(&self, filter: &Filter) -> Result<Facets, SnapshotError> {
-        let text = self.text_ids(filter)?;
-        Ok(self.index.facets(filter, text.as_deref()))
+        if let Some(known) = self.known(filter) {
+            return Ok((*known).clone());
+        }
+        let text = self.text_ids(filter);
+        let facets = self
+            .index
+            .facets(filter, text.as_deref().map(Vec::as_slice));
+        self.keep(filter, &facets);
+        Ok(facets)
     }
 
     /// The clusters of a map tile, with the rows of the single actors.
@@ -306,8 +416,10 @@ impl Snapshot {
         tile: &TileRequest,
         filter: &Filter,
     ) -> Result<(Vec<Cluster>, Vec<ActorRow>), SnapshotError> {
-        let text = self.text_ids(filter)?;
-        let clusters = self.index.clusters(tile, filter, text.as_deref());
+        let text = self.text_ids(filter);
+        let clusters = self
+            .index
+            .clusters(tile, filter, text.as_deref().map(Vec::as_slice));
         let singles: Vec<u32> = clusters.iter().filter_map(|c| c.single).collect();
         Ok((clusters, self.rows(&singles)?))
     }
@@ -347,11 +459,13 @@ impl Snapshot {
     }
 }
 
-fn load_index(conn: &Connection) -> rusqlite::Result<ActorIndex> {
+/// The actor index and the search's postings.
+fn load_index(conn: &Connection) -> rusqlite::Result<(ActorIndex, SearchIndex)> {
     let mut index = ActorIndex::default();
+    let mut lengths = Vec::new();
     let mut s = conn.prepare(
         "SELECT id, family, band, sector, employer, commune_cog, departement, region, epci, qpv,
-                lon, lat
+                lon, lat, words
          FROM actors ORDER BY id",
     )?;
     let mut rows = s.query([])?;
@@ -372,6 +486,7 @@ fn load_index(conn: &Connection) -> rusqlite::Result<ActorIndex> {
         let qpv: Option<String> = r.get(9)?;
         let lon: Option<f64> = r.get(10)?;
         let lat: Option<f64> = r.get(11)?;
+        lengths.push(u16::try_from(r.get::<_, i64>(12)?).unwrap_or(u16::MAX));
         index.push(&IndexedActor {
             family: family_from_code(&family).unwrap_or(essor_model::legal::LegalFamily::Autre),
             band: band.as_deref(),
@@ -386,7 +501,31 @@ fn load_index(conn: &Connection) -> rusqlite::Result<ActorIndex> {
         });
     }
     index.finish();
-    Ok(index)
+    let mut search = SearchIndex::default();
+    let mut s = conn.prepare("SELECT term, ids, tfs FROM terms ORDER BY term")?;
+    let mut rows = s.query([])?;
+    let mut ids = Vec::new();
+    while let Some(r) = rows.next()? {
+        let term: String = r.get(0)?;
+        let bytes = r.get_ref(1)?.as_blob()?;
+        let tfs = r.get_ref(2)?.as_blob()?;
+        ids.clear();
+        ids.extend(
+            bytes
+                .chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
+        if ids.len() != tfs.len() || ids.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(rusqlite::Error::InvalidColumnType(
+                1,
+                format!("terms.ids of {term}"),
+                rusqlite::types::Type::Blob,
+            ));
+        }
+        search.push_term(term.into_boxed_str(), &ids, tfs);
+    }
+    search.set_lengths(lengths);
+    Ok((index, search))
 }
 
 /// The snapshot of a store folder, followed: a background thread looks at the file every

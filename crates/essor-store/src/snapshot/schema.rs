@@ -2,7 +2,7 @@
 //! whose `schema` differs from [`VERSION`] and says to run `essor ingest` again.
 
 /// Bump when the tables change.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 pub const CREATE: &str = "
 CREATE TABLE meta (
@@ -35,16 +35,19 @@ CREATE TABLE actors (
     qpv                 TEXT,
     nearest_qpv         TEXT,
     distance_m          REAL,
-    band                TEXT
+    band                TEXT,
+    -- How many searchable words the actor has (see `text.rs`): BM25's document length.
+    words               INTEGER NOT NULL
 );
 
--- Stemmed, accent-folded words of each actor (see `text.rs`); rowid = actors.id. The
--- words are not stored again (contentless table).
-CREATE VIRTUAL TABLE actors_fts USING fts5(
-    words,
-    content = '',
-    tokenize = 'unicode61 remove_diacritics 2'
-);
+-- The full-text postings: every stemmed, accent-folded word of the actors (see `text.rs`)
+-- with the ids holding it (`ids`: ascending u32, little-endian) and its occurrences in each
+-- (`tfs`: one byte per id). The server keeps them in memory (`search.rs`).
+CREATE TABLE terms (
+    term TEXT PRIMARY KEY,
+    ids  BLOB NOT NULL,
+    tfs  BLOB NOT NULL
+) WITHOUT ROWID;
 
 -- The columns of `indicators.csv`, in order; `figures.vals` is a JSON array in this order.
 CREATE TABLE figure_columns (

@@ -34,15 +34,6 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The words joined by spaces: what the full-text index stores.
-pub fn document(parts: &[&str]) -> String {
-    parts
-        .iter()
-        .flat_map(|p| words(p))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The word being typed: the last of the search when it does not end with a space, folded
 /// but not stemmed (a stem of half a word means little), to match as a prefix.
 fn typed(search: &str) -> Option<String> {
@@ -54,33 +45,44 @@ fn typed(search: &str) -> Option<String> {
     (!folded.is_empty() && !STOP_WORDS.contains(&folded.as_str())).then_some(folded)
 }
 
-/// A search as FTS5 syntax: every word required; the last one, while the user is still
-/// typing it (no trailing space), either as its stem or as a prefix of what is typed, e.g.
-/// `"jardin" AND ("solidair" OR "solidai"*)`. `None` when the search has no searchable word
-/// (only stop words or punctuation).
-pub fn fts_query(search: &str) -> Option<String> {
-    let mut words = words(search);
-    let last = words.pop()?;
-    let mut parts: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
-    parts.push(match typed(search) {
-        Some(prefix) => format!("(\"{last}\" OR \"{prefix}\"*)"),
-        None => format!("\"{last}\""),
-    });
-    Some(parts.join(" AND "))
+/// A parsed search: every word required; the last one, while the user is still typing it
+/// (no trailing space), either as its stem or as a prefix of what is typed. « jardins soli »
+/// requires `jardin` and either `sol` or a word beginning with `soli`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// The required words but the last, stemmed.
+    pub words: Vec<String>,
+    /// The last word, stemmed.
+    pub last: String,
+    /// What is typed of the last word, folded, when the search does not end with a space.
+    pub prefix: Option<String>,
 }
 
-/// Whether a document (its [`words`]) matches a search with the semantics of
-/// [`fts_query`]: for stores without an index.
+impl Query {
+    /// `None` when the search has no searchable word (only stop words or punctuation).
+    pub fn parse(search: &str) -> Option<Self> {
+        let mut words = words(search);
+        let last = words.pop()?;
+        Some(Self {
+            words,
+            last,
+            prefix: typed(search),
+        })
+    }
+
+    /// Whether a document (its [`words`]) matches.
+    pub fn matches(&self, document: &[String]) -> bool {
+        self.words.iter().all(|w| document.contains(w))
+            && document.iter().any(|d| {
+                *d == self.last || self.prefix.as_deref().is_some_and(|p| d.starts_with(p))
+            })
+    }
+}
+
+/// Whether a document (its [`words`]) matches a search (see [`Query`]): for stores without
+/// an index.
 pub fn matches(document: &[String], search: &str) -> bool {
-    let mut words = words(search);
-    let Some(last) = words.pop() else {
-        return false;
-    };
-    let prefix = typed(search);
-    words.iter().all(|w| document.contains(w))
-        && document
-            .iter()
-            .any(|d| *d == last || prefix.as_deref().is_some_and(|p| d.starts_with(p)))
+    Query::parse(search).is_some_and(|q| q.matches(document))
 }
 
 /// Lower-case ASCII letters for the Latin letters French uses (œ → oe, ç → c, é → e…).
@@ -123,12 +125,12 @@ mod tests {
 
     #[test]
     fn the_last_word_is_a_prefix_while_typing() {
-        assert_eq!(
-            fts_query("jardins soli").unwrap(),
-            "\"jardin\" AND (\"sol\" OR \"soli\"*)"
-        );
-        assert_eq!(fts_query("jardins ").unwrap(), "\"jardin\"");
-        assert_eq!(fts_query(" de la "), None);
+        let q = Query::parse("jardins soli").unwrap();
+        assert_eq!(q.words, vec!["jardin"]);
+        assert_eq!(q.last, "sol");
+        assert_eq!(q.prefix.as_deref(), Some("soli"));
+        assert_eq!(Query::parse("jardins ").unwrap().prefix, None);
+        assert_eq!(Query::parse(" de la "), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! indexes, checks and renames it to `essor.sqlite` in one step. A writer dropped before
 //! `finish` (an error, Ctrl-C) deletes its temporary file and leaves the old snapshot alone.
 
+use super::search::SearchIndexBuilder;
 use super::{ActorRow, FILE_NAME, FigureRow, Meta, SnapshotError, schema, text};
 use rusqlite::{Connection, params};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,8 @@ pub struct SnapshotWriter {
     columns: Option<usize>,
     last_siret: Option<String>,
     actors: u32,
+    /// The search's postings, written at the end.
+    search: SearchIndexBuilder,
 }
 
 impl SnapshotWriter {
@@ -44,6 +47,7 @@ impl SnapshotWriter {
             columns: None,
             last_siret: None,
             actors: 0,
+            search: SearchIndexBuilder::default(),
         })
     }
 
@@ -68,12 +72,21 @@ impl SnapshotWriter {
             });
         }
         let id = self.actors + 1;
+        let words = text::words(
+            &[
+                a.name.as_str(),
+                a.enseigne.as_deref().unwrap_or_default(),
+                a.address.as_deref().unwrap_or_default(),
+                &a.search_extra,
+            ]
+            .join(" "),
+        );
         let err = SnapshotError::sqlite(&self.temp);
         let mut insert = self
             .conn
             .prepare_cached(
                 "INSERT INTO actors VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-                 ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+                 ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
             )
             .map_err(&err)?;
         insert
@@ -102,19 +115,10 @@ impl SnapshotWriter {
                 a.nearest_qpv,
                 a.distance_m,
                 a.band,
+                words.len() as i64,
             ])
             .map_err(&err)?;
-        let words = text::document(&[
-            &a.name,
-            a.enseigne.as_deref().unwrap_or_default(),
-            a.address.as_deref().unwrap_or_default(),
-            &a.search_extra,
-        ]);
-        self.conn
-            .prepare_cached("INSERT INTO actors_fts (rowid, words) VALUES (?1, ?2)")
-            .map_err(&err)?
-            .execute(params![id, words])
-            .map_err(&err)?;
+        self.search.add(&words);
         self.actors = id;
         self.last_siret = Some(a.siret.clone());
         Ok(id)
@@ -168,9 +172,9 @@ impl SnapshotWriter {
         self.actors
     }
 
-    /// Writes the metadata, optimises the index and renames the file to `essor.sqlite`.
+    /// Writes the metadata, the search's postings, and renames the file to `essor.sqlite`.
     /// Returns the snapshot's path.
-    pub fn finish(self, meta: &Meta) -> Result<PathBuf, SnapshotError> {
+    pub fn finish(mut self, meta: &Meta) -> Result<PathBuf, SnapshotError> {
         let err = SnapshotError::sqlite(&self.temp);
         let entries = [
             ("schema", schema::VERSION.to_string()),
@@ -193,11 +197,23 @@ impl SnapshotWriter {
                     .map_err(&err)?;
             }
         }
+        let search = std::mem::take(&mut self.search).finish();
+        {
+            let mut insert = self
+                .conn
+                .prepare("INSERT INTO terms (term, ids, tfs) VALUES (?1, ?2, ?3)")
+                .map_err(&err)?;
+            let mut bytes = Vec::new();
+            for (term, ids, tfs) in search.terms() {
+                bytes.clear();
+                bytes.extend(ids.iter().flat_map(|id| id.to_le_bytes()));
+                insert.execute(params![term, bytes, tfs]).map_err(&err)?;
+            }
+        }
         self.conn.execute_batch("COMMIT").map_err(&err)?;
         self.conn
             .execute_batch(
-                "INSERT INTO actors_fts (actors_fts) VALUES ('optimize');
-                 ANALYZE;
+                "ANALYZE;
                  PRAGMA journal_mode = DELETE;",
             )
             .map_err(&err)?;

@@ -97,12 +97,12 @@ fn a_snapshot_reads_back_what_was_written() {
     assert!(s.by_siret("99999999999999").unwrap().is_none());
 
     // Accents, case and plurals do not matter; the word being typed is a prefix.
-    assert_eq!(s.search("jardin partage").unwrap(), vec![1]);
-    assert_eq!(s.search("mecanique").unwrap(), vec![2]);
-    assert_eq!(s.search("régies quart").unwrap(), vec![3]);
-    assert_eq!(s.search("fictive").unwrap().len(), 3);
-    assert_eq!(s.search("saint denis ").unwrap().len(), 3);
-    assert!(s.search("de la").unwrap().is_empty());
+    assert_eq!(*s.search("jardin partage"), vec![1]);
+    assert_eq!(*s.search("mecanique"), vec![2]);
+    assert_eq!(*s.search("régies quart"), vec![3]);
+    assert_eq!(s.search("fictive").len(), 3);
+    assert_eq!(s.search("saint denis ").len(), 3);
+    assert!(s.search("de la").is_empty());
 
     let coop = Filter {
         families: vec![LegalFamily::Cooperative],
@@ -125,6 +125,23 @@ fn a_snapshot_reads_back_what_was_written() {
     assert_eq!(rows[0].siret, "10000000000002");
     let facets = s.facets(&coop).unwrap();
     assert_eq!(facets.total, 1);
+    // A selection walked once keeps its size and facets: every later page of it, with or
+    // without the facets, answers as the first walk did.
+    let text_coop = Filter {
+        text: Some("fictive".into()),
+        families: vec![LegalFamily::Cooperative, LegalFamily::Association],
+        ..Filter::default()
+    };
+    let first = s.page_and_facets(&text_coop, 0, 2).unwrap();
+    assert_eq!(first.0, first.2.total);
+    for _ in 0..2 {
+        assert_eq!(s.page_and_facets(&text_coop, 0, 2).unwrap(), first);
+        let (total, rows) = s.page(&text_coop, 0, 2).unwrap();
+        assert_eq!((total, &rows), (first.0, &first.1));
+        assert_eq!(s.facets(&text_coop).unwrap(), first.2);
+        let (_, rest) = s.page(&text_coop, 2, 10).unwrap();
+        assert_eq!(rest.len() as u64, first.0.saturating_sub(2));
+    }
 
     let figures = s
         .figures(&[
@@ -226,7 +243,8 @@ fn live_swaps_in_a_new_snapshot_while_the_old_one_keeps_answering() {
     assert_eq!(new.actors(), 2);
     // A request that took the old snapshot before the swap still reads the old file.
     assert_eq!(old.actors(), 1);
-    assert_eq!(old.search("fictive").unwrap(), vec![1]);
+    assert_eq!(*old.search("fictive"), vec![1]);
+    assert_ne!(old.generation(), new.generation());
     assert_eq!(old.rows(&[1]).unwrap()[0].name, "ASSOCIATION FICTIVE UNE");
 }
 

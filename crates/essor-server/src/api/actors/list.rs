@@ -326,11 +326,11 @@ pub async fn list(
     let with_facets = wants_facets(&p)?;
     match p.format.as_deref().unwrap_or("json") {
         "json" | "" => {
-            let page = state.store.actors(&q).await?;
-            let facets = if with_facets {
-                Some(FacetsJson::from(&state.store.facets(&q).await?))
+            let (page, facets) = if with_facets {
+                let (page, facets) = state.store.actors_and_facets(&q).await?;
+                (page, Some(FacetsJson::from(&facets)))
             } else {
-                None
+                (state.store.actors(&q).await?, None)
             };
             let raw = raw.unwrap_or_default();
             let last = page.total.div_ceil(u64::from(q.per_page)).max(1);
