@@ -19,8 +19,8 @@ pub mod grid;
 /// Polygon layers.
 pub mod polygons;
 
-pub use crate::cache::TileCache;
 use crate::cache::FifoCache;
+pub use crate::cache::TileCache;
 pub use actors::ActorSource;
 pub use grid::TileId;
 pub use polygons::PolygonSource;

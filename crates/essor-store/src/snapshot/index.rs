@@ -3,7 +3,8 @@
 //! Why: the map, the directory's counts and its facets ask for *every* actor matching some
 //! filters, at national scale (about 1.5 M ESS establishments). A scan of packed entries
 //! answers in milliseconds where SQLite would read every row; SQLite keeps the rows
-//! themselves and the full-text index, and is asked only for the few rows a page shows.
+//! themselves and is asked only for the few rows a page shows (the search's postings are in
+//! memory too: [`super::search`]).
 //!
 //! Positions are Web Mercator coordinates scaled to `u32` (the whole world is `0..2³²` on each
 //! axis, y downwards as in XYZ tiles), and the located entries are also kept sorted along a
