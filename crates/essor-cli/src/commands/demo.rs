@@ -35,7 +35,11 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     };
     let snapshot = store.join(essor_store::snapshot::FILE_NAME);
     let index = essor_geo::QpvIndex::new(essor_refdata::qpv::qpv_2015());
-    if fresh_stock || !snapshot.exists() || older(&snapshot, &sirene.join(MARKER)) {
+    // A store built by an older essor (another schema) is built again, not refused.
+    if fresh_stock
+        || !essor_store::snapshot::Snapshot::is_current(&snapshot)
+        || older(&snapshot, &sirene.join(MARKER))
+    {
         eprintln!(
             "essor demo : construction du magasin dans {}…",
             store.display()

@@ -134,6 +134,18 @@ impl Snapshot {
         Self::open(&path)
     }
 
+    /// Whether the file at `path` is a snapshot of this version of the schema, without
+    /// loading it: a store built by an older essor answers `false` and must be built again.
+    pub fn is_current(path: &Path) -> bool {
+        let Ok(c) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY) else {
+            return false;
+        };
+        c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .is_ok_and(|v| v == schema::VERSION.to_string())
+    }
+
     /// Opens a snapshot file and loads its index (about a second per million actors).
     pub fn open(path: &Path) -> Result<Self, SnapshotError> {
         let err = SnapshotError::sqlite(path);

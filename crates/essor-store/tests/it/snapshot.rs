@@ -223,6 +223,21 @@ fn a_missing_or_foreign_file_is_a_french_error() {
 }
 
 #[test]
+fn only_a_snapshot_of_this_schema_is_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    assert!(!Snapshot::is_current(&path), "no file");
+    build(dir.path(), &["UNE"], "courante");
+    assert!(Snapshot::is_current(&path));
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("UPDATE meta SET value = '1' WHERE key = 'schema'")
+        .unwrap();
+    assert!(!Snapshot::is_current(&path), "an older schema");
+    assert!(Snapshot::open(&path).is_err());
+}
+
+#[test]
 fn live_swaps_in_a_new_snapshot_while_the_old_one_keeps_answering() {
     let dir = tempfile::tempdir().unwrap();
     let live = Live::open(dir.path(), Duration::from_secs(3600), |_| {}).unwrap();
