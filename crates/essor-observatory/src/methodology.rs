@@ -252,18 +252,11 @@ fn render(md: &str, web: bool) -> String {
 pub fn date(t: std::time::SystemTime) -> String {
     let days = t
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+        .map_or(0, |d| d.as_secs() / 86_400);
+    i32::try_from(days)
+        .ok()
+        .and_then(essor_sirene::SireneDate::from_unix_days)
+        .map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string())
 }
 
 /// Today's date (UTC), `AAAA-MM-JJ`.
@@ -274,6 +267,15 @@ pub fn today() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_is_its_civil_date_in_utc() {
+        let day =
+            |d: u64| std::time::UNIX_EPOCH + std::time::Duration::from_secs(d * 86_400 + 86_399);
+        assert_eq!(date(day(0)), "1970-01-01");
+        assert_eq!(date(day(11_016)), "2000-02-29");
+        assert_eq!(date(day(20_793)), "2026-12-06");
+    }
 
     #[test]
     fn the_methodology_markdown_becomes_html() {
