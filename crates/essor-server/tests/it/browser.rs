@@ -939,7 +939,8 @@ async fn directory_facets_over_the_sqlite_store_narrow_the_selection_and_keep_th
         .unwrap();
     browser
         .wait_until(
-            "document.getElementById('family-cooperative') && document.getElementById('family-cooperative').checked",
+            // The box is ticked on the page being left too: wait for the answer's page.
+            "location.search.includes('family=cooperative') && document.readyState === 'complete' && document.getElementById('pied') && document.getElementById('family-cooperative').checked",
             "the page with the box ticked",
         )
         .await;
