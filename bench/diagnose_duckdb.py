@@ -30,22 +30,13 @@ from pathlib import Path
 
 import duckdb
 
-FAMILIES = ["associations", "cooperatives", "mutuelles", "fondations", "societes_commerciales"]
+from diagnose_rules import COOPERATIVE_CODES, FAMILIES, JOBS
+
 COLUMNS = [
     "level", "code", "establishments", "employer_establishments", "jobs", "private_jobs",
     "ess_establishments", "ess_employer_establishments", "ess_jobs", "ess_jobs_share",
     "ess_private_jobs_share", *[f"ess_employer_{f}" for f in FAMILIES],
 ]
-
-# Bracket -> estimated jobs (midpoint); other values: 0 and not an employer.
-JOBS = {"01": 1.5, "02": 4, "03": 7.5, "11": 14.5, "12": 34.5, "21": 74.5, "22": 149.5,
-        "31": 224.5, "32": 374.5, "41": 749.5, "42": 1499.5, "51": 3499.5, "52": 7499.5,
-        "53": 10000}
-COOPERATIVE_CODES = [(5203, 5203), (5307, 5307), (5309, 5309), (5443, 5443), (5451, 5451),
-                     (5453, 5455), (5458, 5460), (5543, 5543), (5547, 5547), (5551, 5555),
-                     (5558, 5560), (5643, 5643), (5647, 5647), (5651, 5655), (5658, 5660),
-                     (6543, 6543), (6551, 6551), (6554, 6554), (6558, 6558), (6560, 6560),
-                     (6595, 6596)]
 
 
 def header(path, delim):

@@ -36,16 +36,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from territories import ZONES
+from diagnose_rules import COOPERATIVE_CODES, FAMILIES, JOBS
 
-FAMILIES = ["associations", "cooperatives", "mutuelles", "fondations", "societes_commerciales"]
-JOBS = {"01": 1.5, "02": 4, "03": 7.5, "11": 14.5, "12": 34.5, "21": 74.5, "22": 149.5,
-        "31": 224.5, "32": 374.5, "41": 749.5, "42": 1499.5, "51": 3499.5, "52": 7499.5,
-        "53": 10000}
-COOPERATIVE_CODES = [(5203, 5203), (5307, 5307), (5309, 5309), (5443, 5443), (5451, 5451),
-                     (5453, 5455), (5458, 5460), (5543, 5543), (5547, 5547), (5551, 5555),
-                     (5558, 5560), (5643, 5643), (5647, 5647), (5651, 5655), (5658, 5660),
-                     (6543, 6543), (6551, 6551), (6554, 6554), (6558, 6558), (6560, 6560),
-                     (6595, 6596)]
 # Territory system of a département (SIRENE's Lambert columns); others: metropolitan 2154.
 EPSG_OF_DEP = {"971": 5490, "972": 5490, "977": 5490, "978": 5490, "973": 2972, "974": 2975,
                "976": 4471, "975": 4467}
