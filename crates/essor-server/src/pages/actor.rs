@@ -290,7 +290,23 @@ fn json_ld(a: &Actor, url: &str) -> String {
     if let Some((lon, lat)) = a.lon_lat {
         org["location"] = serde_json::json!({ "@type": "Place", "geo": { "@type": "GeoCoordinates", "latitude": lat, "longitude": lon } });
     }
-    org.to_string().replace("</", "<\\/")
+    script_safe(&org.to_string())
+}
+
+/// JSON that cannot end or comment its `<script>` block: `<`, `>` and `&` written as JSON
+/// escapes (`\u003c`…), which any JSON reader decodes back. Escaping `</` alone let a name
+/// with `<!--<script>` put the HTML parser in its "script data escaped" state (issue 11).
+fn script_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `GET /acteurs/{siret}`.
@@ -432,5 +448,21 @@ mod tests {
         record.name = "</script><script>alert(1)</script>".into();
         a = Actor::new(record, Diffusion::Diffusible).unwrap();
         assert!(!json_ld(&a, "/x").contains("</script>"));
+    }
+
+    /// Issue 11: `<!--<script>` in a name broke the page; no `<`, `>` or `&` is left raw and
+    /// the name reads back whole.
+    #[test]
+    fn a_name_with_a_comment_and_a_script_tag_stays_inside_the_json_ld() {
+        let a = actor(Some("QP093028"), Some(0.0), "93066");
+        let mut record = (*a).clone();
+        let name = "A & B <!--<script> x --></script>";
+        record.name = name.into();
+        let a = Actor::new(record, Diffusion::Diffusible).unwrap();
+        let ld = json_ld(&a, "/x");
+        assert!(!ld.contains(['<', '>', '&']), "{ld}");
+        assert!(ld.contains("\\u003c!--\\u003cscript\\u003e"), "{ld}");
+        let back: serde_json::Value = serde_json::from_str(&ld).unwrap();
+        assert_eq!(back["name"], name);
     }
 }
