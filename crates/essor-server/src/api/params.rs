@@ -1,12 +1,17 @@
 //! Query-string parsing. Parameters arrive as text and are parsed here, so that every
 //! mistake gets a French message naming the parameter and the expected form, instead of
 //! the extractor's English rejection.
+//!
+//! Parsing runs on the async workers, so it must cost time linear in the query's size: the
+//! repeated keys are merged through a hash index (a scan per key made 11,500 keys cost 0.4 s
+//! of CPU, issue 11).
 
 use crate::error::ApiError;
 use crate::store::BBox;
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 
 /// Like `Query<T>`, with a French 400 on a malformed query string. A parameter given more
 /// than once (`family=association&family=cooperative`, what a form of checkboxes sends) is
@@ -35,17 +40,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
 }
 
 /// The query string with repeated keys merged, values joined by commas, in first-seen order.
+/// Linear in the query's length.
 fn merge_repeated(raw: &str) -> String {
     let mut merged: Vec<(String, String)> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
-        match merged.iter_mut().find(|(key, _)| *key == k) {
-            Some((_, value)) if v.is_empty() => {}
-            Some((_, value)) if value.is_empty() => *value = v.into_owned(),
-            Some((_, value)) => {
-                value.push(',');
-                value.push_str(&v);
+        match seen.get(k.as_ref()) {
+            Some(_) if v.is_empty() => {}
+            Some(&i) if merged[i].1.is_empty() => merged[i].1 = v.into_owned(),
+            Some(&i) => {
+                merged[i].1.push(',');
+                merged[i].1.push_str(&v);
             }
-            None => merged.push((k.into_owned(), v.into_owned())),
+            None => {
+                seen.insert(k.clone().into_owned(), merged.len());
+                merged.push((k.into_owned(), v.into_owned()));
+            }
         }
     }
     form_urlencoded::Serializer::new(String::new())
@@ -174,6 +184,20 @@ mod merge_tests {
             "family=association%2Ccooperative&q=r%C3%A9gie&band="
         );
         assert_eq!(super::merge_repeated("band=&band=in"), "band=in");
+    }
+
+    /// Issue 11: 11,500 distinct keys took 0.4 s with a scan per key; linear now.
+    #[test]
+    fn merging_many_distinct_keys_is_linear() {
+        let query: String = (0..11_500)
+            .map(|i| format!("k{i}=v"))
+            .collect::<Vec<_>>()
+            .join("&");
+        let started = std::time::Instant::now();
+        let merged = super::merge_repeated(&query);
+        let took = started.elapsed();
+        assert_eq!(merged.len(), query.len());
+        assert!(took.as_millis() < 200, "{took:?}");
     }
 }
 
