@@ -1,4 +1,4 @@
-//! The one error type of the HTTP layer and its JSON envelope.
+//! The one error type of the HTTP layer and its JSON envelope, RFC 9457 problem details.
 //!
 //! Which error fits which layer: library crates return their own `thiserror` enums (French
 //! messages when they reach users, like [`essor_geo::PointError`]); the store returns
@@ -9,16 +9,24 @@
 //! answer has the same shape:
 //!
 //! ```json
-//! { "errors": [ { "status": 400, "code": "bad_parameter", "parameter": "lon",
+//! { "type": "about:blank", "title": "Requête incorrecte", "status": 400,
+//!   "detail": "paramètre « lon » manquant : …", "code": "bad_parameter", "parameter": "lon",
+//!   "errors": [ { "status": 400, "code": "bad_parameter", "parameter": "lon",
 //!                 "detail": "paramètre « lon » manquant : …" } ] }
 //! ```
+//!
+//! served as `application/problem+json` (RFC 9457): `type`, `title`, `status` and `detail`
+//! are the standard members, `code` and `parameter` essor's extensions, and `errors` the
+//! envelope of the first API versions, kept so that no client breaks. Errors that do not come
+//! from a handler (a body over the size cap, a method the route does not take, a malformed
+//! path) are rewritten into the same shape by [`crate::security`], so `/api/` never answers
+//! anything else.
 //!
 //! HTML pages render their own French error page (see [`crate::pages`]).
 
 use crate::registry::{RegistryFailure, TransitionError};
 use crate::store::StoreError;
-use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -32,10 +40,52 @@ pub struct ApiError {
     pub detail: String,
 }
 
-/// The JSON envelope.
+/// Une erreur, au format RFC 9457 (`application/problem+json`).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorEnvelope {
+    /// Type du problème (RFC 9457) ; toujours `about:blank` : `code` précise l'erreur.
+    #[serde(rename = "type")]
+    #[schema(example = "about:blank")]
+    pub problem_type: String,
+    /// Intitulé du statut HTTP, en français.
+    #[schema(example = "Requête incorrecte")]
+    pub title: String,
+    /// Statut HTTP.
+    #[schema(example = 400, minimum = 400, maximum = 599)]
+    pub status: u16,
+    /// Ce qui ne va pas et comment y remédier, en français.
+    #[schema(
+        example = "paramètre « lon » manquant : longitude WGS84 en degrés décimaux attendue, ex. lon=2.3815"
+    )]
+    pub detail: String,
+    /// Code stable de l'erreur (voir `errors[].code`).
+    #[schema(example = "bad_parameter")]
+    pub code: String,
+    /// Le paramètre ou champ en cause, s'il y en a un.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "lon")]
+    pub parameter: Option<String>,
+    /// La même erreur dans l'enveloppe des premières versions de l'API (un seul élément).
     pub errors: Vec<ErrorItem>,
+}
+
+/// The French title of an HTTP status, for `title`.
+pub fn status_title(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "Requête incorrecte",
+        403 => "Requête refusée",
+        404 => "Ressource introuvable",
+        405 => "Méthode non autorisée",
+        409 => "Conflit",
+        413 => "Contenu trop volumineux",
+        414 => "Adresse trop longue",
+        415 => "Type de contenu non pris en charge",
+        429 => "Trop de requêtes",
+        500 => "Erreur interne du serveur",
+        503 => "Service indisponible",
+        _ if status.is_client_error() => "Requête refusée",
+        _ => "Erreur du serveur",
+    }
 }
 
 /// One error.
@@ -45,7 +95,9 @@ pub struct ErrorItem {
     #[schema(example = 400)]
     pub status: u16,
     /// Stable machine code: `bad_parameter`, `not_found`, `invalid_transition`,
-    /// `store_unavailable`, `registry_unavailable`, `internal`.
+    /// `store_unavailable`, `registry_unavailable`, `internal`, `method_not_allowed`,
+    /// `cross_site_write`, `payload_too_large`, `uri_too_long`, `too_many_parameters`,
+    /// `unsupported_media_type`, `too_many_requests`.
     #[schema(example = "bad_parameter")]
     pub code: String,
     /// The query or path parameter at fault, if any.
@@ -60,6 +112,16 @@ pub struct ErrorItem {
 }
 
 impl ApiError {
+    /// Any status, machine code and French sentence.
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            parameter: None,
+            detail: detail.into(),
+        }
+    }
+
     /// 400: a parameter is present but wrong. `detail` says what is expected.
     pub fn bad_parameter(parameter: &str, detail: impl Into<String>) -> Self {
         Self {
@@ -153,17 +215,33 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let envelope = ErrorEnvelope {
+/// The media type of every error of the API.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+impl ApiError {
+    /// The problem document.
+    pub fn envelope(&self) -> ErrorEnvelope {
+        ErrorEnvelope {
+            problem_type: "about:blank".to_owned(),
+            title: status_title(self.status).to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            code: self.code.to_owned(),
+            parameter: self.parameter.clone(),
             errors: vec![ErrorItem {
                 status: self.status.as_u16(),
                 code: self.code.to_owned(),
-                parameter: self.parameter,
-                detail: self.detail,
+                parameter: self.parameter.clone(),
+                detail: self.detail.clone(),
             }],
-        };
-        (self.status, Json(envelope)).into_response()
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&self.envelope()).expect("an error serialises");
+        (self.status, [(header::CONTENT_TYPE, PROBLEM_JSON)], body).into_response()
     }
 }
 

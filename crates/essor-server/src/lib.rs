@@ -15,7 +15,9 @@
 //!   the referral use cases shared by the API and the pages.
 //! - [`registry`]: the registry seam, [`ReferralRegistry`](registry::ReferralRegistry), with
 //!   its SQLite adapter and the disabled registry of a server without `--store`.
-//! - [`error`]: the JSON error envelope.
+//! - [`error`]: the JSON error envelope (RFC 9457 problem details).
+//! - [`security`]: headers, CORS, cross-site writes, caps and rate limit, errors in French
+//!   whatever made them; the configured public address.
 //! - [`assets`]: the vendored DSFR and MapLibre files and essor's own scripts, embedded.
 //! - [`state`]: [`AppState`], what every handler shares.
 //! - [`cache`]: bounded caches of base-map tiles and of territory pages (the latter per
@@ -43,6 +45,8 @@ pub mod qpv_shapes;
 pub mod registry;
 /// The routes.
 pub mod router;
+/// The layers around every route: headers, writes, caps, error contract.
+pub mod security;
 /// Starting and stopping the server.
 pub mod serve;
 /// The state shared by handlers.
@@ -55,5 +59,5 @@ pub mod territories;
 pub mod tiles;
 
 pub use router::{openapi, router};
-pub use serve::{Server, ServerConfig};
+pub use serve::{Server, ServerConfig, stop_signal};
 pub use state::AppState;

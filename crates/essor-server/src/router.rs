@@ -1,16 +1,19 @@
 //! Every route of the server, in one place. API handlers are registered through
 //! `utoipa_axum::routes!`, which also collects their OpenAPI descriptions; the tile route is
 //! registered by hand (its `{y}.mvt` segment) and described in [`crate::api::openapi`].
+//! Around every route, the layers of [`crate::security`].
 
 use crate::api::openapi::ApiDoc;
+use crate::security::{self, guard::Guard};
 use crate::{AppState, api, assets, pages};
 use axum::Router;
-use axum::http::{Method, header};
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
-use tower_http::cors::{Any, CorsLayer};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -44,12 +47,14 @@ fn api_routes() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI 3.1 document of the API (`GET /api/v1/openapi.json`, `schemas/openapi.json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_routes().split_for_parts().1
+    api::openapi::finish(api_routes().split_for_parts().1)
 }
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api_routes().split_for_parts();
+    let openapi = api::openapi::finish(openapi);
+    let guard = Arc::new(Guard::new(state.clone()));
     let openapi = Arc::new(
         openapi
             .to_pretty_json()
@@ -94,11 +99,13 @@ pub fn router(state: AppState) -> Router {
     )
     .route("/assets/{*path}", get(assets::serve))
     .fallback(pages::errors::fallback)
-    .layer(
-        CorsLayer::new()
-            .allow_origin(Any)
-            .allow_methods([Method::GET, Method::HEAD]),
-    )
+    .layer(DefaultBodyLimit::max(security::BODY_LIMIT))
+    .layer(from_fn_with_state(guard, security::guard::guard))
+    .layer(from_fn_with_state(
+        state.clone(),
+        security::contract::contract,
+    ))
+    .layer(from_fn(security::headers::headers))
     .layer(CompressionLayer::new())
     .with_state(state)
 }

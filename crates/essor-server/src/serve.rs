@@ -2,6 +2,7 @@
 //! bind port 0 and read [`Server::local_addr`].
 
 use crate::AppState;
+use crate::security::PublicUrl;
 use std::future::Future;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
@@ -33,15 +34,51 @@ impl Server {
         self.listener.local_addr()
     }
 
+    /// The base of absolute links: the configured public address, else the listening one.
+    pub fn public_url(&self) -> std::io::Result<PublicUrl> {
+        match &self.state.public_url {
+            Some(url) => Ok(url.clone()),
+            None => Ok(PublicUrl::local(self.local_addr()?)),
+        }
+    }
+
     /// Serves until `shutdown` completes, then finishes the requests in flight.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         self.state.warm_tiles();
-        let app = crate::router(self.state);
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
+        let state = self.state.with_public_url(self.public_url()?);
+        let app = crate::router(state);
+        // The peer address feeds the rate limit of writes.
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
     }
+}
+
+/// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM, what systemd and container runtimes
+/// send to stop a service: either way the server then drains the requests in flight.
+pub async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    () = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => ctrl_c.await,
+        }
+    }
+    #[cfg(not(unix))]
+    ctrl_c.await;
 }

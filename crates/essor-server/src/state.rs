@@ -4,6 +4,7 @@ use crate::cache::PageCache;
 use crate::orientation::Orientation;
 use crate::qpv_shapes::QpvShapes;
 use crate::registry::{Disabled, ReferralRegistry};
+use crate::security::{PublicUrl, WriteRate};
 use crate::store::{ActorStore, EmptyStore};
 use crate::tiles::Tiles;
 use essor_geo::{Bands, QpvIndex};
@@ -33,6 +34,11 @@ pub struct AppState {
     pub orientation: Arc<Orientation>,
     /// Referrals; [`Disabled`] unless the server was given a store folder.
     pub registry: Arc<dyn ReferralRegistry>,
+    /// The base of absolute links (`--public-url`); when `None`, [`crate::Server::run`]
+    /// takes the listening address.
+    pub public_url: Option<PublicUrl>,
+    /// Writes allowed per client address (`--write-rate`).
+    pub write_rate: WriteRate,
 }
 
 impl AppState {
@@ -52,6 +58,8 @@ impl AppState {
             pages: Arc::new(PageCache::new(PAGE_CACHE_BYTES)),
             bands: Bands::default(),
             registry: Arc::new(Disabled),
+            public_url: None,
+            write_rate: WriteRate::default(),
         }
     }
 
@@ -78,6 +86,31 @@ impl AppState {
         Self {
             registry,
             ..self.clone()
+        }
+    }
+
+    /// The same state with absolute links built on `url`.
+    pub fn with_public_url(&self, url: PublicUrl) -> Self {
+        Self {
+            public_url: Some(url),
+            ..self.clone()
+        }
+    }
+
+    /// The same state with another write limit per address.
+    pub fn with_write_rate(&self, write_rate: WriteRate) -> Self {
+        Self {
+            write_rate,
+            ..self.clone()
+        }
+    }
+
+    /// The absolute address of `path`, on the configured public address (or, for a state
+    /// served by no [`crate::Server`], `http://localhost`). Never from request headers.
+    pub fn absolute(&self, path: &str) -> String {
+        match &self.public_url {
+            Some(url) => url.join(path),
+            None => format!("http://localhost{path}"),
         }
     }
 

@@ -4,7 +4,8 @@
 //!
 //! Parsing runs on the async workers, so it must cost time linear in the query's size: the
 //! repeated keys are merged through a hash index (a scan per key made 11,500 keys cost 0.4 s
-//! of CPU, issue 11).
+//! of CPU, issue 11), and the caps of [`crate::security`] (length, parameter count) are
+//! checked first.
 
 use crate::error::ApiError;
 use crate::store::BBox;
@@ -24,6 +25,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
         let raw = parts.uri.query().unwrap_or_default();
+        if let Some(error) = crate::security::guard::query_error(raw) {
+            return Err(error);
+        }
         let merged = merge_repeated(raw);
         let uri: axum::http::Uri = format!("/?{merged}")
             .parse()

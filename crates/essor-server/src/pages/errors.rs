@@ -31,6 +31,10 @@ pub fn from_api(state: &AppState, e: crate::error::ApiError) -> Response {
         StatusCode::NOT_FOUND => "Page introuvable",
         StatusCode::BAD_REQUEST => "Demande incorrecte",
         StatusCode::SERVICE_UNAVAILABLE => return unavailable(state),
+        StatusCode::FORBIDDEN => "Demande refusée",
+        StatusCode::PAYLOAD_TOO_LARGE => "Demande trop volumineuse",
+        StatusCode::TOO_MANY_REQUESTS => "Trop de demandes",
+        s if s.is_client_error() => crate::error::status_title(s),
         _ => "Erreur du serveur",
     };
     let mut detail = e.detail;

@@ -14,7 +14,7 @@ use super::{Layout, dates, render};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::Response;
 use essor_orientation::{Effect, Eligibility, MatchResult, Profile, Scheme, profile_summary};
 use essor_refdata::cog::cog;
@@ -86,19 +86,6 @@ pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
     form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .into_owned()
         .collect()
-}
-
-/// The site's absolute address of `path`, from the request's `Host`.
-pub fn absolute(headers: &HeaderMap, path: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("http");
-    format!("{scheme}://{host}{path}")
 }
 
 /// The commune's name for a code, for summaries.
@@ -237,11 +224,7 @@ fn issue_anchor(i: &FieldIssue) -> String {
 }
 
 /// `GET /orientation`.
-pub async fn show(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Response {
+pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let form = ProfileForm::parse(&pairs(raw.as_deref()));
     let catalogue = &state.orientation.catalogue;
     let results =
@@ -309,14 +292,11 @@ pub async fn show(
         submitted: form.submitted(),
         summary: profile_summary(&form.profile, commune_name),
         place: place_sentences(&state, &form.profile),
-        share_url: absolute(
-            &headers,
-            &if query.is_empty() {
-                "/orientation".to_owned()
-            } else {
-                format!("/orientation?{query}")
-            },
-        ),
+        share_url: state.absolute(&if query.is_empty() {
+            "/orientation".to_owned()
+        } else {
+            format!("/orientation?{query}")
+        }),
         query,
         results: results_view,
         catalogue_version: catalogue.version.clone(),

@@ -12,7 +12,7 @@
 //! reaches the server and shows only numbers, schemes, operators, statuses and dates.
 
 use super::errors::ErrorPage;
-use super::orientation::{absolute, commune_name, pairs};
+use super::orientation::{commune_name, pairs};
 use super::orientation_form::{Choice, ProfileForm, capitalised};
 use super::{Layout, dates, errors, render};
 use crate::AppState;
@@ -22,7 +22,7 @@ use crate::registry::{Channel, Referral, ReferralFilter, RegistryFailure, Status
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use essor_orientation::{Effect, Eligibility, Profile, profile_summary};
 
@@ -275,6 +275,23 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
     }
     let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let form = ProfileForm::parse(&pairs);
+    let capped = crate::api::orientation::profile_caps(&form.profile).and_then(|()| {
+        ["scheme", "operator"]
+            .into_iter()
+            .find(|k| value(&pairs, k).chars().count() > 200)
+            .map_or(Ok(()), |k| Err((k, "200 caractères au plus".to_owned())))
+    });
+    if let Err((field, message)) = capped {
+        let field = if matches!(field, "scheme" | "operator") {
+            field
+        } else {
+            "profile"
+        };
+        return match new_page(&state, &pairs, vec![(field, message)]) {
+            Ok(page) => private(render(StatusCode::BAD_REQUEST, &page)),
+            Err(message) => errors::not_found(&state, message),
+        };
+    }
     let failure = if form.issues.is_empty() {
         let request = ReferralRequest {
             scheme: value(&pairs, "scheme").to_owned(),
@@ -356,7 +373,6 @@ pub struct ReferralPage {
 
 fn referral_page(
     state: &AppState,
-    headers: &HeaderMap,
     token: &str,
     referral: Referral,
     flags: (bool, bool),
@@ -365,7 +381,7 @@ fn referral_page(
 ) -> ReferralPage {
     let profile: Profile = serde_json::from_str(&referral.profile_json).unwrap_or_default();
     let path = format!("/mises-en-relation/suivi/{token}");
-    let link = SecretLink(absolute(headers, &path));
+    let link = SecretLink(state.absolute(&path));
     let next = referral
         .status
         .next()
@@ -424,7 +440,6 @@ fn referral_page(
 /// `GET /mises-en-relation/suivi/{token}`.
 pub async fn show(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(token): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
@@ -434,14 +449,13 @@ pub async fn show(
     };
     let q = pairs(raw.as_deref());
     let flags = (value(&q, "creee") == "1", value(&q, "maj") == "1");
-    let page = referral_page(&state, &headers, &token, found, flags, None, ("", ""));
+    let page = referral_page(&state, &token, found, flags, None, ("", ""));
     private(render(StatusCode::OK, &page))
 }
 
 /// `POST /mises-en-relation/suivi/{token}`: moves it on, then back to its page.
 pub async fn update(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(token): Path<String>,
     body: Bytes,
 ) -> Response {
@@ -480,7 +494,6 @@ pub async fn update(
     };
     let page = referral_page(
         &state,
-        &headers,
         &token,
         found,
         (false, false),

@@ -8,5 +8,6 @@ mod dossier;
 mod openapi;
 mod orientation;
 mod orientation_pages;
+mod security;
 mod sqlite;
 mod support;

@@ -45,3 +45,51 @@ async fn the_server_publishes_the_same_openapi_3_1_document() {
         assert!(served["paths"][path].is_object(), "{path} documented");
     }
 }
+
+/// Issue 11: twelve operations were called `list` or `get` (the handlers' function names),
+/// which makes the document invalid OpenAPI.
+#[test]
+fn every_operation_has_a_unique_operation_id() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&essor_server::openapi().to_json().unwrap()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            if let Some(other) = seen.insert(id.to_owned(), format!("{method} {path}")) {
+                panic!("operationId {id} on both {other} and {method} {path}");
+            }
+        }
+    }
+    assert!(seen.len() >= 19, "{seen:?}");
+}
+
+/// Errors are problem JSON; writes document the layers' refusals; `u32` parameters say
+/// how far they go (`page=2147483648` is accepted).
+#[test]
+fn the_document_states_the_error_format_the_caps_and_the_integer_bounds() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&essor_server::openapi().to_json().unwrap()).unwrap();
+    let create = &doc["paths"]["/api/v1/referrals"]["post"]["responses"];
+    for status in ["400", "403", "413", "414", "415", "429", "503"] {
+        assert!(
+            create[status]["content"]["application/problem+json"].is_object(),
+            "POST /api/v1/referrals {status}: {}",
+            create[status]
+        );
+    }
+    assert!(create["201"]["content"]["application/json"].is_object());
+    assert!(doc["paths"]["/api/v1/orientation"]["post"]["responses"]["429"].is_null());
+    let page = doc["paths"]["/api/v1/actors"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "page")
+        .unwrap();
+    assert_eq!(page["schema"]["format"], "int64");
+    assert_eq!(page["schema"]["maximum"], u32::MAX);
+    let text = doc.to_string();
+    assert!(!text.contains("\"int32\",\"minimum\":0"));
+}

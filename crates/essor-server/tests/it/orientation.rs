@@ -115,6 +115,7 @@ async fn a_bad_profile_gets_a_400_naming_the_field_in_french() {
     }
     let res = reqwest::Client::new()
         .post(app.url("/api/v1/orientation"))
+        .header("content-type", "application/json")
         .body("{\"holder\": ")
         .send()
         .await

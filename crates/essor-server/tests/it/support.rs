@@ -119,7 +119,8 @@ impl TestApp {
         Self::start(EMBEDDED.with_registry(Arc::new(registry))).await
     }
 
-    async fn start(state: AppState) -> Self {
+    /// Any state (a public address, a write limit…).
+    pub async fn start(state: AppState) -> Self {
         let server = Server::bind(ServerConfig {
             addr: "127.0.0.1:0".parse().unwrap(),
             state,

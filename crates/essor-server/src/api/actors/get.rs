@@ -17,6 +17,7 @@ pub fn siret(value: &str) -> Result<Siret, ApiError> {
 /// 404 aussi bien pour un SIRET inconnu que pour un établissement non diffusible.
 #[utoipa::path(
     get,
+    operation_id = "getActor",
     path = "/api/v1/actors/{siret}",
     tag = "acteurs",
     params(("siret" = String, Path, description = "SIRET, 14 chiffres", example = "78467169500087")),

@@ -309,6 +309,7 @@ fn geojson_feature(a: &Actor) -> String {
 /// établissements diffusibles sont renvoyés.
 #[utoipa::path(
     get,
+    operation_id = "listActors",
     path = "/api/v1/actors",
     tag = "acteurs",
     params(ActorListParams),

@@ -53,6 +53,7 @@ pub struct Located {
 /// UTM locale outre-mer) et tranche de proximité.
 #[utoipa::path(
     get,
+    operation_id = "locatePoint",
     path = "/api/v1/locate",
     tag = "géographie",
     params(LocateParams),

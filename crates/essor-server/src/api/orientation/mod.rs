@@ -4,7 +4,7 @@
 /// `POST /api/v1/orientation`.
 pub mod post;
 
-use essor_orientation::{MatchResult, ProfileError};
+use essor_orientation::{MatchResult, Profile, ProfileError};
 use serde::Serialize;
 
 use crate::error::ApiError;
@@ -37,7 +37,8 @@ pub struct ProfileJson {
     pub stage: Option<String>,
     /// Besoins : financement, accompagnement, subvention, pret, garantie, fonds_propres, microcredit, locaux, poste_aide, mise_en_reseau, formalisation, agrement, cooperation, commande_publique.
     pub needs: Option<Vec<String>>,
-    /// Thèmes, mots libres (alimentation, mobilite, tiers_lieu…).
+    /// Thèmes, mots libres (alimentation, mobilite, tiers_lieu…) : 30 au plus, de 100 caractères au plus.
+    #[schema(max_items = 30)]
     pub themes: Option<Vec<String>>,
     /// Code commune INSEE.
     #[schema(example = "35238")]
@@ -60,8 +61,56 @@ pub struct ProfileJson {
     pub bank_access: Option<bool>,
     /// Âge du porteur quand c'est une personne (remplit public avec jeunes_16_18 / jeunes_18_30).
     pub age: Option<u32>,
-    /// Description libre du projet (sert seulement au classement).
+    /// Description libre du projet (sert seulement au classement), 5 000 caractères au plus.
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
+}
+
+/// Longest project description, in characters.
+pub const MAX_DESCRIPTION: usize = 5_000;
+/// Most themes in a profile.
+pub const MAX_THEMES: usize = 30;
+/// Longest theme, in characters.
+pub const MAX_THEME: usize = 100;
+
+/// The size caps of a profile's free text (issue 11: a 1.9 MB description was stored):
+/// `Err((field, French message))` naming the first field over its cap.
+pub fn profile_caps(profile: &Profile) -> Result<(), (&'static str, String)> {
+    if let Some(d) = &profile.description
+        && d.chars().count() > MAX_DESCRIPTION
+    {
+        return Err((
+            "description",
+            format!(
+                "description trop longue : {} caractères, {MAX_DESCRIPTION} au plus",
+                d.chars().count()
+            ),
+        ));
+    }
+    let themes = profile.themes.as_deref().unwrap_or_default();
+    if themes.len() > MAX_THEMES {
+        return Err((
+            "themes",
+            format!("trop de thèmes : {}, {MAX_THEMES} au plus", themes.len()),
+        ));
+    }
+    if themes.iter().any(|t| t.chars().count() > MAX_THEME) {
+        return Err((
+            "themes",
+            format!("thème trop long : {MAX_THEME} caractères au plus"),
+        ));
+    }
+    Ok(())
+}
+
+/// [`profile_caps`] as an API error, the field under `prefix` (`profile.`).
+pub fn check_profile_caps(profile: &Profile, prefix: &str) -> Result<(), ApiError> {
+    profile_caps(profile).map_err(|(field, message)| {
+        ApiError::invalid_field(
+            &format!("{prefix}{field}"),
+            format!("champ « {prefix}{field} » : {message}"),
+        )
+    })
 }
 
 /// Une explication, qui renvoie à la condition du catalogue dont elle vient.

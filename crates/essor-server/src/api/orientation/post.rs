@@ -41,6 +41,7 @@ pub fn json_body(body: &Bytes, expected: &str) -> Result<serde_json::Value, ApiE
 /// `essor orient --profile profil.json`.
 #[utoipa::path(
     post,
+    operation_id = "orientProject",
     path = "/api/v1/orientation",
     tag = "orientation",
     request_body(content = ProfileJson, content_type = "application/json", description = "Le profil du projet"),
@@ -55,6 +56,7 @@ pub async fn post(
 ) -> Result<Json<OrientationJson>, ApiError> {
     let value = json_body(&body, "un profil JSON, ex. {\"holder\": \"person\"}")?;
     let profile = Profile::from_value(value).map_err(|e| profile_error(&e, ""))?;
+    super::check_profile_caps(&profile, "")?;
     let results = state.orientation.run(&profile);
     Ok(Json(OrientationJson {
         results: results.iter().map(ResultJson::from).collect(),

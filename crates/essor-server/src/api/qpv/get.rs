@@ -11,6 +11,7 @@ use axum::response::IntoResponse;
 /// Contour d'un QPV (GeoJSON)
 #[utoipa::path(
     get,
+    operation_id = "getQpv",
     path = "/api/v1/qpv/{code}",
     tag = "géographie",
     params(("code" = String, Path, description = "Code du QPV (QP… 2015, QN… 2024)", example = "QP093028")),

@@ -34,6 +34,7 @@ fn tolerance_at_zoom(zoom: u32) -> f64 {
 /// GeoJSON (WGS84), propriétés `code`, `name`, `communes`.
 #[utoipa::path(
     get,
+    operation_id = "listQpv",
     path = "/api/v1/qpv",
     tag = "géographie",
     params(QpvListParams),

@@ -31,8 +31,19 @@ const FIELDS: &[&str] = &[
     "scheme", "operator", "person", "contact", "consent", "referrer", "profile",
 ];
 
+/// Longest identifier of a scheme or an operator (catalogue ids are a few words).
+const MAX_ID: usize = 200;
+
 fn text(map: &Map<String, Value>, key: &str) -> Result<String, ApiError> {
     match map.get(key) {
+        Some(Value::String(s))
+            if matches!(key, "scheme" | "operator") && s.chars().count() > MAX_ID =>
+        {
+            Err(ApiError::invalid_field(
+                key,
+                format!("champ « {key} » : identifiant de {MAX_ID} caractères au plus attendu"),
+            ))
+        }
         Some(Value::String(s)) => Ok(s.clone()),
         None | Some(Value::Null) => Err(ApiError::invalid_field(
             key,
@@ -86,6 +97,7 @@ fn request(value: Value) -> Result<ReferralRequest, ApiError> {
         None | Some(Value::Null) => Profile::default(),
         Some(v) => Profile::from_value(v.clone()).map_err(|e| profile_error(&e, "profile."))?,
     };
+    crate::api::orientation::check_profile_caps(&profile, "profile.")?;
     Ok(ReferralRequest {
         scheme: text(&map, "scheme")?,
         operator: text(&map, "operator")?,
@@ -106,6 +118,7 @@ fn request(value: Value) -> Result<ReferralRequest, ApiError> {
 /// n'en garde que l'empreinte. 503 si le serveur n'a pas de registre (`--store`).
 #[utoipa::path(
     post,
+    operation_id = "createReferral",
     path = "/api/v1/referrals",
     tag = "mises en relation",
     request_body(content = CreateReferralJson, content_type = "application/json"),

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 /// inconnu.
 #[utoipa::path(
     get,
+    operation_id = "getReferral",
     path = "/api/v1/referrals/{token}",
     tag = "mises en relation",
     params(("token" = String, Path, description = "Jeton du lien secret (64 caractères hexadécimaux)")),

@@ -57,6 +57,7 @@ pub fn filter(p: &ReferralListParams) -> Result<ReferralFilter, ApiError> {
 /// profil, ni lien. Les plus récemment modifiées d'abord.
 #[utoipa::path(
     get,
+    operation_id = "listReferrals",
     path = "/api/v1/referrals",
     tag = "mises en relation",
     params(ReferralListParams),

@@ -20,6 +20,7 @@ use serde_json::Value;
 /// et gardé dans l'historique, avec une ligne du journal d'audit.
 #[utoipa::path(
     patch,
+    operation_id = "updateReferral",
     path = "/api/v1/referrals/{token}",
     tag = "mises en relation",
     params(("token" = String, Path, description = "Jeton du lien secret (64 caractères hexadécimaux)")),

@@ -12,6 +12,7 @@ use axum::extract::{Path, State};
 /// et source.
 #[utoipa::path(
     get,
+    operation_id = "getScheme",
     path = "/api/v1/schemes/{id}",
     tag = "orientation",
     params(("id" = String, Path, description = "Identifiant stable du dispositif", example = "cjs")),

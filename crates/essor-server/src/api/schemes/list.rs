@@ -88,6 +88,7 @@ pub fn query(p: &SchemeListParams) -> Result<SchemeQuery, ApiError> {
 /// texte officiel).
 #[utoipa::path(
     get,
+    operation_id = "listSchemes",
     path = "/api/v1/schemes",
     tag = "orientation",
     params(SchemeListParams),

@@ -28,6 +28,7 @@ pub struct Status {
 /// État du service
 #[utoipa::path(
     get,
+    operation_id = "getStatus",
     path = "/api/v1/status",
     tag = "service",
     responses((status = 200, description = "Ce que sert ce serveur", body = Status))

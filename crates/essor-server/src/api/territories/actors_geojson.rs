@@ -14,6 +14,7 @@ use axum::response::Response;
 /// d'unité en diffusion partielle.
 #[utoipa::path(
     get,
+    operation_id = "getTerritoryActorsGeojson",
     path = "/api/v1/territories/{level}/{code}/actors.geojson",
     tag = "territoires",
     params(

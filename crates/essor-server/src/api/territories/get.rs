@@ -66,6 +66,7 @@ pub fn place_level(code: &str) -> Result<TerritoryLevel, ApiError> {
 /// Indicateurs d'un territoire
 #[utoipa::path(
     get,
+    operation_id = "getTerritory",
     path = "/api/v1/territories/{level}/{code}",
     tag = "territoires",
     params(

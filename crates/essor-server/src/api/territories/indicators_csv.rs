@@ -13,6 +13,7 @@ use axum::response::Response;
 /// que `indicators.csv` de `essor diagnose`.
 #[utoipa::path(
     get,
+    operation_id = "getTerritoryIndicatorsCsv",
     path = "/api/v1/territories/{level}/{code}/indicators.csv",
     tag = "territoires",
     params(

@@ -12,6 +12,7 @@ use axum::response::Response;
 /// chiffres clés de l'ESS (établissements employeurs, emplois estimés, part de l'emploi).
 #[utoipa::path(
     get,
+    operation_id = "getTerritoryQpvGeojson",
     path = "/api/v1/territories/{level}/{code}/qpv.geojson",
     tag = "territoires",
     params(

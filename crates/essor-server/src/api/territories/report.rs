@@ -27,6 +27,7 @@ pub async fn render(state: &AppState, level: &str, code: &str) -> Result<String,
 /// sources. Aucune ressource externe : le fichier s'ouvre hors ligne.
 #[utoipa::path(
     get,
+    operation_id = "getTerritoryReport",
     path = "/api/v1/territories/{level}/{code}/report.html",
     tag = "territoires",
     params(

@@ -19,6 +19,7 @@ use axum::response::IntoResponse;
 /// `/api/v1/actors`. Une tuile vide a un corps vide.
 #[utoipa::path(
     get,
+    operation_id = "getTile",
     path = "/tiles/{layer}/{z}/{x}/{y}.mvt",
     tag = "carte",
     params(
