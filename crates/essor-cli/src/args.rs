@@ -120,6 +120,32 @@ pub struct DemoArgs {
     /// Prépare les données et le magasin sans lancer le serveur.
     #[arg(long)]
     pub no_serve: bool,
+    #[command(flatten)]
+    pub web: WebArgs,
+}
+
+/// What the web server needs beyond its address, shared by `serve` and `demo`.
+#[derive(Debug, Args, Clone)]
+pub struct WebArgs {
+    /// Adresse publique du site (ex. https://essor.example.fr) : base des liens absolus (lien secret d'une mise en relation, lien de partage d'une orientation) et origine acceptée des formulaires ; par défaut l'adresse d'écoute. Jamais déduite des en-têtes Host ou X-Forwarded-Proto.
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<essor_server::security::PublicUrl>,
+    /// Écritures (créations et changements de statut) permises par minute et par adresse IP ; 0 : sans limite.
+    #[arg(long, value_name = "N", default_value_t = essor_server::security::WriteRate::default().per_minute)]
+    pub write_rate: u32,
+}
+
+impl WebArgs {
+    /// `state` with these settings.
+    pub fn apply(&self, state: essor_server::AppState) -> essor_server::AppState {
+        let state = state.with_write_rate(essor_server::security::WriteRate {
+            per_minute: self.write_rate,
+        });
+        match &self.public_url {
+            Some(url) => state.with_public_url(url.clone()),
+            None => state,
+        }
+    }
 }
 
 /// The SIRENE files, shared by `diagnose` and `ingest`.
@@ -209,6 +235,8 @@ pub struct ServeArgs {
     /// Dossier du magasin de données : ce que construit `essor ingest`, et le registre des mises en relation (registre.sqlite, créé s'il manque) ; sans lui, la carte montre les contours et les QPV et les mises en relation sont désactivées.
     #[arg(long, value_name = "DOSSIER")]
     pub store: Option<PathBuf>,
+    #[command(flatten)]
+    pub web: WebArgs,
     #[command(flatten)]
     pub qpv: QpvArgs,
 }

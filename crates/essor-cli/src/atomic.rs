@@ -86,3 +86,38 @@ fn result_permissions() -> std::fs::Permissions {
         .map(|m| m.permissions())
         .expect("a temporary file can be created")
 }
+
+/// Refuses a run whose output is one of its inputs (issue 11: `locate --input f.csv --output
+/// f.csv` replaced its input with its result). Two paths are the same file when they lead,
+/// through links, to the same file: same device and inode on Unix, same canonical path
+/// elsewhere. An output that does not exist yet is no input.
+pub fn refuse_input_as_output(inputs: &[&Path], outputs: &[(&str, &Path)]) -> Result<()> {
+    for (option, output) in outputs {
+        for input in inputs {
+            if same_file(input, output) {
+                anyhow::bail!(
+                    "option {option} : {} est aussi un fichier d'entrée ({}) ; choisissez un autre fichier de sortie, l'entrée serait écrasée",
+                    output.display(),
+                    input.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (ma, mb);
+        matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+    }
+}

@@ -40,6 +40,22 @@ impl fmt::Display for RowError {
     }
 }
 
+/// The first column named twice (names compared as read: trimmed, lower case), as the two
+/// positions. Reading would otherwise take the first and ignore the other silently.
+fn duplicate(headers: &[String]) -> Option<(usize, usize)> {
+    let mut seen = std::collections::HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            continue;
+        }
+        if let Some(&first) = seen.get(h.as_str()) {
+            return Some((first, i));
+        }
+        seen.insert(h.as_str(), i);
+    }
+    None
+}
+
 /// An open point file.
 pub struct PointReader {
     path: PathBuf,
@@ -86,6 +102,15 @@ impl PointReader {
             .iter()
             .map(|h| h.trim_start_matches('\u{FEFF}').trim().to_ascii_lowercase())
             .collect();
+        if let Some((first, again)) = duplicate(&headers) {
+            bail!(
+                "{}, ligne 1 : colonne « {} » en double (colonnes {} et {}) ; renommez ou supprimez l'une d'elles",
+                path.display(),
+                headers[first],
+                first + 1,
+                again + 1
+            );
+        }
         let column = |name: &str| headers.iter().position(|h| h == name);
         let missing = |name: &str| -> anyhow::Error {
             anyhow::anyhow!(

@@ -768,3 +768,143 @@ fn synth_refuses_zero_establishments_in_french_and_writes_nothing() {
             .exists()
     );
 }
+
+// --- Issue 11: the CLI fed careless commands ----------------------------------------------
+
+#[test]
+fn locate_refuses_to_write_over_its_input_even_through_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("points.csv");
+    let original = "id,lon,lat\na,2.3815,48.9177\n";
+    std::fs::write(&input, original).unwrap();
+    std::os::unix::fs::symlink(&input, dir.path().join("lien.csv")).unwrap();
+    for output in ["points.csv", "./points.csv", "lien.csv"] {
+        let o = essor(
+            &["locate", "--input", "points.csv", "--output", output],
+            dir.path(),
+        );
+        assert_eq!(o.status.code(), Some(2), "{output}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("est aussi un fichier d'entrée"),
+            "{output}: {}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), original);
+    }
+    // The rejects file is an output too.
+    let o = essor(
+        &[
+            "locate",
+            "--input",
+            "points.csv",
+            "--output",
+            "sortie.csv",
+            "--skip-invalid",
+            "--rejects",
+            "points.csv",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--rejects"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), original);
+    assert!(!dir.path().join("sortie.csv").exists());
+}
+
+#[test]
+fn a_duplicated_header_column_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("points.csv"),
+        "id,lon,lat,LON\na,2.3815,48.9177,0\n",
+    )
+    .unwrap();
+    let o = essor(
+        &["locate", "--input", "points.csv", "--output", "sortie.csv"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("colonne « lon » en double (colonnes 2 et 4)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("sortie.csv").exists());
+}
+
+#[test]
+fn orient_into_a_closed_pipe_ends_quietly_with_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("profile.json"), r#"{"holder": "person"}"#).unwrap();
+    // `essor orient … | head -c 0`: the reader is gone before essor writes.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_essor"))
+        .args(["orient", "--profile", "profile.json", "--format", "text"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_port_in_use_is_said_before_any_invitation_to_open_the_address() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let o = essor(
+        &[
+            "demo",
+            "--dir",
+            "demo",
+            "--establishments",
+            "2000",
+            "--addr",
+            &addr,
+        ],
+        dir.path(),
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("port déjà pris"), "{err}");
+    assert!(!err.contains("ouvrez l'adresse"), "{err}");
+    drop(taken);
+}
+
+#[test]
+fn serve_stops_on_sigterm_after_draining_and_exits_zero() {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_essor"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("essor serve starts");
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("essor serve prints its address")
+            .unwrap();
+        if let Some(rest) = line.split_once("carte et API sur http://") {
+            break rest.1.split('/').next().unwrap().to_owned();
+        }
+    };
+    let (status, _) = http(
+        &addr,
+        &format!("GET /api/v1/status HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    );
+    assert_eq!(status, 200);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let code = child.wait().unwrap();
+    assert_eq!(code.code(), Some(0), "{rest:?}");
+    assert!(rest.iter().any(|l| l.contains("arrêté")), "{rest:?}");
+}

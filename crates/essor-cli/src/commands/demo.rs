@@ -84,10 +84,13 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let sqlite = serve::open_store(&store)?;
     let registry = SqliteRegistry::open_in(&store)?;
     let state = AppState::new(index, Arc::new(sqlite)).with_registry(Arc::new(registry));
-    eprintln!(
-        "essor demo : DÉMONSTRATION sur données synthétiques ; ouvrez l'adresse ci-dessous dans un navigateur."
-    );
-    serve::serve(args.addr, state)
+    serve::serve(
+        args.addr,
+        args.web.apply(state),
+        Some(
+            "essor demo : DÉMONSTRATION sur données synthétiques ; ouvrez l'adresse ci-dessous dans un navigateur.",
+        ),
+    )
 }
 
 /// Makes sure `dir` holds the synthetic stock of this size and seed; true when it was

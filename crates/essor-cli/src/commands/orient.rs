@@ -8,6 +8,7 @@ use crate::qpv_source;
 use anyhow::{Context, Result, bail};
 use essor_orientation::{Catalogue, MatchOptions, OrientationReport, Profile, orient, render_text};
 use essor_server::orientation::EngineLocator;
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -32,10 +33,15 @@ pub fn run(args: OrientArgs) -> Result<ExitCode> {
     // The same locator as the server's, so `essor orient` and `POST /api/v1/orientation` agree.
     let locator = EngineLocator::new(Arc::new(qpv_source::index(&args.qpv)?));
     let results = orient(&catalogue, &profile, &locator, &MatchOptions::default());
-    if text_output {
-        println!("{}", render_text(&catalogue, &results));
+    let answer = if text_output {
+        render_text(&catalogue, &results)
     } else {
-        println!("{}", OrientationReport::new(results).to_json_pretty());
-    }
+        OrientationReport::new(results).to_json_pretty()
+    };
+    // `println!` panics when the reader has gone (`essor orient … | head`); an error here
+    // reaches `main`, which ends quietly on a broken pipe.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{answer}")?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! `essor serve`: the web server over the embedded (or given) QPV layer and the store built by
-//! `essor ingest`. Prints the URL, serves until Ctrl-C, then finishes the requests in flight.
+//! `essor ingest`. Prints the URL, serves until Ctrl-C or SIGTERM (what systemd and container
+//! runtimes send), then finishes the requests in flight and closes the stores.
 //!
 //! With `--store DIR`, the actors and figures come from `DIR/essor.sqlite`, followed: a new
 //! ingest into the same folder is picked up without a restart. Referrals are kept in
@@ -32,7 +33,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         );
         state = state.with_registry(Arc::new(registry));
     }
-    serve(args.addr, state)
+    serve(args.addr, args.web.apply(state), None)
 }
 
 /// The store of a folder, followed, with a French line for each new snapshot.
@@ -64,19 +65,29 @@ pub fn open_store(dir: &std::path::Path) -> Result<SqliteStore> {
     Ok(store)
 }
 
-/// Serves `state` on `addr` until Ctrl-C.
-pub fn serve(addr: std::net::SocketAddr, state: AppState) -> Result<ExitCode> {
+/// Serves `state` on `addr` until Ctrl-C or SIGTERM. `banner` is printed once the port is
+/// taken, so that a port already in use is said before any invitation to open the address.
+pub fn serve(
+    addr: std::net::SocketAddr,
+    state: AppState,
+    banner: Option<&str>,
+) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("démarrage du serveur")?;
     runtime.block_on(async move {
         let server = Server::bind(ServerConfig { addr, state })
             .await
             .with_context(|| format!("écoute sur {addr} impossible (port déjà pris ?)"))?;
         let addr = server.local_addr()?;
+        if let Some(banner) = banner {
+            eprintln!("{banner}");
+        }
         eprintln!("essor serve : carte et API sur http://{addr}/ (documentation : http://{addr}/api/docs) ; Ctrl-C pour arrêter.");
+        eprintln!(
+            "essor serve : liens absolus sur {}",
+            server.public_url()?
+        );
         server
-            .run(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+            .run(essor_server::stop_signal())
             .await
             .context("serveur web")?;
         eprintln!("essor serve : arrêté.");
