@@ -7,9 +7,9 @@
 //! are refused before anything parses them: a request then costs time linear in its size.
 //!
 //! **Writes** (any other method):
-//! - from a browser on another site, refused (403): a request whose `Origin` is neither the
-//!   public address nor the `Host` it was sent to, or whose `Sec-Fetch-Site` is not
-//!   `same-origin`. A request with neither header does not come from a browser page (every
+//! - from a browser on another site, refused (403): a request whose `Sec-Fetch-Site` is not
+//!   `same-origin`, or, without that header, whose `Origin` is neither the public address
+//!   nor the `Host` it was sent to. A request with neither header does not come from a browser page (every
 //!   current browser sends `Origin` with a `POST`), so it cannot ride on a visitor's browser;
 //!   scripts and tools keep working. Forms carry no token: essor has no session or cookie to
 //!   bind one to, and the `Origin` check covers every browser that follows the Fetch standard.
@@ -241,10 +241,16 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 /// The origin of a cross-site browser request, `None` when same-origin or not a browser's.
+///
+/// `Sec-Fetch-Site`, which no page can set, decides when present: a form posted from a page
+/// sent with `Referrer-Policy: no-referrer` (the referral pages) carries `Origin: null` even
+/// on its own site. Without it (browsers before 2021-2023), `Origin` must be the public
+/// address or the `Host` the request was sent to.
 fn foreign_origin(guard: &Guard, headers: &HeaderMap) -> Option<String> {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && !matches!(site, "same-origin" | "none")
-    {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if matches!(site, "same-origin" | "none") {
+            return None;
+        }
         let origin = headers
             .get(header::ORIGIN)
             .and_then(|v| v.to_str().ok())

@@ -268,17 +268,22 @@ async fn a_form_posted_from_another_site_is_refused_and_writes_nothing() {
         assert!(page.contains("autre site"), "{page}");
     }
     assert_eq!(referral_count(&app).await, 0);
-    // The same form from the site itself goes through.
-    let res = client()
-        .post(app.url("/mises-en-relation"))
-        .header("origin", format!("http://{}", app.addr))
-        .header("sec-fetch-site", "same-origin")
-        .form(REFERRAL_FORM)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
-    assert_eq!(referral_count(&app).await, 1);
+    // The same form from the site itself goes through: with its Origin, or, from a page
+    // sent with Referrer-Policy: no-referrer, with `Origin: null` and Sec-Fetch-Site.
+    for (origin, site) in [
+        (format!("http://{}", app.addr), None),
+        ("null".to_owned(), Some("same-origin")),
+    ] {
+        let mut req = client()
+            .post(app.url("/mises-en-relation"))
+            .header("origin", origin);
+        if let Some(site) = site {
+            req = req.header("sec-fetch-site", site);
+        }
+        let res = req.form(REFERRAL_FORM).send().await.unwrap();
+        assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    }
+    assert_eq!(referral_count(&app).await, 2);
 }
 
 /// `n` distinct keys of three base-36 digits, `aaa=&aab=&…`.
