@@ -908,3 +908,42 @@ fn serve_stops_on_sigterm_after_draining_and_exits_zero() {
     assert_eq!(code.code(), Some(0), "{rest:?}");
     assert!(rest.iter().any(|l| l.contains("arrêté")), "{rest:?}");
 }
+
+#[test]
+fn diagnose_refuses_a_sirene_header_naming_a_column_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    // The committed legal units with their `siren` column named a second time at the end.
+    let original = std::fs::read_to_string(sirene("StockUniteLegale_utf8.csv")).unwrap();
+    let doubled: String = original
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if i == 0 {
+                format!("{line},siren\n")
+            } else {
+                format!("{line},\n")
+            }
+        })
+        .collect();
+    std::fs::write(dir.path().join("ul.csv"), doubled).unwrap();
+    let o = essor(
+        &[
+            "diagnose",
+            "--etablissements",
+            &sirene("StockEtablissement_utf8.csv"),
+            "--unites-legales",
+            "ul.csv",
+            "--out",
+            "out",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("colonne « siren » en double"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("ul.csv"), "{}", stderr(&o));
+    assert!(!dir.path().join("out").exists());
+}

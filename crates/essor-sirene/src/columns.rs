@@ -20,6 +20,8 @@ pub struct Resolver<'h> {
     missing: Vec<&'static str>,
     missing_optional: Vec<&'static str>,
     used: Vec<usize>,
+    /// A column read that the header names twice: (name, first position, second position).
+    duplicate: Option<(String, usize, usize)>,
 }
 
 impl<'h> Resolver<'h> {
@@ -29,6 +31,7 @@ impl<'h> Resolver<'h> {
             missing: Vec::new(),
             missing_optional: Vec::new(),
             used: Vec::new(),
+            duplicate: None,
         }
     }
 
@@ -40,6 +43,14 @@ impl<'h> Resolver<'h> {
         })?;
         if !self.used.contains(&found) {
             self.used.push(found);
+        }
+        // Reading takes one of the two; which one the file meant is unknowable (issue 11).
+        if self.duplicate.is_none()
+            && let Some(again) = self.header[found + 1..]
+                .iter()
+                .position(|h| *h == self.header[found])
+        {
+            self.duplicate = Some((self.header[found].clone(), found, found + 1 + again));
         }
         Some(found)
     }
@@ -79,6 +90,15 @@ impl<'h> Resolver<'h> {
 
     /// The resolution: header positions used (sorted), and the optional columns missing.
     pub fn finish(self, path: &Path, kind: FileKind) -> Result<Resolved, SireneError> {
+        if let Some((column, first, second)) = self.duplicate {
+            return Err(SireneError::DuplicateColumn {
+                path: path.to_owned(),
+                kind,
+                column,
+                first: first + 1,
+                second: second + 1,
+            });
+        }
         if !self.missing.is_empty() {
             return Err(SireneError::MissingColumns {
                 path: path.to_owned(),
@@ -393,6 +413,30 @@ mod tests {
             "etab.csv : colonne(s) obligatoire(s) absente(s) pour un fichier StockEtablissement : \
              codeCommuneEtablissement. Colonnes présentes : siret, SIREN. Vérifiez que le fichier \
              est bien un StockEtablissement (séparateur, en-tête)."
+        );
+    }
+
+    #[test]
+    fn a_column_read_that_the_header_names_twice_is_refused_by_name() {
+        let h = header(&["siret", "siren", "codeCommuneEtablissement", "siren"]);
+        let mut r = Resolver::new(&h);
+        r.required("siret");
+        r.required("siren");
+        let err = r
+            .finish(Path::new("etab.csv"), FileKind::Etablissement)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "etab.csv : colonne « siren » en double (colonnes 2 et 4) ; un fichier StockEtablissement \
+             nomme chaque colonne une fois : renommez ou supprimez l'une d'elles."
+        );
+        // A column nobody reads may repeat.
+        let h = header(&["siret", "x", "x"]);
+        let mut r = Resolver::new(&h);
+        r.required("siret");
+        assert!(
+            r.finish(Path::new("e.csv"), FileKind::Etablissement)
+                .is_ok()
         );
     }
 

@@ -32,6 +32,20 @@ pub enum SireneError {
         available: Vec<String>,
     },
 
+    #[error(
+        "{} : colonne « {column} » en double (colonnes {first} et {second}) ; un fichier {kind} \
+         nomme chaque colonne une fois : renommez ou supprimez l'une d'elles.",
+        path.display()
+    )]
+    DuplicateColumn {
+        path: PathBuf,
+        kind: FileKind,
+        column: String,
+        /// 1-based positions in the header.
+        first: usize,
+        second: usize,
+    },
+
     #[error("{}, ligne {line} : CSV illisible : {message}", path.display())]
     Csv {
         path: PathBuf,
