@@ -21,7 +21,7 @@
 //! # Wiring `essor orient --profile profile.json [--format json|text]`
 //!
 //! The CLI (in `essor-cli`) reads the file, asks the geodata engine through a [`QpvLocator`]
-//! (`essor_server::orientation::EngineLocator`, the same one the server uses, so the command
+//! (`essor_app::orientation::EngineLocator`, the same one the server uses, so the command
 //! line and `POST /api/v1/orientation` agree; [`CommuneOnly`] needs no QPV geometry), and
 //! prints:
 //!

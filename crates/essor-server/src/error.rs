@@ -110,7 +110,8 @@ impl ApiError {
                 parameter: Some("status".to_owned()),
                 detail: t.to_string(),
             },
-            RegistryFailure::Backend(_) => {
+            // `Backend`, and whatever the application layer adds later.
+            _ => {
                 eprintln!("essor-server: {err}");
                 Self::internal()
             }

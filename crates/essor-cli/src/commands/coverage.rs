@@ -51,20 +51,24 @@ pub struct Coverage {
 
 impl Coverage {
     pub fn sentence(&self, distance: f64) -> String {
-        let d = text::int(distance.round() as u64);
+        let d = text::count(distance.round() as u64);
         let rejected = match (&self.rejects_path, self.rejected) {
             (_, 0) => String::new(),
-            (Some(p), n) => format!(" ; {} lignes rejetées (voir {})", text::int(n), p.display()),
-            (None, n) => format!(" ; {} lignes rejetées", text::int(n)),
+            (Some(p), n) => format!(
+                " ; {} lignes rejetées (voir {})",
+                text::count(n),
+                p.display()
+            ),
+            (None, n) => format!(" ; {} lignes rejetées", text::count(n)),
         };
         format!(
             "essor coverage : {} des QPV ({} sur {}) ont au moins un point à l'intérieur ou à moins de {d} m ; {} des points ({} sur {}) sont dans un QPV ou à moins de {d} m{rejected}.",
             text::percent(text::share(self.qpv_covered, self.qpv_total)),
-            text::int(self.qpv_covered),
-            text::int(self.qpv_total),
+            text::count(self.qpv_covered),
+            text::count(self.qpv_total),
             text::percent(text::share(self.points_near, self.points_read)),
-            text::int(self.points_near),
-            text::int(self.points_read),
+            text::count(self.points_near),
+            text::count(self.points_read),
         )
     }
 }

@@ -46,17 +46,19 @@ pub struct Summary {
 
 impl Summary {
     pub fn sentence(&self, bands: &Bands) -> String {
-        let mut parts = vec![format!("{} points lus", text::int(self.read))];
+        let mut parts = vec![format!("{} points lus", text::count(self.read))];
         let mut previous = None;
         for (band, n) in bands.all().iter().zip(&self.per_band) {
-            let n = text::int(*n);
+            let n = text::count(*n);
             parts.push(match (band, previous) {
                 (Band::In, _) => format!("{n} dans un QPV"),
-                (Band::Within(t), None) => format!("{n} à {} m ou moins", text::int(u64::from(*t))),
+                (Band::Within(t), None) => {
+                    format!("{n} à {} m ou moins", text::count(u64::from(*t)))
+                }
                 (Band::Within(t), Some(p)) => format!(
                     "{n} entre {} et {} m",
-                    text::int(p),
-                    text::int(u64::from(*t))
+                    text::count(p),
+                    text::count(u64::from(*t))
                 ),
                 (Band::Out, _) => format!("{n} au-delà"),
             });
@@ -66,8 +68,8 @@ impl Summary {
         }
         let rejected = match (&self.rejects_path, self.rejected) {
             (_, 0) => "aucune ligne rejetée".to_owned(),
-            (Some(p), n) => format!("{} lignes rejetées (voir {})", text::int(n), p.display()),
-            (None, n) => format!("{} lignes rejetées", text::int(n)),
+            (Some(p), n) => format!("{} lignes rejetées (voir {})", text::count(n), p.display()),
+            (None, n) => format!("{} lignes rejetées", text::count(n)),
         };
         format!("essor locate : {} ; {rejected}.", parts.join(", "))
     }

@@ -10,8 +10,8 @@
 use crate::args::ServeArgs;
 use crate::qpv_source;
 use anyhow::{Context, Result};
-use essor_server::registry::SqliteRegistry;
-use essor_server::store::{ActorStore, EmptyStore, SqliteStore};
+use essor_app::registry::SqliteRegistry;
+use essor_app::store::{ActorStore, EmptyStore, SqliteStore};
 use essor_server::{AppState, Server, ServerConfig};
 use essor_store::snapshot::LiveEvent;
 use std::process::ExitCode;
@@ -55,7 +55,7 @@ pub fn open_store(dir: &std::path::Path) -> Result<SqliteStore> {
     if status.loaded {
         eprintln!(
             "essor serve : {} acteurs de l'ESS dans {}",
-            crate::text::int(status.actors),
+            crate::text::count(status.actors),
             dir.join(essor_store::snapshot::FILE_NAME).display()
         );
     } else {

@@ -18,7 +18,7 @@ use super::{Layout, dates, errors, render};
 use crate::AppState;
 use crate::api::referrals::PRIVATE;
 use crate::orientation::referral::{self, ReferralRequest};
-use crate::registry::{Channel, Referral, ReferralFilter, RegistryFailure, Status};
+use crate::registry::{Channel, Principal, Referral, ReferralFilter, RegistryFailure, Status};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -285,7 +285,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
             referrer: value(&pairs, "referrer").to_owned(),
             profile: form.profile.clone(),
         };
-        match referral::create(&state, request, Channel::Page).await {
+        match referral::create(&state, request, Principal::Anonymous, Channel::Page).await {
             Ok((_, token)) => {
                 let to = format!("{}?creee=1", referral::link(&token));
                 return private((StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response());

@@ -6,8 +6,10 @@
 //!
 //! Three habits hold for every write, and the tests check them on a real file:
 //!
-//! - **One transaction per change**, holding the change, its history row and its
-//!   **audit row** (`audit_log`): either all are written or none is.
+//! - **One unit of work per change** ([`unit::UnitOfWork`]): one transaction holding the
+//!   change, its history row and its **audit row** (`audit_log`: who — the [`Principal`] —,
+//!   when, through which channel, what, before and after): either all are written or none is.
+//! - **Time comes from the application clock** ([`clock::Clock`]), never from SQL.
 //! - **Refused changes write nothing**: the lifecycle check runs inside the transaction,
 //!   before any statement that writes.
 //! - **Secrets are hashed**: only the SHA-256 of a link's token is stored.
@@ -16,28 +18,32 @@
 //! and applies the missing migrations. [`Registry`] serialises access through one connection
 //! (writes are rare and short); the server calls it from a blocking thread.
 
+/// The application clock.
+pub mod clock;
 /// Versioned schema migrations.
 pub mod migrations;
 /// Referrals and their lifecycle.
 pub mod referral;
 /// The secret link of a referral.
 pub mod token;
+/// One change and its audit row, in one transaction.
+pub mod unit;
 
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use essor_model::Principal;
 pub use referral::{
     Channel, FieldError, NewReferral, Referral, ReferralEvent, ReferralFilter, ReferralListing,
     Status, StatusChange, TransitionError,
 };
 pub use token::ReferralToken;
+pub use unit::UnitOfWork;
 
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The registry file's name inside a store folder.
 pub const FILE_NAME: &str = "registre.sqlite";
-
-/// Current UTC time as SQLite writes it, to the second.
-const NOW: &str = "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 /// Why the registry could not do what was asked. Messages are French; the CLI prints them
 /// and the server maps each kind to its answer (400, 404, 409, 500).
@@ -80,6 +86,15 @@ pub struct AuditEntry {
     pub channel: String,
     /// JSON, without personal data (ids, statuses).
     pub detail: String,
+    /// Who acted: `system`, `anonymous`, `link` or `user` ([`Principal::kind`]).
+    pub principal_kind: String,
+    pub user_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    /// The task of a `system` principal.
+    pub principal_detail: Option<String>,
+    /// The entity's state before and after the change (JSON, no personal data).
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 /// An open registry.
@@ -87,6 +102,7 @@ pub struct AuditEntry {
 pub struct Registry {
     path: PathBuf,
     conn: Mutex<Connection>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Registry {
@@ -126,7 +142,14 @@ impl Registry {
         Ok(Self {
             path: path.to_owned(),
             conn: Mutex::new(conn),
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// The same registry, stamping its writes with `clock` (tests move time with a
+    /// [`FixedClock`]).
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        Self { clock, ..self }
     }
 
     /// The registry file.
@@ -155,13 +178,14 @@ impl Registry {
     pub fn create_referral(
         &self,
         new: NewReferral,
+        principal: &Principal,
         channel: Channel,
     ) -> Result<(Referral, ReferralToken), RegistryError> {
         let new = new.validate()?;
         let token = ReferralToken::generate().map_err(|e| RegistryError::Random(e.to_string()))?;
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let now: String = tx.query_row(NOW, [], |r| r.get(0))?;
+        let unit = UnitOfWork::begin(&mut conn, principal, channel, self.clock.as_ref())?;
+        let (tx, now) = (unit.tx(), unit.now());
         tx.execute(
             "INSERT INTO referral (token_hash, scheme_id, scheme_name, operator_id, operator_name,
                  catalogue_version, person, contact, consent_at, referrer, profile_json,
@@ -188,19 +212,20 @@ impl Registry {
              VALUES (?1, ?2, NULL, 'proposee', NULL)",
             params![id, now],
         )?;
-        audit(
-            &tx,
-            &now,
-            "referral.create",
+        let after = serde_json::json!({
+            "scheme": new.scheme_id,
+            "operator": new.operator_id,
+            "status": Status::Proposee.word(),
+        });
+        unit.audit(
+            "referral",
             id,
-            channel,
-            serde_json::json!({
-                "scheme": new.scheme_id,
-                "operator": new.operator_id,
-                "status": Status::Proposee.word(),
-            }),
+            "referral.create",
+            &after,
+            None,
+            Some(&after),
         )?;
-        tx.commit()?;
+        unit.commit()?;
         let referral = load(&conn, id)?.ok_or(RegistryError::NotFound)?;
         Ok((referral, token))
     }
@@ -231,10 +256,12 @@ impl Registry {
         &self,
         token: &ReferralToken,
         change: &StatusChange,
+        principal: &Principal,
         channel: Channel,
     ) -> Result<Referral, RegistryError> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let unit = UnitOfWork::begin(&mut conn, principal, channel, self.clock.as_ref())?;
+        let (tx, now) = (unit.tx(), unit.now());
         let row: Option<(i64, String)> = tx
             .query_row(
                 "SELECT id, status FROM referral WHERE token_hash = ?1",
@@ -250,7 +277,6 @@ impl Registry {
             .as_deref()
             .map(str::trim)
             .filter(|r| !r.is_empty());
-        let now: String = tx.query_row(NOW, [], |r| r.get(0))?;
         tx.execute(
             "UPDATE referral SET status = ?1, status_reason = ?2, updated_at = ?3 WHERE id = ?4",
             params![change.to.word(), reason, now, id],
@@ -260,15 +286,15 @@ impl Registry {
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id, now, from.word(), change.to.word(), reason],
         )?;
-        audit(
-            &tx,
-            &now,
-            "referral.status",
+        unit.audit(
+            "referral",
             id,
-            channel,
-            serde_json::json!({ "from": from.word(), "to": change.to.word() }),
+            "referral.status",
+            &serde_json::json!({ "from": from.word(), "to": change.to.word() }),
+            Some(&serde_json::json!({ "status": from.word() })),
+            Some(&serde_json::json!({ "status": change.to.word() })),
         )?;
-        tx.commit()?;
+        unit.commit()?;
         load(&conn, id)?.ok_or(RegistryError::NotFound)
     }
 
@@ -320,7 +346,9 @@ impl Registry {
     pub fn audit_log(&self, referral: Option<i64>) -> Result<Vec<AuditEntry>, RegistryError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, at, action, object_type, object_id, channel, detail FROM audit_log
+            "SELECT id, at, action, object_type, object_id, channel, detail, principal_kind,
+                    user_id, organisation_id, principal_detail, before_json, after_json
+             FROM audit_log
              WHERE (?1 IS NULL OR (object_type = 'referral' AND object_id = ?1))
              ORDER BY id",
         )?;
@@ -333,26 +361,16 @@ impl Registry {
                 object_id: r.get(4)?,
                 channel: r.get(5)?,
                 detail: r.get(6)?,
+                principal_kind: r.get(7)?,
+                user_id: r.get(8)?,
+                organisation_id: r.get(9)?,
+                principal_detail: r.get(10)?,
+                before: r.get(11)?,
+                after: r.get(12)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
-}
-
-fn audit(
-    conn: &Connection,
-    now: &str,
-    action: &str,
-    referral: i64,
-    channel: Channel,
-    detail: serde_json::Value,
-) -> Result<(), rusqlite::Error> {
-    conn.execute(
-        "INSERT INTO audit_log (at, action, object_type, object_id, channel, detail)
-         VALUES (?1, ?2, 'referral', ?3, ?4, ?5)",
-        params![now, action, referral, channel.word(), detail.to_string()],
-    )?;
-    Ok(())
 }
 
 fn status_of(word: &str) -> Result<Status, RegistryError> {

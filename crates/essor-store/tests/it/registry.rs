@@ -2,8 +2,8 @@
 //! of each change with its history and audit rows, and refused changes that write nothing.
 
 use essor_store::registry::{
-    Channel, NewReferral, ReferralFilter, ReferralToken, Registry, RegistryError, Status,
-    StatusChange, TransitionError, migrations::MIGRATIONS,
+    Channel, FixedClock, NewReferral, Principal, ReferralFilter, ReferralToken, Registry,
+    RegistryError, Status, StatusChange, TransitionError, migrations::MIGRATIONS,
 };
 use rusqlite::Connection;
 
@@ -53,7 +53,7 @@ fn opening_creates_the_file_and_migrating_twice_changes_nothing() {
     let latest = MIGRATIONS.last().unwrap().version;
     assert_eq!(registry.schema_version().unwrap(), latest);
     let (_, token) = registry
-        .create_referral(new_referral(), Channel::Api)
+        .create_referral(new_referral(), &Principal::Anonymous, Channel::Api)
         .unwrap();
     drop(registry);
 
@@ -100,24 +100,35 @@ fn a_referral_goes_through_its_lifecycle_with_dated_history_and_audit_rows() {
     let dir = tempfile::tempdir().unwrap();
     let registry = Registry::open_in(dir.path()).unwrap();
     let (created, token) = registry
-        .create_referral(new_referral(), Channel::Page)
+        .create_referral(new_referral(), &Principal::Anonymous, Channel::Page)
         .unwrap();
     assert_eq!(created.status, Status::Proposee);
     assert_eq!(created.history.len(), 1);
     assert!(created.created_at.ends_with('Z') && created.created_at.len() == 20);
 
     registry
-        .change_status(&token, &change(Status::Acceptee, None), Channel::Api)
+        .change_status(
+            &token,
+            &change(Status::Acceptee, None),
+            &Principal::LinkHolder,
+            Channel::Api,
+        )
         .unwrap();
     registry
         .change_status(
             &token,
             &change(Status::EnCours, Some("premier rendez-vous fixé")),
+            &Principal::LinkHolder,
             Channel::Api,
         )
         .unwrap();
     let done = registry
-        .change_status(&token, &change(Status::Terminee, None), Channel::Page)
+        .change_status(
+            &token,
+            &change(Status::Terminee, None),
+            &Principal::LinkHolder,
+            Channel::Page,
+        )
         .unwrap();
     assert_eq!(done.status, Status::Terminee);
     let steps: Vec<(Option<Status>, Status)> =
@@ -165,20 +176,30 @@ fn a_refused_change_returns_the_exact_french_error_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let registry = Registry::open_in(dir.path()).unwrap();
     let (_, token) = registry
-        .create_referral(new_referral(), Channel::Api)
+        .create_referral(new_referral(), &Principal::Anonymous, Channel::Api)
         .unwrap();
     let before = counts(dir.path());
     assert_eq!(before, (1, 1, 1));
 
     let err = registry
-        .change_status(&token, &change(Status::Terminee, None), Channel::Api)
+        .change_status(
+            &token,
+            &change(Status::Terminee, None),
+            &Principal::LinkHolder,
+            Channel::Api,
+        )
         .unwrap_err();
     assert_eq!(
         err.to_string(),
         "passage de « proposée » à « terminée » impossible ; depuis « proposée », statuts possibles : « acceptée », « refusée », « pas pour nous »"
     );
     let err = registry
-        .change_status(&token, &change(Status::Refusee, None), Channel::Api)
+        .change_status(
+            &token,
+            &change(Status::Refusee, None),
+            &Principal::LinkHolder,
+            Channel::Api,
+        )
         .unwrap_err();
     assert!(matches!(
         err,
@@ -192,13 +213,18 @@ fn a_refused_change_returns_the_exact_french_error_and_writes_nothing() {
     // An unknown link and an invalid new referral write nothing either.
     let stranger = ReferralToken::generate().unwrap();
     assert!(matches!(
-        registry.change_status(&stranger, &change(Status::Acceptee, None), Channel::Api),
+        registry.change_status(
+            &stranger,
+            &change(Status::Acceptee, None),
+            &Principal::LinkHolder,
+            Channel::Api
+        ),
         Err(RegistryError::NotFound)
     ));
     let mut no_consent = new_referral();
     no_consent.consent = false;
     let err = registry
-        .create_referral(no_consent, Channel::Api)
+        .create_referral(no_consent, &Principal::Anonymous, Channel::Api)
         .unwrap_err();
     assert!(
         err.to_string()
@@ -213,7 +239,7 @@ fn a_change_and_its_audit_row_are_one_transaction() {
     let dir = tempfile::tempdir().unwrap();
     let registry = Registry::open_in(dir.path()).unwrap();
     let (_, token) = registry
-        .create_referral(new_referral(), Channel::Api)
+        .create_referral(new_referral(), &Principal::Anonymous, Channel::Api)
         .unwrap();
     // Make the audit insert fail, as a full disk or a bug would: the status change before it
     // in the same transaction must be rolled back.
@@ -224,7 +250,12 @@ fn a_change_and_its_audit_row_are_one_transaction() {
     .unwrap();
     let before = counts(dir.path());
     let err = registry
-        .change_status(&token, &change(Status::Acceptee, None), Channel::Api)
+        .change_status(
+            &token,
+            &change(Status::Acceptee, None),
+            &Principal::LinkHolder,
+            Channel::Api,
+        )
         .unwrap_err();
     assert!(err.to_string().contains("audit refused"), "{err}");
     assert_eq!(counts(dir.path()), before);
@@ -235,13 +266,18 @@ fn a_change_and_its_audit_row_are_one_transaction() {
     // Same for a creation.
     assert!(
         registry
-            .create_referral(new_referral(), Channel::Api)
+            .create_referral(new_referral(), &Principal::Anonymous, Channel::Api)
             .is_err()
     );
     assert_eq!(counts(dir.path()), before);
     conn.execute_batch("DROP TRIGGER audit_fails;").unwrap();
     registry
-        .change_status(&token, &change(Status::Acceptee, None), Channel::Api)
+        .change_status(
+            &token,
+            &change(Status::Acceptee, None),
+            &Principal::LinkHolder,
+            Channel::Api,
+        )
         .unwrap();
     assert_eq!(counts(dir.path()), (1, 2, 2));
 }
@@ -251,12 +287,14 @@ fn only_the_hash_of_a_token_is_stored_and_listings_carry_no_personal_data() {
     let dir = tempfile::tempdir().unwrap();
     let registry = Registry::open_in(dir.path()).unwrap();
     let (created, token) = registry
-        .create_referral(new_referral(), Channel::Api)
+        .create_referral(new_referral(), &Principal::Anonymous, Channel::Api)
         .unwrap();
     let mut other = new_referral();
     other.operator_id = "cae-parrain".into();
     other.operator_name = "CAE marraine".into();
-    registry.create_referral(other, Channel::Api).unwrap();
+    registry
+        .create_referral(other, &Principal::Anonymous, Channel::Api)
+        .unwrap();
 
     let bytes = std::fs::read(dir.path().join("registre.sqlite")).unwrap();
     let wal = std::fs::read(dir.path().join("registre.sqlite-wal")).unwrap_or_default();
@@ -294,4 +332,108 @@ fn only_the_hash_of_a_token_is_stored_and_listings_carry_no_personal_data() {
             .len(),
         2
     );
+}
+
+#[test]
+fn every_audit_row_names_its_author_and_keeps_the_state_before_and_after() {
+    // Issue 10: writes know their author; time comes from the application clock.
+    let dir = tempfile::tempdir().unwrap();
+    // 2026-03-02T08:05:07Z.
+    let clock = std::sync::Arc::new(FixedClock::new(
+        time::OffsetDateTime::from_unix_timestamp(1_772_438_707).unwrap(),
+    ));
+    let registry = Registry::open_in(dir.path())
+        .unwrap()
+        .with_clock(clock.clone());
+    let agent = Principal::User {
+        user_id: 7,
+        organisation_id: Some(3),
+    };
+    let (created, token) = registry
+        .create_referral(new_referral(), &agent, Channel::Page)
+        .unwrap();
+    assert_eq!(created.created_at, "2026-03-02T08:05:07Z");
+    clock.advance(time::Duration::hours(2));
+    let moved = registry
+        .change_status(
+            &token,
+            &change(Status::Acceptee, None),
+            &Principal::LinkHolder,
+            Channel::Api,
+        )
+        .unwrap();
+    assert_eq!(moved.updated_at, "2026-03-02T10:05:07Z");
+    assert_eq!(moved.history[1].at, "2026-03-02T10:05:07Z");
+
+    let audit = registry.audit_log(Some(created.id)).unwrap();
+    assert_eq!(audit.len(), 2);
+    let (create, status) = (&audit[0], &audit[1]);
+    assert_eq!(
+        (
+            create.principal_kind.as_str(),
+            create.user_id,
+            create.organisation_id
+        ),
+        ("user", Some(7), Some(3))
+    );
+    assert_eq!(create.at, "2026-03-02T08:05:07Z");
+    assert_eq!(create.before, None);
+    assert_eq!(
+        create.after.as_deref(),
+        Some(r#"{"operator":"pole-ess","scheme":"cjs","status":"proposee"}"#)
+    );
+    assert_eq!(
+        (
+            status.principal_kind.as_str(),
+            status.user_id,
+            status.organisation_id
+        ),
+        ("link", None, None)
+    );
+    assert_eq!(status.at, "2026-03-02T10:05:07Z");
+    assert_eq!(status.before.as_deref(), Some(r#"{"status":"proposee"}"#));
+    assert_eq!(status.after.as_deref(), Some(r#"{"status":"acceptee"}"#));
+    for a in &audit {
+        let all = format!("{a:?}");
+        assert!(
+            !all.contains("Maurepas") && !all.contains("06 00"),
+            "no personal data in the audit log: {all}"
+        );
+    }
+}
+
+#[test]
+fn a_registry_of_schema_1_keeps_its_audit_rows_attributed_when_migrated() {
+    // Registry schema 2 adds the author to the audit log: rows written before are the
+    // creations of people without an account and the status changes of link holders.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("registre.sqlite");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);",
+        )
+        .unwrap();
+        conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+        conn.execute(
+            "INSERT INTO schema_migration VALUES (1, ?1, '2026-01-01T00:00:00Z')",
+            [MIGRATIONS[0].name],
+        )
+        .unwrap();
+        conn.execute_batch(
+            "INSERT INTO audit_log (at, action, object_type, object_id, channel, detail) VALUES
+                 ('2026-01-02T00:00:00Z', 'referral.create', 'referral', 1, 'page', '{}'),
+                 ('2026-01-03T00:00:00Z', 'referral.status', 'referral', 1, 'api', '{}');",
+        )
+        .unwrap();
+    }
+    let registry = Registry::open(&path).unwrap();
+    assert_eq!(registry.schema_version().unwrap(), 2);
+    let kinds: Vec<String> = registry
+        .audit_log(None)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.principal_kind)
+        .collect();
+    assert_eq!(kinds, ["anonymous", "link"]);
 }

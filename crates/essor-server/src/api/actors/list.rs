@@ -24,7 +24,7 @@ pub struct ActorListParams {
     /// Recherche plein texte (nom, activité, adresse).
     #[param(value_type = Option<String>, example = "régie de quartier")]
     pub q: Option<String>,
-    /// Familles juridiques, séparées par des virgules : association, cooperative, mutuelle, fondation, societe_commerciale.
+    /// Familles juridiques, séparées par des virgules : association, cooperative, mutuelle, fondation, societe_commerciale_ess (l'ancienne orthographe societe_commerciale est encore acceptée).
     #[param(value_type = Option<String>, example = "association,cooperative")]
     pub family: Option<String>,
     /// Tranches de proximité, séparées par des virgules : in, 300, 500, 1000, out.
@@ -109,7 +109,7 @@ impl From<&ActorFacets> for FacetsJson {
             family: f
                 .families
                 .iter()
-                .map(|(k, n)| value(k.code(), k.label(), *n))
+                .map(|(k, n)| value(k.as_str(), k.singular_label(), *n))
                 .collect(),
             sector: f
                 .sectors
@@ -171,14 +171,6 @@ fn list_of<T>(
         .collect()
 }
 
-fn band(v: &str) -> Option<Band> {
-    match v {
-        "in" => Some(Band::In),
-        "out" => Some(Band::Out),
-        t => t.parse::<u32>().ok().filter(|t| *t > 0).map(Band::Within),
-    }
-}
-
 /// Validates the parameters into a store query.
 pub fn query(p: &ActorListParams) -> Result<ActorQuery, ApiError> {
     let territory = match p.territory.as_deref().filter(|t| !t.trim().is_empty()) {
@@ -223,10 +215,15 @@ pub fn query(p: &ActorListParams) -> Result<ActorQuery, ApiError> {
         families: list_of(
             "family",
             p.family.as_deref(),
-            "association, cooperative, mutuelle, fondation, societe_commerciale",
-            LegalFamily::from_code,
+            "association, cooperative, mutuelle, fondation, societe_commerciale_ess",
+            |v| LegalFamily::from_code(v).filter(|f| LegalFamily::ESS.contains(f)),
         )?,
-        bands: list_of("band", p.band.as_deref(), "in, 300, 500, 1000, out", band)?,
+        bands: list_of(
+            "band",
+            p.band.as_deref(),
+            "in, 300, 500, 1000, out",
+            Band::parse,
+        )?,
         sectors: list_of(
             "sector",
             p.sector.as_deref(),
@@ -269,7 +266,7 @@ fn csv_row(a: &Actor) -> String {
     let fields = [
         a.siret.to_string(),
         a.name.clone(),
-        a.legal_family.code().to_owned(),
+        a.legal_family.as_str().to_owned(),
         a.categorie_juridique.clone(),
         opt(&a.naf),
         opt(&a.tranche_effectifs),
@@ -280,7 +277,7 @@ fn csv_row(a: &Actor) -> String {
         opt(&a.qpv_code),
         opt(&a.nearest_qpv_code),
         num(a.distance_m),
-        opt(&a.band),
+        a.band.map(|b| b.to_string()).unwrap_or_default(),
     ];
     let mut out = String::new();
     for (i, f) in fields.iter().enumerate() {

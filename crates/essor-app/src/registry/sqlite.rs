@@ -2,7 +2,7 @@
 //! block, so each runs on tokio's blocking pool.
 
 use super::{
-    Channel, NewReferral, Referral, ReferralFilter, ReferralListing, ReferralRegistry,
+    Channel, NewReferral, Principal, Referral, ReferralFilter, ReferralListing, ReferralRegistry,
     ReferralToken, RegistryFailure, StatusChange,
 };
 use essor_store::registry::{Registry, RegistryError};
@@ -64,9 +64,11 @@ impl ReferralRegistry for SqliteRegistry {
     async fn create(
         &self,
         new: NewReferral,
+        principal: Principal,
         channel: Channel,
     ) -> Result<(Referral, ReferralToken), RegistryFailure> {
-        self.call(move |r| r.create_referral(new, channel)).await
+        self.call(move |r| r.create_referral(new, &principal, channel))
+            .await
     }
 
     async fn by_token(&self, token: &ReferralToken) -> Result<Option<Referral>, RegistryFailure> {
@@ -78,10 +80,11 @@ impl ReferralRegistry for SqliteRegistry {
         &self,
         token: &ReferralToken,
         change: StatusChange,
+        principal: Principal,
         channel: Channel,
     ) -> Result<Referral, RegistryFailure> {
         let token = token.clone();
-        self.call(move |r| r.change_status(&token, &change, channel))
+        self.call(move |r| r.change_status(&token, &change, &principal, channel))
             .await
     }
 

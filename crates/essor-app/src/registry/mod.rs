@@ -16,8 +16,8 @@
 pub mod sqlite;
 
 pub use essor_store::registry::{
-    Channel, FieldError, NewReferral, Referral, ReferralEvent, ReferralFilter, ReferralListing,
-    ReferralToken, Status, StatusChange, TransitionError,
+    Channel, FieldError, NewReferral, Principal, Referral, ReferralEvent, ReferralFilter,
+    ReferralListing, ReferralToken, Status, StatusChange, TransitionError,
 };
 pub use sqlite::SqliteRegistry;
 
@@ -64,6 +64,7 @@ pub trait ReferralRegistry: Send + Sync + std::fmt::Debug + 'static {
     async fn create(
         &self,
         new: NewReferral,
+        principal: Principal,
         channel: Channel,
     ) -> Result<(Referral, ReferralToken), RegistryFailure>;
 
@@ -75,6 +76,7 @@ pub trait ReferralRegistry: Send + Sync + std::fmt::Debug + 'static {
         &self,
         token: &ReferralToken,
         change: StatusChange,
+        principal: Principal,
         channel: Channel,
     ) -> Result<Referral, RegistryFailure>;
 
@@ -94,6 +96,7 @@ impl ReferralRegistry for Disabled {
     async fn create(
         &self,
         _new: NewReferral,
+        _principal: Principal,
         _channel: Channel,
     ) -> Result<(Referral, ReferralToken), RegistryFailure> {
         Err(RegistryFailure::Disabled)
@@ -105,6 +108,7 @@ impl ReferralRegistry for Disabled {
         &self,
         _token: &ReferralToken,
         _change: StatusChange,
+        _principal: Principal,
         _channel: Channel,
     ) -> Result<Referral, RegistryFailure> {
         Err(RegistryFailure::Disabled)
