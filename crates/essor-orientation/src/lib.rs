@@ -47,6 +47,8 @@
 pub mod catalogue;
 /// From a profile to the facts the rules read.
 pub mod facts;
+/// Status of a scheme, date of its last check, stale-date warnings.
+pub mod freshness;
 /// The `QpvLocator` seam and département/région codes.
 pub mod location;
 /// The matcher: eligibility, score, reasons, missing fields.
@@ -63,9 +65,10 @@ pub mod text;
 pub mod vocab;
 
 pub use catalogue::{
-    Catalogue, CatalogueError, Condition, EntryError, Operator, Perimeter, ReferralTarget, Scheme,
-    Source,
+    Catalogue, CatalogueError, Condition, EntryError, Operator, Perimeter, Reference,
+    ReferralTarget, Scheme, Source,
 };
+pub use freshness::Status;
 pub use location::{CommuneOnly, LocationFacts, QpvLocator};
 pub use matcher::{Effect, Eligibility, MatchOptions, MatchResult, Reason, orient};
 pub use output::{OrientationReport, profile_summary, render_text};
