@@ -279,7 +279,6 @@ fn match_scheme(
                 )
             }
             Truth::Unknown => {
-                unknown = true;
                 let defs: Vec<&FactDef> = o
                     .unknown
                     .iter()
@@ -295,6 +294,13 @@ fn match_scheme(
                             "Non proposé : réservé à ce public ({}) ; précisez les publics concernés ou l'âge pour le voir",
                             check.label
                         ),
+                    )
+                } else if excludes_a_public(&check.expr) {
+                    // The mirror rule: a scheme is not excluded because the public is unknown
+                    // either; the exclusion is shown as something to check, not a missing fact.
+                    (
+                        Effect::Note,
+                        format!("À vérifier : {} (âge ou public non précisé)", check.label),
                     )
                 } else {
                     unknown = true;
@@ -439,6 +445,16 @@ fn targets_a_public(e: &Expr) -> bool {
     !facts.is_empty() && facts.iter().all(|f| matches!(*f, "public" | "age")) && positive(e)
 }
 
+/// True when a rule reads only who the project is for and excludes a public (`non …`): a
+/// safeguard such as « porteur majeur », which an unstated public must not turn into a
+/// missing fact for every adult.
+fn excludes_a_public(e: &Expr) -> bool {
+    let facts = e.facts();
+    !facts.is_empty()
+        && facts.iter().all(|f| matches!(*f, "public" | "age"))
+        && !targets_a_public(e)
+}
+
 fn fit_score(
     scheme: &Scheme,
     profile: &Profile,
@@ -465,22 +481,14 @@ fn fit_score(
                 .filter(|n| offered.contains(n))
                 .collect();
             score += 30.0 * hits.len() as f64 / needs.len() as f64;
-            if hits.is_empty() {
-                fit(
-                    reasons,
-                    "besoins",
-                    Effect::Fit,
-                    "Ne répond à aucun des besoins exprimés".into(),
-                );
-            } else {
-                let labels: Vec<&str> = hits.iter().map(|n| n.label()).collect();
-                fit(
-                    reasons,
-                    "besoins",
-                    Effect::Fit,
-                    format!("Répond aux besoins : {}", labels.join(", ")),
-                );
-            }
+            // A scheme answering none of the needs is not eligible and never scored.
+            let labels: Vec<&str> = hits.iter().map(|n| n.label()).collect();
+            fit(
+                reasons,
+                "besoins",
+                Effect::Fit,
+                format!("Répond aux besoins : {}", labels.join(", ")),
+            );
         }
         _ => score += 10.0,
     }
