@@ -6,8 +6,8 @@
 //! terminals:
 //!
 //! - **The catalogue** ([`catalogue`]): real schemes in `data/dispositifs/catalogue.toml`,
-//!   human-edited, versioned, each with its source, validated at load with French errors
-//!   naming entry and field.
+//!   human-edited, versioned, each with its official sources, check date and status
+//!   ([`freshness`]), validated at load with French errors naming entry and field.
 //! - **The rule language** ([`rule`]): one line of logic per eligibility condition, over named
 //!   facts, evaluated with three-valued logic so "unknown" is never mistaken for "no".
 //! - **The profile** ([`profile`]) and its **facts** ([`facts`]): what a holder says, and
@@ -35,6 +35,10 @@
 //! let text = render_text(&catalogue, &results); // --format text
 //! assert!(json.starts_with("{\n  \"results\": ["));
 //! assert!(text.starts_with("Orientation : "));
+//! // Print these before the answer (CLI on stderr, pages as « information vérifiée le … »):
+//! let today = essor_orientation::freshness::today_utc();
+//! let stale = catalogue.stale_warnings(&today, essor_orientation::freshness::DEFAULT_MAX_AGE_DAYS);
+//! assert!(stale.iter().all(|w| w.field == "verifie_le"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -9,7 +9,8 @@
 //! The score (0–100) only orders schemes within a tier (eligible, then to check, then not
 //! eligible, whose score is 0). It adds the fit to the stated needs (30), the themes (30), the
 //! stage (10), the holder (10: a scheme made for one kind of holder fits it better), targeting
-//! (5 per explicit condition met, 10), the scheme's assets (`atouts`, 10) and a plain word
+//! (5 per explicit condition met, 10, plus 10 when a condition on the public the profile states
+//! holds), the scheme's assets (`atouts`, 10) and a plain word
 //! overlap between the profile's themes and description and the scheme's text (5), minus 10
 //! when the scheme's status is « à vérifier ». Ties break on the id, so the order is
 //! deterministic.
@@ -17,8 +18,9 @@
 //! Three rules keep the answer short and relevant (issue 13, point 5): a closed scheme
 //! (`statut = "ferme"`) is never proposed; a scheme that answers none of the needs the holder
 //! expressed is listed apart (not eligible, « autre dispositif »); a scheme whose conditions
-//! require a public (`public`, `age`) the profile does not state is not proposed on that
-//! ground, so the form asks the public first rather than proposing a youth scheme to an adult.
+//! require a public (`public`, `age`) is not proposed to a person who states neither age nor
+//! public, rather than proposing a youth scheme to an adult (for a group, the public stays a
+//! question and the scheme is to check).
 
 use crate::catalogue::{Catalogue, Condition, Perimeter, Scheme};
 use crate::facts::ResolvedFacts;
@@ -284,9 +286,14 @@ fn match_scheme(
                     .iter()
                     .map(|f| fact_def(f).expect("parsed facts exist"))
                     .collect();
-                if targets_a_public(&check.expr) && facts.public.is_none() {
+                if targets_a_public(&check.expr)
+                    && facts.public.is_none()
+                    && facts.holder == Some(Holder::Person)
+                {
                     // Issue 13, point 5: a scheme made for another public is not proposed
-                    // just because the public is unknown; the form asks the public first.
+                    // just because the public is unknown. For a person the holder is the
+                    // public: a youth-only scheme needs their age or public. (A group's
+                    // public stays a question: the scheme is « à vérifier ».)
                     failed = true;
                     (
                         Effect::NotMet,
@@ -551,13 +558,17 @@ fn fit_score(
         }
     }
 
-    // Targeting: each explicit condition met shows the scheme was made for this case (10).
-    let met = scheme
+    // Targeting: each explicit condition met shows the scheme was made for this case (10);
+    // a scheme made for the very public the profile states (16-18 year olds…) more so (+10).
+    let met: Vec<&Condition> = scheme
         .conditions
         .iter()
         .filter(|c| c.expr.eval(facts).truth == Truth::True)
-        .count();
-    score += (5 * met).min(10) as f64;
+        .collect();
+    score += (5 * met.len()).min(10) as f64;
+    if met.iter().any(|c| targets_a_public(&c.expr)) {
+        score += 10.0;
+    }
 
     // Assets (10).
     let mut asset_points = 0;
