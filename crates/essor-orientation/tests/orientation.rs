@@ -1094,7 +1094,9 @@ fn the_same_profile_in_saint_denis_and_in_toulouse_gets_different_schemes() {
     assert!(!toulouse.contains("seine-saint-denis-ess"));
     assert!(!toulouse.contains("idf-gamme-up"));
     assert!(toulouse.contains("occitanie-realis"), "{toulouse:?}");
+    assert!(toulouse.contains("toulouse-impact"), "{toulouse:?}");
     assert!(!saint_denis.contains("occitanie-realis"));
+    assert!(!saint_denis.contains("toulouse-impact"));
     // The reason names the region in words.
     let lyon = orient_json(
         r#"{"holder": "structure", "legal_family": "association", "stage": "developpement",
