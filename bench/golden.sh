@@ -72,8 +72,14 @@ log "diagnose (CSV with geolocation, Parquet)"
 "$BIN" diagnose --etablissements "$S/StockEtablissement_utf8.parquet" --unites-legales "$S/StockUniteLegale_utf8.parquet" \
     --out "$OUT/files/diagnose-parquet" --territory commune:93066 >>"$OUT/log.txt" 2>&1
 log "orient"
+# The committed cases hold a profile each (`profile`), which `essor orient` reads alone.
 for p in "$ROOT"/tests/fixtures/orientation/*.json; do
-    "$BIN" orient --profile "$p" >"$OUT/files/orient-$(basename "$p")" 2>/dev/null || echo "exit $?" >>"$OUT/files/orient-$(basename "$p")"
+    name=$(basename "$p")
+    python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1]))["profile"], open(sys.argv[2], "w"), ensure_ascii=False)' "$p" "$WORK/profile-$name"
+    for format in json text; do
+        "$BIN" orient --profile "$WORK/profile-$name" --format "$format" >"$OUT/files/orient-$format-$name" 2>>"$OUT/log.txt" \
+            || echo "exit $?" >>"$OUT/files/orient-$format-$name"
+    done
 done
 
 # --- the server over an ingested store --------------------------------------------------------

@@ -11,10 +11,13 @@
 //!   references to a territory by level and code.
 //! - [`band`]: proximity bands to the QPV and their thresholds.
 //! - [`diffusion`]: SIRENE's diffusion status and the rule that `P` units are never shown.
+//! - [`csv_line`]: the one CSV writer (RFC 4180 quoting, formula-injection protection).
 //! - [`french`]: numbers, shares, distances and dates written the French way.
 
 /// Proximity bands to the QPV (`in`, ≤ 300 m, ≤ 500 m, ≤ 1 km, `out`).
 pub mod band;
+/// CSV lines and spreadsheet-safe text cells: every CSV essor writes.
+pub mod csv_line;
 /// SIRENE diffusion status and the rule "never show a `P` unit individually".
 pub mod diffusion;
 /// Numbers, shares, distances and dates written the French way.

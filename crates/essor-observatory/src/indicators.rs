@@ -6,6 +6,7 @@ use crate::tally::{FAMILIES, SECTIONS, Tally};
 use crate::territories::TerritoryLevel;
 use essor_geo::QpvLayer;
 use essor_model::QpvGeography;
+use essor_model::csv_line::{line, spreadsheet_text};
 use essor_model::sector::EssSector;
 use serde_json::{Map, Value};
 use std::io::Write;
@@ -249,8 +250,9 @@ pub struct MissingValue {
 
 fn csv_cell(c: &Cell) -> String {
     match c {
-        Cell::Text(s) if s.contains([',', '"', '\n']) => format!("\"{}\"", s.replace('"', "\"\"")),
-        Cell::Text(s) => s.clone(),
+        // Territory names come from the reference data; still, a text cell never reaches a
+        // spreadsheet as a formula.
+        Cell::Text(s) => spreadsheet_text(s).into_owned(),
         Cell::Count(n) => n.to_string(),
         Cell::Jobs(j) => format!("{j:.1}"),
         Cell::Share(Some(s)) => format!("{s:.6}"),
@@ -273,10 +275,9 @@ pub fn write_csv<'a>(
     rows: impl IntoIterator<Item = &'a IndicatorRow>,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    writeln!(out, "{}", columns().join(","))?;
+    out.write_all(line(columns()).as_bytes())?;
     for r in rows {
-        let cells: Vec<String> = r.cells().iter().map(csv_cell).collect();
-        writeln!(out, "{}", cells.join(","))?;
+        out.write_all(line(r.cells().iter().map(csv_cell)).as_bytes())?;
     }
     Ok(())
 }

@@ -5,11 +5,11 @@
 
 use crate::args::CoverageArgs;
 use crate::atomic::AtomicFile;
-use crate::commands::locate::write_field;
 use crate::points::{PointReader, Rejects, RowError, default_rejects_path};
 use crate::{qpv_source, text};
 use anyhow::{Context, Result, bail};
 use essor_geo::QpvIndex;
+use essor_model::csv_line::{Lines, spreadsheet_text};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -172,15 +172,16 @@ pub fn cover_file(
     })?;
     let mut out = AtomicFile::create(output)?;
     out.write_all(b"qpv_code,qpv_name,points_inside,points_within_distance\n")?;
-    let mut buf = Vec::new();
+    let mut lines = Lines::with_capacity(n * 48);
     for (i, f) in index.layer().features.iter().enumerate() {
-        buf.clear();
-        buf.extend_from_slice(f.code.as_str().as_bytes());
-        buf.push(b',');
-        write_field(&mut buf, &f.name);
-        writeln!(buf, ",{},{}", totals.inside[i], totals.within[i])?;
-        out.write_all(&buf)?;
+        lines.push([
+            f.code.as_str(),
+            &spreadsheet_text(&f.name),
+            &totals.inside[i].to_string(),
+            &totals.within[i].to_string(),
+        ]);
     }
+    out.write_all(&lines.into_bytes())?;
     out.commit()
         .with_context(|| format!("{} : écriture impossible", output.display()))?;
     let mut coverage = Coverage {

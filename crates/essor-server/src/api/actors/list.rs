@@ -11,6 +11,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use essor_geo::Band;
+use essor_model::csv_line::spreadsheet_text;
 use essor_model::sector::EssSector;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -250,22 +251,13 @@ fn page_link(raw: &str, page: u32) -> String {
 
 const CSV_HEADER: &str = "siret,name,legal_family,categorie_juridique,naf,tranche_effectifs,employer,commune,lon,lat,qpv_code,nearest_qpv_code,distance_m,band\n";
 
-fn csv_field(out: &mut String, value: &str) {
-    if value.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&value.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(value);
-    }
-}
-
 fn csv_row(a: &Actor) -> String {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let fields = [
+    essor_model::csv_line::line([
         a.siret.to_string(),
-        a.name.clone(),
+        // The one free text of the row: protected against formula injection.
+        spreadsheet_text(&a.name).into_owned(),
         a.legal_family.as_str().to_owned(),
         a.categorie_juridique.clone(),
         opt(&a.naf),
@@ -278,16 +270,7 @@ fn csv_row(a: &Actor) -> String {
         opt(&a.nearest_qpv_code),
         num(a.distance_m),
         a.band.map(|b| b.to_string()).unwrap_or_default(),
-    ];
-    let mut out = String::new();
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        csv_field(&mut out, f);
-    }
-    out.push('\n');
-    out
+    ])
 }
 
 fn geojson_feature(a: &Actor) -> String {
