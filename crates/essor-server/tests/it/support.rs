@@ -110,6 +110,11 @@ impl TestApp {
         (Self::start(EMBEDDED.with_store(store.clone())).await, store)
     }
 
+    /// The embedded QPV and `store`.
+    pub async fn with_store(store: MemoryStore) -> Self {
+        Self::start(EMBEDDED.with_store(Arc::new(store))).await
+    }
+
     /// The embedded QPV and the synthetic sample below.
     pub async fn demo() -> Self {
         Self::start(EMBEDDED.with_store(Arc::new(sample_store()))).await
@@ -204,7 +209,7 @@ impl Drop for TestApp {
 pub const REGIE_SIRET: &str = "78467169500087";
 pub const HIDDEN_SIRET: &str = "44306184100047";
 
-fn record(siret: &str, name: &str, lon_lat: (f64, f64), band: &str) -> ActorRecord {
+pub fn record(siret: &str, name: &str, lon_lat: (f64, f64), band: &str) -> ActorRecord {
     ActorRecord {
         siret: Siret::parse(siret).unwrap(),
         name: name.into(),
