@@ -100,6 +100,12 @@ impl ApiError {
                 detail: err.to_string(),
             },
             RegistryFailure::NotFound => Self::not_found(err.to_string()),
+            RegistryFailure::LinkClosed(message) => Self {
+                status: StatusCode::GONE,
+                code: "link_closed",
+                parameter: None,
+                detail: message.clone(),
+            },
             RegistryFailure::Field(f) => Self::invalid_field(f.field, f.to_string()),
             RegistryFailure::Transition(
                 t @ (TransitionError::ReasonRequired { .. } | TransitionError::ReasonTooLong),

@@ -33,6 +33,9 @@ pub enum RegistryFailure {
     /// No referral has this link.
     #[error("aucune mise en relation ne correspond à ce lien")]
     NotFound,
+    /// The link has expired or was revoked (French message saying which).
+    #[error("{0}")]
+    LinkClosed(String),
     /// A field is refused; French message.
     #[error("{0}")]
     Field(FieldError),
@@ -82,6 +85,17 @@ pub trait ReferralRegistry: Send + Sync + std::fmt::Debug + 'static {
 
     /// Referrals without personal data, most recently changed first.
     async fn list(&self, filter: ReferralFilter) -> Result<Vec<ReferralListing>, RegistryFailure>;
+
+    /// Revokes the link of a referral: it opens nothing from now on.
+    async fn revoke(
+        &self,
+        token: &ReferralToken,
+        principal: Principal,
+        channel: Channel,
+    ) -> Result<(), RegistryFailure>;
+
+    /// Erases the personal data kept past their retention; returns how many referrals.
+    async fn purge(&self) -> Result<u64, RegistryFailure>;
 }
 
 /// The registry of a server without `--store`.
@@ -114,6 +128,17 @@ impl ReferralRegistry for Disabled {
         Err(RegistryFailure::Disabled)
     }
     async fn list(&self, _filter: ReferralFilter) -> Result<Vec<ReferralListing>, RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn revoke(
+        &self,
+        _token: &ReferralToken,
+        _principal: Principal,
+        _channel: Channel,
+    ) -> Result<(), RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn purge(&self) -> Result<u64, RegistryFailure> {
         Err(RegistryFailure::Disabled)
     }
 }

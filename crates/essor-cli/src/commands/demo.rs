@@ -82,7 +82,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let sqlite = serve::open_store(&store)?;
-    let registry = SqliteRegistry::open_in(&store)?;
+    let registry = SqliteRegistry::open_in(&store, Default::default())?;
     let state = AppState::new(index, Arc::new(sqlite)).with_registry(Arc::new(registry));
     eprintln!(
         "essor demo : DÉMONSTRATION sur données synthétiques ; ouvrez l'adresse ci-dessous dans un navigateur."

@@ -25,10 +25,13 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     };
     let mut state = AppState::new(index, store);
     if let Some(dir) = &args.store {
-        let registry = SqliteRegistry::open_in(dir)?;
+        let registry = SqliteRegistry::open_in(dir, args.retention.retention())?;
+        let r = args.retention;
         eprintln!(
-            "essor serve : mises en relation enregistrées dans {}",
-            registry.path().display()
+            "essor serve : mises en relation enregistrées dans {} (liens valables {} jours, noms et contacts effacés {} mois après le dernier changement)",
+            registry.path().display(),
+            r.link_days,
+            r.contact_months
         );
         state = state.with_registry(Arc::new(registry));
     }
@@ -66,12 +69,14 @@ pub fn open_store(dir: &std::path::Path) -> Result<SqliteStore> {
 
 /// Serves `state` on `addr` until Ctrl-C.
 pub fn serve(addr: std::net::SocketAddr, state: AppState) -> Result<ExitCode> {
+    let state_registry = state.registry.clone();
     let runtime = tokio::runtime::Runtime::new().context("démarrage du serveur")?;
     runtime.block_on(async move {
         let server = Server::bind(ServerConfig { addr, state })
             .await
             .with_context(|| format!("écoute sur {addr} impossible (port déjà pris ?)"))?;
         let addr = server.local_addr()?;
+        daily_purge(&state_registry);
         eprintln!("essor serve : carte et API sur http://{addr}/ (documentation : http://{addr}/api/docs) ; Ctrl-C pour arrêter.");
         server
             .run(async {
@@ -82,4 +87,27 @@ pub fn serve(addr: std::net::SocketAddr, state: AppState) -> Result<ExitCode> {
         eprintln!("essor serve : arrêté.");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Erases the personal data past their retention now, then every day (a server without a
+/// registry has none).
+fn daily_purge(registry: &Arc<dyn essor_app::registry::ReferralRegistry>) {
+    if !registry.enabled() {
+        return;
+    }
+    let registry = registry.clone();
+    tokio::spawn(async move {
+        let mut every_day = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+        loop {
+            every_day.tick().await;
+            match registry.purge().await {
+                Ok(0) => {}
+                Ok(n) => eprintln!(
+                    "essor serve : noms et contacts de {} mises en relation effacés (durée de conservation échue)",
+                    crate::text::count(n)
+                ),
+                Err(e) => eprintln!("essor serve : effacement des données échues impossible : {e}"),
+            }
+        }
+    });
 }

@@ -36,6 +36,7 @@ fn unavailable(state: &AppState, failure: &RegistryFailure) -> Response {
         RegistryFailure::NotFound => {
             return errors::not_found(state, "Aucune mise en relation ne correspond à ce lien.");
         }
+        RegistryFailure::LinkClosed(_) => (StatusCode::GONE, "Lien expiré ou révoqué"),
         _ => {
             eprintln!("essor-server: {failure}");
             (
@@ -46,6 +47,7 @@ fn unavailable(state: &AppState, failure: &RegistryFailure) -> Response {
     };
     let message = match failure {
         RegistryFailure::Disabled => "Ce serveur ne garde aucune donnée personnelle : les mises en relation avec les opérateurs sont désactivées. Pour les activer, lancez `essor serve --store DOSSIER` ; elles seront enregistrées dans DOSSIER/registre.sqlite.".to_owned(),
+        RegistryFailure::LinkClosed(message) => format!("{message}."),
         _ => "Réessayez dans un instant.".to_owned(),
     };
     let page = ErrorPage {

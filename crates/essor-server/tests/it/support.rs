@@ -122,7 +122,8 @@ impl TestApp {
 
     /// The embedded QPV, no actors, and referrals kept in `dir/registre.sqlite`.
     pub async fn with_registry(dir: &std::path::Path) -> Self {
-        let registry = SqliteRegistry::open_in(dir).expect("a registry in a temporary folder");
+        let registry = SqliteRegistry::open_in(dir, Default::default())
+            .expect("a registry in a temporary folder");
         Self::start(EMBEDDED.with_registry(Arc::new(registry))).await
     }
 

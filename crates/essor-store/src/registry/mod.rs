@@ -24,6 +24,8 @@ pub mod clock;
 pub mod migrations;
 /// Referrals and their lifecycle.
 pub mod referral;
+/// Retention of personal data and private file permissions.
+pub mod retention;
 /// The secret link of a referral.
 pub mod token;
 /// One change and its audit row, in one transaction.
@@ -35,6 +37,7 @@ pub use referral::{
     Channel, FieldError, NewReferral, Referral, ReferralEvent, ReferralFilter, ReferralListing,
     Status, StatusChange, TransitionError,
 };
+pub use retention::Retention;
 pub use token::ReferralToken;
 pub use unit::UnitOfWork;
 
@@ -67,6 +70,16 @@ pub enum RegistryError {
     /// No referral has this token.
     #[error("aucune mise en relation ne correspond à ce lien")]
     NotFound,
+    /// The link has expired (`at`: when, UTC).
+    #[error(
+        "ce lien a expiré le {at} : demandez un nouveau lien à la personne qui a fait la mise en relation"
+    )]
+    LinkExpired { at: String },
+    /// The link was revoked.
+    #[error(
+        "ce lien a été révoqué : demandez un nouveau lien à la personne qui a fait la mise en relation"
+    )]
+    LinkRevoked,
     #[error("générateur aléatoire du système indisponible : {0}")]
     Random(String),
     #[error("registre : erreur SQLite : {0}")]
@@ -103,13 +116,14 @@ pub struct Registry {
     path: PathBuf,
     conn: Mutex<Connection>,
     clock: Arc<dyn Clock>,
+    retention: Retention,
 }
 
 impl Registry {
     /// Opens (creating it when absent) `registre.sqlite` in the store folder `dir`, which is
     /// created too if needed, and brings its schema up to date.
     pub fn open_in(dir: &Path) -> Result<Self, RegistryError> {
-        std::fs::create_dir_all(dir).map_err(|e| RegistryError::Open {
+        retention::private_dir(dir).map_err(|e| RegistryError::Open {
             path: dir.join(FILE_NAME),
             reason: format!("création du dossier impossible ({e})"),
         })?;
@@ -122,6 +136,11 @@ impl Registry {
             path: path.to_owned(),
             reason: e.to_string(),
         };
+        // Personal data: the file (and the -wal and -shm SQLite makes beside it) is 0600.
+        retention::private_file(path).map_err(|e| RegistryError::Open {
+            path: path.to_owned(),
+            reason: format!("droits du fichier impossibles à restreindre ({e})"),
+        })?;
         let mut conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(open_err)?;
@@ -143,7 +162,18 @@ impl Registry {
             path: path.to_owned(),
             conn: Mutex::new(conn),
             clock: Arc::new(SystemClock),
+            retention: Retention::default(),
         })
+    }
+
+    /// The same registry, keeping personal data for `retention`.
+    pub fn with_retention(self, retention: Retention) -> Self {
+        Self { retention, ..self }
+    }
+
+    /// The retention periods in force.
+    pub fn retention(&self) -> Retention {
+        self.retention
     }
 
     /// The same registry, stamping its writes with `clock` (tests move time with a
@@ -189,8 +219,8 @@ impl Registry {
         tx.execute(
             "INSERT INTO referral (token_hash, scheme_id, scheme_name, operator_id, operator_name,
                  catalogue_version, person, contact, consent_at, referrer, profile_json,
-                 eligibility, status, status_reason, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'proposee', NULL, ?9, ?9)",
+                 eligibility, status, status_reason, created_at, updated_at, link_expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'proposee', NULL, ?9, ?9, ?13)",
             params![
                 token.hash(),
                 new.scheme_id,
@@ -204,6 +234,9 @@ impl Registry {
                 new.referrer,
                 new.profile_json,
                 new.eligibility,
+                clock::stamp(
+                    self.clock.now() + time::Duration::days(i64::from(self.retention.link_days))
+                ),
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -236,16 +269,9 @@ impl Registry {
         token: &ReferralToken,
     ) -> Result<Option<Referral>, RegistryError> {
         let conn = self.conn();
-        let id: Option<i64> = conn
-            .query_row(
-                "SELECT id FROM referral WHERE token_hash = ?1",
-                [token.hash()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match id {
+        match open_link(&conn, token, &clock::stamp(self.clock.now()))? {
             None => Ok(None),
-            Some(id) => load(&conn, id),
+            Some((id, _)) => load(&conn, id),
         }
     }
 
@@ -262,14 +288,7 @@ impl Registry {
         let mut conn = self.conn();
         let unit = UnitOfWork::begin(&mut conn, principal, channel, self.clock.as_ref())?;
         let (tx, now) = (unit.tx(), unit.now());
-        let row: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT id, status FROM referral WHERE token_hash = ?1",
-                [token.hash()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (id, status) = row.ok_or(RegistryError::NotFound)?;
+        let (id, status) = open_link(tx, token, now)?.ok_or(RegistryError::NotFound)?;
         let from = status_of(&status)?;
         from.check(change)?;
         let reason = change
@@ -296,6 +315,74 @@ impl Registry {
         )?;
         unit.commit()?;
         load(&conn, id)?.ok_or(RegistryError::NotFound)
+    }
+
+    /// Revokes a referral's link: from now on it opens nothing. Recorded with its audit row.
+    pub fn revoke_link(
+        &self,
+        token: &ReferralToken,
+        principal: &Principal,
+        channel: Channel,
+    ) -> Result<(), RegistryError> {
+        let mut conn = self.conn();
+        let unit = UnitOfWork::begin(&mut conn, principal, channel, self.clock.as_ref())?;
+        let (id, _) = open_link(unit.tx(), token, unit.now())?.ok_or(RegistryError::NotFound)?;
+        unit.tx().execute(
+            "UPDATE referral SET link_revoked_at = ?1 WHERE id = ?2",
+            params![unit.now(), id],
+        )?;
+        let (before, after) = (
+            serde_json::json!({ "link": "active" }),
+            serde_json::json!({ "link": "revoked" }),
+        );
+        unit.audit(
+            "referral",
+            id,
+            "referral.link_revoke",
+            &after,
+            Some(&before),
+            Some(&after),
+        )?;
+        unit.commit()?;
+        Ok(())
+    }
+
+    /// Erases the name and contact of every referral whose last change is older than the
+    /// contact retention ([`Retention::contact_months`]), as essor itself (the `purge` task):
+    /// one transaction, one audit row per referral. Returns how many were erased.
+    pub fn purge(&self) -> Result<u64, RegistryError> {
+        let principal = Principal::system("purge");
+        let mut conn = self.conn();
+        let unit = UnitOfWork::begin(&mut conn, &principal, Channel::Task, self.clock.as_ref())?;
+        let cutoff = clock::stamp(retention::months_before(
+            self.clock.now(),
+            self.retention.contact_months,
+        ));
+        let ids: Vec<i64> = unit
+            .tx()
+            .prepare(
+                "SELECT id FROM referral WHERE contact_erased_at IS NULL AND updated_at < ?1
+                 ORDER BY id",
+            )?
+            .query_map([&cutoff], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let erased = serde_json::json!({ "erased": ["person", "contact"] });
+        for &id in &ids {
+            unit.tx().execute(
+                "UPDATE referral SET person = '', contact = '', contact_erased_at = ?1 WHERE id = ?2",
+                params![unit.now(), id],
+            )?;
+            unit.audit(
+                "referral",
+                id,
+                "referral.erase",
+                &erased,
+                Some(&serde_json::json!({ "contact": "kept" })),
+                Some(&serde_json::json!({ "contact": "erased" })),
+            )?;
+        }
+        unit.commit()?;
+        Ok(ids.len() as u64)
     }
 
     /// Referrals without personal data, most recently changed first.
@@ -373,6 +460,30 @@ impl Registry {
     }
 }
 
+/// The referral a link opens, with its status: `None` for an unknown token, an error for an
+/// expired or revoked one (checked against `now`).
+fn open_link(
+    conn: &Connection,
+    token: &ReferralToken,
+    now: &str,
+) -> Result<Option<(i64, String)>, RegistryError> {
+    let row: Option<(i64, String, Option<String>, Option<String>)> = conn
+        .query_row(
+            "SELECT id, status, link_expires_at, link_revoked_at FROM referral WHERE token_hash = ?1",
+            [token.hash()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    match row {
+        None => Ok(None),
+        Some((_, _, _, Some(_))) => Err(RegistryError::LinkRevoked),
+        Some((_, _, Some(expires), None)) if expires.as_str() <= now => {
+            Err(RegistryError::LinkExpired { at: expires })
+        }
+        Some((id, status, _, None)) => Ok(Some((id, status))),
+    }
+}
+
 fn status_of(word: &str) -> Result<Status, RegistryError> {
     Status::from_word(word).ok_or_else(|| {
         RegistryError::Sqlite(rusqlite::Error::InvalidColumnType(
@@ -388,7 +499,7 @@ fn load(conn: &Connection, id: i64) -> Result<Option<Referral>, RegistryError> {
         .query_row(
             "SELECT id, scheme_id, scheme_name, operator_id, operator_name, catalogue_version,
                     person, contact, referrer, profile_json, eligibility, status, status_reason,
-                    created_at, updated_at
+                    created_at, updated_at, link_expires_at, contact_erased_at
              FROM referral WHERE id = ?1",
             [id],
             |r: &Row<'_>| {
@@ -409,6 +520,8 @@ fn load(conn: &Connection, id: i64) -> Result<Option<Referral>, RegistryError> {
                         status_reason: r.get(12)?,
                         created_at: r.get(13)?,
                         updated_at: r.get(14)?,
+                        link_expires_at: r.get(15)?,
+                        contact_erased_at: r.get(16)?,
                         history: Vec::new(),
                     },
                     r.get::<_, String>(11)?,

@@ -3,7 +3,7 @@
 
 use essor_store::registry::{
     Channel, FixedClock, NewReferral, Principal, ReferralFilter, ReferralToken, Registry,
-    RegistryError, Status, StatusChange, TransitionError, migrations::MIGRATIONS,
+    RegistryError, Retention, Status, StatusChange, TransitionError, migrations::MIGRATIONS,
 };
 use rusqlite::Connection;
 
@@ -428,7 +428,10 @@ fn a_registry_of_schema_1_keeps_its_audit_rows_attributed_when_migrated() {
         .unwrap();
     }
     let registry = Registry::open(&path).unwrap();
-    assert_eq!(registry.schema_version().unwrap(), 2);
+    assert_eq!(
+        registry.schema_version().unwrap(),
+        MIGRATIONS.last().unwrap().version
+    );
     let kinds: Vec<String> = registry
         .audit_log(None)
         .unwrap()
@@ -436,4 +439,163 @@ fn a_registry_of_schema_1_keeps_its_audit_rows_attributed_when_migrated() {
         .map(|a| a.principal_kind)
         .collect();
     assert_eq!(kinds, ["anonymous", "link"]);
+}
+
+/// A registry in `dir` on a clock at 2026-03-02T08:05:07Z, with `retention`.
+fn clocked(dir: &std::path::Path, retention: Retention) -> (Registry, std::sync::Arc<FixedClock>) {
+    let clock = std::sync::Arc::new(FixedClock::new(
+        time::OffsetDateTime::from_unix_timestamp(1_772_438_707).unwrap(),
+    ));
+    let registry = Registry::open_in(dir)
+        .unwrap()
+        .with_clock(clock.clone())
+        .with_retention(retention);
+    (registry, clock)
+}
+
+#[cfg(unix)]
+#[test]
+fn personal_data_live_in_a_0600_file_of_a_0700_folder() {
+    // Issue 11, point 3: registre.sqlite and its -wal/-shm were created 0644.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("magasin");
+    let registry = Registry::open_in(&store).unwrap();
+    registry
+        .create_referral(new_referral(), &Principal::Anonymous, Channel::Page)
+        .unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode(&store),
+        0o700,
+        "a folder essor creates for the registry"
+    );
+    for name in [
+        "registre.sqlite",
+        "registre.sqlite-wal",
+        "registre.sqlite-shm",
+    ] {
+        let p = store.join(name);
+        assert!(p.exists(), "{name}");
+        assert_eq!(mode(&p), 0o600, "{name}");
+    }
+    drop(registry);
+    // A file made loose by hand is tightened when opened again.
+    let file = store.join("registre.sqlite");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(Registry::open_in(&store).unwrap());
+    assert_eq!(mode(&file), 0o600);
+}
+
+#[test]
+fn a_link_opens_its_referral_until_it_expires_or_is_revoked() {
+    // Issue 11, point 3: secret links never expired and could not be revoked.
+    let dir = tempfile::tempdir().unwrap();
+    let retention = Retention {
+        link_days: 30,
+        ..Retention::default()
+    };
+    let (registry, clock) = clocked(dir.path(), retention);
+    let (created, token) = registry
+        .create_referral(new_referral(), &Principal::Anonymous, Channel::Page)
+        .unwrap();
+    assert_eq!(
+        created.link_expires_at.as_deref(),
+        Some("2026-04-01T08:05:07Z")
+    );
+    clock.advance(time::Duration::days(30) - time::Duration::seconds(1));
+    assert!(registry.referral_by_token(&token).unwrap().is_some());
+    clock.advance(time::Duration::seconds(1));
+    let expired = registry.referral_by_token(&token).unwrap_err();
+    assert_eq!(
+        expired.to_string(),
+        "ce lien a expiré le 2026-04-01T08:05:07Z : demandez un nouveau lien à la personne qui a fait la mise en relation"
+    );
+    let refused = registry
+        .change_status(
+            &token,
+            &change(Status::Acceptee, None),
+            &Principal::LinkHolder,
+            Channel::Api,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(refused, RegistryError::LinkExpired { .. }),
+        "{refused}"
+    );
+
+    // Revocation: the link holder closes it; nothing opens it afterwards.
+    let (_, other) = registry
+        .create_referral(new_referral(), &Principal::Anonymous, Channel::Page)
+        .unwrap();
+    registry
+        .revoke_link(&other, &Principal::LinkHolder, Channel::Page)
+        .unwrap();
+    assert!(matches!(
+        registry.referral_by_token(&other).unwrap_err(),
+        RegistryError::LinkRevoked
+    ));
+    assert!(matches!(
+        registry.revoke_link(&other, &Principal::LinkHolder, Channel::Page),
+        Err(RegistryError::LinkRevoked)
+    ));
+    let actions: Vec<String> = registry
+        .audit_log(None)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    assert_eq!(
+        actions,
+        ["referral.create", "referral.create", "referral.link_revoke"]
+    );
+}
+
+#[test]
+fn names_and_contacts_are_erased_after_the_retention_and_the_rest_is_kept() {
+    // Issue 11, point 3: referrals were never purged.
+    let dir = tempfile::tempdir().unwrap();
+    let (registry, clock) = clocked(dir.path(), Retention::default());
+    let (old, _) = registry
+        .create_referral(new_referral(), &Principal::Anonymous, Channel::Page)
+        .unwrap();
+    clock.advance(time::Duration::days(400));
+    let (recent, _) = registry
+        .create_referral(new_referral(), &Principal::Anonymous, Channel::Page)
+        .unwrap();
+    // Just over 24 months after the first one's last change, not yet after the second's.
+    clock.advance(time::Duration::days(332));
+    assert_eq!(registry.purge().unwrap(), 1);
+    assert_eq!(
+        registry.purge().unwrap(),
+        0,
+        "purging twice erases nothing more"
+    );
+    let conn = Connection::open(dir.path().join("registre.sqlite")).unwrap();
+    let row = |id: i64| -> (String, String, String, Option<String>) {
+        conn.query_row(
+            "SELECT person, contact, scheme_id, contact_erased_at FROM referral WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap()
+    };
+    let (person, contact, scheme, erased) = row(old.id);
+    assert_eq!(
+        (person.as_str(), contact.as_str(), scheme.as_str()),
+        ("", "", "cjs")
+    );
+    assert!(erased.is_some());
+    assert_eq!(row(recent.id).0, "Collectif jeunesse Maurepas");
+    let audit = registry.audit_log(Some(old.id)).unwrap();
+    let erase = audit.last().unwrap();
+    assert_eq!(
+        (
+            erase.action.as_str(),
+            erase.principal_kind.as_str(),
+            erase.channel.as_str()
+        ),
+        ("referral.erase", "system", "task")
+    );
+    assert_eq!(erase.principal_detail.as_deref(), Some("purge"));
 }
