@@ -54,85 +54,46 @@ impl Status {
 /// Default age after which a check is stale: one year of facts (amounts are yearly).
 pub const DEFAULT_MAX_AGE_DAYS: u32 = 365;
 
+/// The Julian day of 1970-01-01.
+const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
+
 /// Days since 1970-01-01 of an ISO date `AAAA-MM-JJ`, or `None` when it is not a real date.
 pub fn days_since_epoch(iso: &str) -> Option<i64> {
     let b = iso.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let y: i64 = iso[0..4].parse().ok()?;
-    let m: i64 = iso[5..7].parse().ok()?;
-    let d: i64 = iso[8..10].parse().ok()?;
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_len = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if !(1..=month_len).contains(&d) {
-        return None;
-    }
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-/// Today's date (UTC) as `AAAA-MM-JJ`, from the system clock.
-pub fn today_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civil_from_days((secs / 86_400) as i64)
+    let month = time::Month::try_from(iso[5..7].parse::<u8>().ok()?).ok()?;
+    let date =
+        time::Date::from_calendar_date(iso[0..4].parse().ok()?, month, iso[8..10].parse().ok()?)
+            .ok()?;
+    Some(i64::from(date.to_julian_day()) - UNIX_EPOCH_JULIAN_DAY)
 }
 
 /// The ISO date of a number of days since 1970-01-01.
 pub fn civil_from_days(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    let date = i32::try_from(days + UNIX_EPOCH_JULIAN_DAY)
+        .ok()
+        .and_then(|j| time::Date::from_julian_day(j).ok())
+        .unwrap_or(time::Date::MIN);
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
-/// An ISO date in French words: `2026-12-07` → `7 décembre 2026`.
+/// Today's date (UTC) as `AAAA-MM-JJ`, from the system clock.
+pub fn today_utc() -> String {
+    let today = time::OffsetDateTime::now_utc().date();
+    civil_from_days(i64::from(today.to_julian_day()) - UNIX_EPOCH_JULIAN_DAY)
+}
+
+/// An ISO date in French words: `2026-12-07` → `7 décembre 2026` (essor's one French date
+/// writer, [`essor_model::french::date`]).
 pub fn french_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    if days_since_epoch(iso).is_none() {
-        return iso.to_owned();
-    }
-    let day: u32 = iso[8..10].parse().unwrap_or(1);
-    let month: usize = iso[5..7].parse().unwrap_or(1);
-    let day = if day == 1 {
-        "1er".to_owned()
-    } else {
-        day.to_string()
-    };
-    format!("{day} {} {}", MONTHS[month - 1], &iso[0..4])
+    essor_model::french::date(iso)
 }
 
 #[cfg(test)]
