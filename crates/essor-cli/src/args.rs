@@ -17,6 +17,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Administration d'une instance : effacement des données personnelles échues.
+    Admin(AdminArgs),
     /// Situe des points par rapport aux QPV : QPV qui les contient, QPV le plus proche, distance, tranche.
     Locate(LocateArgs),
     /// Couverture : part des QPV ayant au moins un point à l'intérieur ou à moins d'une distance, et part des points concernés.
@@ -227,6 +229,47 @@ pub struct OrientArgs {
     pub qpv: QpvArgs,
 }
 
+/// How long the registry keeps personal data (`serve` and `admin purge`).
+#[derive(Debug, Args, Clone, Copy)]
+pub struct RetentionArgs {
+    /// Durée de validité des liens secrets des mises en relation, en jours depuis leur création.
+    #[arg(long = "validite-liens", value_name = "JOURS", default_value_t = 180, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub link_days: u32,
+    /// Durée de conservation des noms et contacts des mises en relation, en mois après leur dernier changement ; ils sont ensuite effacés.
+    #[arg(long = "conservation-contacts", value_name = "MOIS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub contact_months: u32,
+}
+
+impl RetentionArgs {
+    pub fn retention(self) -> essor_store::registry::Retention {
+        essor_store::registry::Retention {
+            link_days: self.link_days,
+            contact_months: self.contact_months,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    #[command(subcommand)]
+    pub command: AdminCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Efface les noms et contacts des mises en relation sans changement depuis la durée de conservation (ce que le serveur fait chaque jour).
+    Purge(PurgeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Dossier du magasin de données (son registre.sqlite).
+    #[arg(long, value_name = "DOSSIER")]
+    pub store: PathBuf,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Adresse d'écoute (IP:port) ; 127.0.0.1 n'est joignable que depuis cette machine.
@@ -237,6 +280,8 @@ pub struct ServeArgs {
     pub store: Option<PathBuf>,
     #[command(flatten)]
     pub web: WebArgs,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
     #[command(flatten)]
     pub qpv: QpvArgs,
 }

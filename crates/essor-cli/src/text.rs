@@ -1,17 +1,8 @@
 //! French number formatting for messages: `12 345`, `36,2 %`.
 
-/// Groups thousands with a narrow no-break space, as French typography does.
-pub fn int(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{202F}');
-        }
-        out.push(c);
-    }
-    out
-}
+/// Groups thousands with a narrow no-break space, as French typography does (one
+/// implementation for pages and messages).
+pub use essor_model::french::count;
 
 /// A share as a French percentage with one decimal: `0.3625` → `36,3 %`.
 pub fn percent(share: f64) -> String {
@@ -38,8 +29,8 @@ mod tests {
 
     #[test]
     fn french_numbers() {
-        assert_eq!(int(0), "0");
-        assert_eq!(int(1234567), "1\u{202F}234\u{202F}567");
+        assert_eq!(count(0), "0");
+        assert_eq!(count(1234567), "1\u{202F}234\u{202F}567");
         assert_eq!(percent(0.3626), "36,3\u{A0}%");
         assert_eq!(share(1, 0), 0.0);
     }

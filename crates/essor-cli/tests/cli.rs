@@ -769,6 +769,51 @@ fn synth_refuses_zero_establishments_in_french_and_writes_nothing() {
     );
 }
 
+#[test]
+fn admin_purge_erases_what_is_past_its_retention_and_names_a_missing_registry() {
+    // Issue 11, point 3: contact details are purged after a configurable retention.
+    let dir = tempfile::tempdir().unwrap();
+    let o = essor(&["admin", "purge", "--store", "magasin"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("aucun registre"), "{}", stderr(&o));
+
+    let store = dir.path().join("magasin");
+    drop(essor_store::registry::Registry::open_in(&store).unwrap());
+    let o = essor(
+        &[
+            "admin",
+            "purge",
+            "--store",
+            "magasin",
+            "--conservation-contacts",
+            "12",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("noms et contacts de 0 mises en relation effacés (sans changement depuis plus de 12 mois)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = essor(
+        &[
+            "admin",
+            "purge",
+            "--store",
+            "magasin",
+            "--conservation-contacts",
+            "0",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a retention of 0 months is refused"
+    );
+}
+
 // --- Issue 11: the CLI fed careless commands ----------------------------------------------
 
 #[test]

@@ -181,7 +181,17 @@ impl LegalFamily {
         }
     }
 
-    /// Stable machine name, as used in CSV/JSON column suffixes.
+    /// The five families of the ESS (every family but [`Autre`](Self::Autre)), in report order.
+    pub const ESS: [LegalFamily; 5] = [
+        Self::Association,
+        Self::Cooperative,
+        Self::Mutuelle,
+        Self::Fondation,
+        Self::SocieteCommercialeEss,
+    ];
+
+    /// The family's one spelling in the API, URLs, CSV, JSON, the store and orientation
+    /// (`association`, …, `societe_commerciale_ess`, `autre`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Association => "association",
@@ -193,7 +203,47 @@ impl LegalFamily {
         }
     }
 
-    /// French label for reports.
+    /// The family of a code ([`as_str`](Self::as_str)). Also accepts `societe_commerciale`,
+    /// the spelling of the API's actor answers before essor 0.2 (deprecated: still accepted in
+    /// queries, never written).
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "societe_commerciale" => Some(Self::SocieteCommercialeEss),
+            _ => Self::ALL.into_iter().find(|f| f.as_str() == code),
+        }
+    }
+
+    /// The plural key of an ESS family in the columns of `indicators.csv`
+    /// (`ess_employer_associations`, `ess_jobs_societes_commerciales`…); `autres` for the rest.
+    pub fn column_key(self) -> &'static str {
+        match self {
+            Self::Association => "associations",
+            Self::Cooperative => "cooperatives",
+            Self::Mutuelle => "mutuelles",
+            Self::Fondation => "fondations",
+            Self::SocieteCommercialeEss => "societes_commerciales",
+            Self::Autre => "autres",
+        }
+    }
+
+    /// The family of a [`column_key`](Self::column_key).
+    pub fn from_column_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.column_key() == key)
+    }
+
+    /// French label of one unit of the family, for actor pages and lists ("Coopérative").
+    pub fn singular_label(self) -> &'static str {
+        match self {
+            Self::Association => "Association",
+            Self::Cooperative => "Coopérative",
+            Self::Mutuelle => "Mutuelle",
+            Self::Fondation => "Fondation",
+            Self::SocieteCommercialeEss => "Société commerciale de l'ESS",
+            Self::Autre => "Autre",
+        }
+    }
+
+    /// French label of the family in reports, plural ("Coopératives").
     pub fn label(self) -> &'static str {
         match self {
             Self::Association => "Associations",
@@ -294,6 +344,21 @@ mod tests {
             LegalFamily::SocieteCommercialeEss
         );
         assert_eq!(LegalFamily::classify(None, false), LegalFamily::Autre);
+    }
+
+    #[test]
+    fn codes_round_trip_and_the_old_commercial_spelling_is_still_read() {
+        // Issue 10: one spelling (`societe_commerciale_ess`), the old one accepted in queries.
+        for f in LegalFamily::ALL {
+            assert_eq!(LegalFamily::from_code(f.as_str()), Some(f));
+            assert_eq!(LegalFamily::from_column_key(f.column_key()), Some(f));
+        }
+        assert_eq!(
+            LegalFamily::from_code("societe_commerciale"),
+            Some(LegalFamily::SocieteCommercialeEss)
+        );
+        assert_eq!(LegalFamily::from_code("Association"), None);
+        assert!(!LegalFamily::ESS.contains(&LegalFamily::Autre));
     }
 
     #[test]

@@ -13,7 +13,7 @@
 use crate::facts::Facts;
 use crate::placement::{GeolocTable, NEAR_M, PlacementIssue, Placer};
 use crate::tally::Tally;
-use crate::territories::{Level, Territories};
+use crate::territories::{Territories, TerritoryLevel};
 use essor_geo::{QpvId, QpvIndex};
 use essor_sirene::{
     EstablishmentRecord, LegalUnitIndex, Progress, ReadOptions, ReadSummary, SireneError,
@@ -73,7 +73,7 @@ pub enum ActorScope {
     None,
     All,
     /// Those of a territory (`level:code`), plus those within 500 m of its QPV.
-    Territory(Level, String),
+    Territory(TerritoryLevel, String),
 }
 
 /// A diffusible, active ESS establishment, as maps and lists show it. Units or
@@ -83,7 +83,7 @@ pub struct Actor {
     pub siret: String,
     pub name: String,
     pub enseigne: Option<String>,
-    pub family: &'static str,
+    pub family: essor_model::legal::LegalFamily,
     pub legal_category: Option<String>,
     pub naf: Option<String>,
     pub headcount: Option<String>,
@@ -456,11 +456,11 @@ impl Ctx<'_> {
                 let cog = self.territories.cog();
                 let c = commune.map(|i| &cog.communes[i]);
                 let in_territory = match level {
-                    Level::France => true,
-                    Level::Region => c.is_some_and(|c| &c.region == code),
-                    Level::Departement => c.is_some_and(|c| &c.departement == code),
-                    Level::Epci => c.is_some_and(|c| c.code_epci.as_ref() == Some(code)),
-                    Level::Commune => c.is_some_and(|c| &c.code == code),
+                    TerritoryLevel::France => true,
+                    TerritoryLevel::Region => c.is_some_and(|c| &c.region == code),
+                    TerritoryLevel::Departement => c.is_some_and(|c| &c.departement == code),
+                    TerritoryLevel::Epci => c.is_some_and(|c| c.code_epci.as_ref() == Some(code)),
+                    TerritoryLevel::Commune => c.is_some_and(|c| &c.code == code),
                     _ => false,
                 };
                 in_territory
@@ -491,7 +491,7 @@ impl Ctx<'_> {
             siret: e.siret.to_string(),
             name,
             enseigne: text.and_then(|t| t.enseigne.as_deref()).map(str::to_owned),
-            family: crate::tally::family_key(facts.family),
+            family: facts.family,
             legal_category: unit.and_then(|u| u.legal_category).map(|c| c.to_string()),
             naf: e.naf.as_ref().map(|n| n.as_str().to_owned()),
             headcount: e.headcount.map(|h| h.code().to_owned()),
@@ -506,17 +506,5 @@ impl Ctx<'_> {
             nearest_qpv: code(p.and_then(|p| p.nearest)),
             distance_m: p.and_then(|p| p.distance_m),
         }
-    }
-}
-
-/// Used by tests and the pack: the family of an actor back as a label.
-pub fn family_label(key: &str) -> &'static str {
-    match key {
-        "associations" => "Association",
-        "cooperatives" => "Coopérative",
-        "mutuelles" => "Mutuelle",
-        "fondations" => "Fondation",
-        "societes_commerciales" => "Société commerciale de l'ESS",
-        _ => "Autre",
     }
 }

@@ -2,10 +2,11 @@
 //! active establishments, shares as decimals (6 decimals; empty when the denominator is 0).
 
 use crate::diagnose::Diagnosis;
-use crate::tally::{FAMILIES, SECTIONS, Tally, family_key};
-use crate::territories::Level;
+use crate::tally::{FAMILIES, SECTIONS, Tally};
+use crate::territories::TerritoryLevel;
 use essor_geo::QpvLayer;
 use essor_model::QpvGeography;
+use essor_model::csv_line::{line, spreadsheet_text};
 use essor_model::sector::EssSector;
 use serde_json::{Map, Value};
 use std::io::Write;
@@ -13,7 +14,7 @@ use std::io::Write;
 /// One territory's figures.
 #[derive(Debug, Clone)]
 pub struct IndicatorRow {
-    pub level: Level,
+    pub level: TerritoryLevel,
     pub code: String,
     pub name: String,
     /// Municipal population (COG 2026 for communes and their groupings; INSEE 2013 for the
@@ -65,10 +66,10 @@ pub fn columns() -> Vec<String> {
     .map(str::to_owned)
     .to_vec();
     for f in FAMILIES {
-        c.push(format!("ess_employer_{}_share", family_key(f)));
+        c.push(format!("ess_employer_{}_share", f.column_key()));
     }
     for f in FAMILIES {
-        c.push(format!("ess_jobs_{}", family_key(f)));
+        c.push(format!("ess_jobs_{}", f.column_key()));
     }
     for s in EssSector::ALL {
         let k = s.as_str();
@@ -102,7 +103,7 @@ impl IndicatorRow {
     pub fn cells(&self) -> Vec<Cell> {
         let t = &self.tally;
         let mut c = vec![
-            Cell::Text(self.level.as_str().to_owned()),
+            Cell::Text(self.level.code().to_owned()),
             Cell::Text(self.code.clone()),
             Cell::Text(self.name.clone()),
             self.population
@@ -168,7 +169,7 @@ impl IndicatorRow {
     /// `indicators.json`. Shares and densities are not read, they follow from the counts.
     /// Every count and number of jobs must be there; `population` may be missing.
     pub fn from_values(
-        level: Level,
+        level: TerritoryLevel,
         code: &str,
         name: &str,
         get: impl Fn(&str) -> Option<f64>,
@@ -196,7 +197,7 @@ impl IndicatorRow {
             ..Tally::default()
         };
         for (i, f) in FAMILIES.iter().enumerate() {
-            let k = family_key(*f);
+            let k = f.column_key();
             t.ess_employer_by_family[i] = count(format!("ess_employer_{k}"))?;
             t.ess_jobs_by_family[i] = need(format!("ess_jobs_{k}"))?;
         }
@@ -240,17 +241,18 @@ impl IndicatorRow {
 
 /// A count a row cannot be rebuilt without. French: it reaches users.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("valeur « {column} » absente pour le territoire {}:{code}", level.as_str())]
+#[error("valeur « {column} » absente pour le territoire {}:{code}", level.code())]
 pub struct MissingValue {
-    pub level: Level,
+    pub level: TerritoryLevel,
     pub code: String,
     pub column: String,
 }
 
 fn csv_cell(c: &Cell) -> String {
     match c {
-        Cell::Text(s) if s.contains([',', '"', '\n']) => format!("\"{}\"", s.replace('"', "\"\"")),
-        Cell::Text(s) => s.clone(),
+        // Territory names come from the reference data; still, a text cell never reaches a
+        // spreadsheet as a formula.
+        Cell::Text(s) => spreadsheet_text(s).into_owned(),
         Cell::Count(n) => n.to_string(),
         Cell::Jobs(j) => format!("{j:.1}"),
         Cell::Share(Some(s)) => format!("{s:.6}"),
@@ -273,10 +275,9 @@ pub fn write_csv<'a>(
     rows: impl IntoIterator<Item = &'a IndicatorRow>,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    writeln!(out, "{}", columns().join(","))?;
+    out.write_all(line(columns()).as_bytes())?;
     for r in rows {
-        let cells: Vec<String> = r.cells().iter().map(csv_cell).collect();
-        writeln!(out, "{}", cells.join(","))?;
+        out.write_all(line(r.cells().iter().map(csv_cell)).as_bytes())?;
     }
     Ok(())
 }
@@ -350,30 +351,36 @@ pub fn rows(d: &Diagnosis, layer: &QpvLayer) -> Vec<IndicatorRow> {
         tally: tally.clone(),
     };
     let mut out = vec![
-        row(Level::France, "FR", "France", Some(france_pop), &t.france),
         row(
-            Level::QpvTotal,
+            TerritoryLevel::France,
+            "FR",
+            "France",
+            Some(france_pop),
+            &t.france,
+        ),
+        row(
+            TerritoryLevel::QpvTotal,
             "QPV",
             &format!("Ensemble des QPV ({})", layer.geography),
             qpv_total_pop,
             &t.qpv_total,
         ),
         row(
-            Level::HorsQpv,
+            TerritoryLevel::HorsQpv,
             "HORS_QPV",
             "Hors QPV",
             qpv_total_pop.map(|q| france_pop.saturating_sub(q)),
             &t.hors_qpv,
         ),
         row(
-            Level::Qpv300mTotal,
+            TerritoryLevel::Qpv300mTotal,
             "QPV_300M",
             "QPV et abords à 300 m",
             None,
             &t.qpv_300m_total,
         ),
         row(
-            Level::Qpv500mTotal,
+            TerritoryLevel::Qpv500mTotal,
             "QPV_500M",
             "QPV et abords à 500 m",
             None,
@@ -382,7 +389,7 @@ pub fn rows(d: &Diagnosis, layer: &QpvLayer) -> Vec<IndicatorRow> {
     ];
     for (i, r) in cog.regions.iter().enumerate() {
         out.push(row(
-            Level::Region,
+            TerritoryLevel::Region,
             &r.code,
             &r.nom,
             Some(sum_pop(&|c| c.region == r.code)),
@@ -391,7 +398,7 @@ pub fn rows(d: &Diagnosis, layer: &QpvLayer) -> Vec<IndicatorRow> {
     }
     for (i, dep) in cog.departements.iter().enumerate() {
         out.push(row(
-            Level::Departement,
+            TerritoryLevel::Departement,
             &dep.code,
             &dep.nom,
             Some(sum_pop(&|c| c.departement == dep.code)),
@@ -407,7 +414,7 @@ pub fn rows(d: &Diagnosis, layer: &QpvLayer) -> Vec<IndicatorRow> {
         .filter(|(i, _)| t.epci[*i].establishments > 0)
     {
         out.push(row(
-            Level::Epci,
+            TerritoryLevel::Epci,
             &e.code,
             &e.nom,
             Some(u64::from(e.population)),
@@ -421,7 +428,7 @@ pub fn rows(d: &Diagnosis, layer: &QpvLayer) -> Vec<IndicatorRow> {
         .filter(|(i, _)| t.communes[*i].establishments > 0)
     {
         out.push(row(
-            Level::Commune,
+            TerritoryLevel::Commune,
             &c.code,
             &c.nom,
             commune_pop(i),
@@ -432,7 +439,7 @@ pub fn rows(d: &Diagnosis, layer: &QpvLayer) -> Vec<IndicatorRow> {
     unknown.sort_by(|a, b| a.0.cmp(b.0));
     for (code, (_, tally)) in unknown {
         out.push(row(
-            Level::Commune,
+            TerritoryLevel::Commune,
             code,
             "Code commune absent du COG 2026",
             None,
@@ -441,7 +448,7 @@ pub fn rows(d: &Diagnosis, layer: &QpvLayer) -> Vec<IndicatorRow> {
     }
     for (i, f) in layer.features.iter().enumerate() {
         out.push(row(
-            Level::Qpv,
+            TerritoryLevel::Qpv,
             f.code.as_str(),
             &f.name,
             qpv_pop[i],
@@ -450,7 +457,7 @@ pub fn rows(d: &Diagnosis, layer: &QpvLayer) -> Vec<IndicatorRow> {
     }
     for (i, f) in layer.features.iter().enumerate() {
         out.push(row(
-            Level::Qpv500m,
+            TerritoryLevel::Qpv500m,
             f.code.as_str(),
             &format!("{} et abords (500 m)", f.name),
             None,

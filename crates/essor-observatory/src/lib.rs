@@ -22,5 +22,5 @@ pub mod tally;
 pub mod territories;
 
 pub use diagnose::{Actor, ActorScope, Diagnosis, Inputs, RunReport, diagnose};
+pub use essor_model::TerritoryLevel;
 pub use indicators::{IndicatorRow, columns, rows};
-pub use territories::Level;

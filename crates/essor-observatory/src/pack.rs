@@ -4,10 +4,10 @@
 //! QPV; méthodologie and sources), `actors.geojson` (diffusible establishments only) and
 //! `qpv.geojson`. No external resource: the file opens offline.
 
-use crate::diagnose::{Actor, Diagnosis, family_label};
+use crate::diagnose::{Actor, Diagnosis};
 use crate::indicators::IndicatorRow;
-use crate::tally::{FAMILIES, Tally, family_key};
-use crate::territories::{Level, Territories};
+use crate::tally::{FAMILIES, Tally};
+use crate::territories::{Territories, TerritoryLevel};
 use essor_geo::{Crs, QpvId, QpvLayer};
 use essor_model::sector::EssSector;
 use serde_json::{Value, json};
@@ -36,12 +36,13 @@ pub enum PackError {
 }
 
 /// Parses `epci:200054781`.
-pub fn parse_territory(spec: &str) -> Result<(Level, String), PackError> {
+pub fn parse_territory(spec: &str) -> Result<(TerritoryLevel, String), PackError> {
     let (level, code) = spec
         .split_once(':')
         .ok_or_else(|| PackError::BadSpec(spec.to_owned()))?;
-    let level = Level::parse(level.trim()).ok_or_else(|| PackError::BadSpec(spec.to_owned()))?;
-    let code = if level == Level::France {
+    let level = TerritoryLevel::from_code(level.trim())
+        .ok_or_else(|| PackError::BadSpec(spec.to_owned()))?;
+    let code = if level == TerritoryLevel::France {
         "FR".to_owned()
     } else {
         code.trim().to_owned()
@@ -140,7 +141,12 @@ pub struct PackData {
 
 /// The QPV of `level:code`, in layer order: those lying wholly or partly in the territory
 /// (for a QPV level, that QPV).
-pub fn qpv_of(territories: &Territories, layer: &QpvLayer, level: Level, code: &str) -> Vec<QpvId> {
+pub fn qpv_of(
+    territories: &Territories,
+    layer: &QpvLayer,
+    level: TerritoryLevel,
+    code: &str,
+) -> Vec<QpvId> {
     (0..layer.len() as QpvId)
         .filter(|&q| territories.qpv_in(q, layer, level, code))
         .collect()
@@ -153,12 +159,12 @@ impl PackData {
         d: &Diagnosis,
         rows: &[IndicatorRow],
         layer: &QpvLayer,
-        level: Level,
+        level: TerritoryLevel,
         code: &str,
     ) -> Result<Self, PackError> {
-        let find = |l: Level, c: &str| rows.iter().find(|r| r.level == l && r.code == c);
+        let find = |l: TerritoryLevel, c: &str| rows.iter().find(|r| r.level == l && r.code == c);
         let territory = find(level, code).ok_or_else(|| PackError::Unknown {
-            level: level.as_str().to_owned(),
+            level: level.code().to_owned(),
             code: code.to_owned(),
         })?;
         let qpv = qpv_of(&d.territories, layer, level, code)
@@ -167,8 +173,10 @@ impl PackData {
                 let code = layer.get(id).code.as_str();
                 PackQpv {
                     id,
-                    row: find(Level::Qpv, code).expect("every QPV has a row").clone(),
-                    near: find(Level::Qpv500m, code)
+                    row: find(TerritoryLevel::Qpv, code)
+                        .expect("every QPV has a row")
+                        .clone(),
+                    near: find(TerritoryLevel::Qpv500m, code)
                         .expect("every QPV has a 500 m row")
                         .clone(),
                 }
@@ -176,8 +184,12 @@ impl PackData {
             .collect();
         Ok(Self {
             territory: territory.clone(),
-            france: find(Level::France, "FR").expect("france row").clone(),
-            all_qpv: find(Level::QpvTotal, "QPV").expect("qpv_total row").clone(),
+            france: find(TerritoryLevel::France, "FR")
+                .expect("france row")
+                .clone(),
+            all_qpv: find(TerritoryLevel::QpvTotal, "QPV")
+                .expect("qpv_total row")
+                .clone(),
             qpv,
             actors: d.actors.clone(),
         })
@@ -199,7 +211,7 @@ pub fn build(
     d: &Diagnosis,
     rows: &[IndicatorRow],
     layer: &QpvLayer,
-    level: Level,
+    level: TerritoryLevel,
     code: &str,
     methodology: &str,
     generated: &str,
@@ -226,7 +238,7 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
     let title = format!(
         "Diagnostic de l'ESS — {} ({})",
         territory.name,
-        level.label()
+        level.short_label()
     );
     let _ = write!(
         h,
@@ -328,7 +340,7 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
         .enumerate()
         .map(|(i, f)| {
             (
-                family_label(family_key(*f)).to_owned(),
+                f.singular_label().to_owned(),
                 if its_qpv.ess_employer_establishments > 0 {
                     its_qpv.ess_employer_by_family[i] as f64
                         / its_qpv.ess_employer_establishments as f64
@@ -437,7 +449,7 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&a.name),
                 a.siret,
-                family_label(a.family),
+                a.family.singular_label(),
                 esc(&naf.unwrap_or_default()),
                 esc(&tranche.unwrap_or_default()),
                 situation
@@ -586,7 +598,7 @@ pub fn actors_geojson(actors: &[&Actor]) -> String {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [(a.lon? * 1e6).round() / 1e6, (a.lat? * 1e6).round() / 1e6]},
                 "properties": {
-                    "siret": a.siret, "nom": a.name, "enseigne": a.enseigne, "famille": a.family,
+                    "siret": a.siret, "nom": a.name, "enseigne": a.enseigne, "famille": a.family.column_key(),
                     "categorie_juridique": a.legal_category, "naf": a.naf, "tranche_effectifs": a.headcount,
                     "employeur": a.employer, "commune": a.commune, "adresse": a.address, "rna": a.rna,
                     "qpv": a.qpv, "qpv_le_plus_proche": a.nearest_qpv,
@@ -646,9 +658,12 @@ mod tests {
     fn territory_specs_parse_or_say_what_is_expected() {
         assert_eq!(
             parse_territory("epci:200054781").unwrap(),
-            (Level::Epci, "200054781".into())
+            (TerritoryLevel::Epci, "200054781".into())
         );
-        assert_eq!(parse_territory("qpv:QP093028").unwrap().0, Level::Qpv);
+        assert_eq!(
+            parse_territory("qpv:QP093028").unwrap().0,
+            TerritoryLevel::Qpv
+        );
         assert!(
             parse_territory("ville:Rennes")
                 .unwrap_err()

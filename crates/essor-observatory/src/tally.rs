@@ -6,25 +6,7 @@ use essor_model::legal::LegalFamily;
 use essor_model::sector::EssSector;
 
 /// The ESS legal families in report order (without `Autre`, which is not ESS).
-pub const FAMILIES: [LegalFamily; 5] = [
-    LegalFamily::Association,
-    LegalFamily::Cooperative,
-    LegalFamily::Mutuelle,
-    LegalFamily::Fondation,
-    LegalFamily::SocieteCommercialeEss,
-];
-
-/// Column suffix of a family.
-pub fn family_key(f: LegalFamily) -> &'static str {
-    match f {
-        LegalFamily::Association => "associations",
-        LegalFamily::Cooperative => "cooperatives",
-        LegalFamily::Mutuelle => "mutuelles",
-        LegalFamily::Fondation => "fondations",
-        LegalFamily::SocieteCommercialeEss => "societes_commerciales",
-        LegalFamily::Autre => "autres",
-    }
-}
+pub const FAMILIES: [LegalFamily; 5] = LegalFamily::ESS;
 
 fn family_index(f: LegalFamily) -> Option<usize> {
     FAMILIES.iter().position(|x| *x == f)

@@ -8,80 +8,8 @@ use essor_model::CommuneCode;
 use essor_refdata::cog::{Cog, cog, name_key};
 use std::collections::HashMap;
 
-/// A level of `indicators.csv`, in output order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    France,
-    /// All establishments located in any QPV.
-    QpvTotal,
-    /// Located establishments outside every QPV.
-    HorsQpv,
-    /// In a QPV or within 300 m of one.
-    Qpv300mTotal,
-    /// In a QPV or within 500 m of one.
-    Qpv500mTotal,
-    Region,
-    Departement,
-    Epci,
-    Commune,
-    Qpv,
-    /// One QPV and the 500 m around it.
-    Qpv500m,
-}
-
-impl Level {
-    pub const ALL: [Level; 11] = [
-        Level::France,
-        Level::QpvTotal,
-        Level::HorsQpv,
-        Level::Qpv300mTotal,
-        Level::Qpv500mTotal,
-        Level::Region,
-        Level::Departement,
-        Level::Epci,
-        Level::Commune,
-        Level::Qpv,
-        Level::Qpv500m,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::France => "france",
-            Level::QpvTotal => "qpv_total",
-            Level::HorsQpv => "hors_qpv",
-            Level::Qpv300mTotal => "qpv_300m_total",
-            Level::Qpv500mTotal => "qpv_500m_total",
-            Level::Region => "region",
-            Level::Departement => "departement",
-            Level::Epci => "epci",
-            Level::Commune => "commune",
-            Level::Qpv => "qpv",
-            Level::Qpv500m => "qpv_500m",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.as_str() == s)
-    }
-
-    /// French label for reports.
-    pub fn label(self) -> &'static str {
-        match self {
-            Level::France => "France entière",
-            Level::QpvTotal => "Ensemble des QPV",
-            Level::HorsQpv => "Hors QPV",
-            Level::Qpv300mTotal => "QPV et leurs abords (300 m)",
-            Level::Qpv500mTotal => "QPV et leurs abords (500 m)",
-            Level::Region => "Région",
-            Level::Departement => "Département",
-            Level::Epci => "EPCI",
-            Level::Commune => "Commune",
-            Level::Qpv => "QPV",
-            Level::Qpv500m => "QPV et abords (500 m)",
-        }
-    }
-}
+/// The levels of `indicators.csv` (vocabulary: [`essor_model::territory`]).
+pub use essor_model::TerritoryLevel;
 
 /// Slots of [`commune_slot`]: the 100,000 all-digit codes, then 1,000 each for 2A and 2B.
 const COMMUNE_SLOTS: usize = 102_000;
@@ -212,22 +140,25 @@ impl Territories {
     }
 
     /// Does a QPV lie in the territory `level:code`? (For a QPV level: is it that QPV.)
-    pub fn qpv_in(&self, qpv: QpvId, layer: &QpvLayer, level: Level, code: &str) -> bool {
+    pub fn qpv_in(&self, qpv: QpvId, layer: &QpvLayer, level: TerritoryLevel, code: &str) -> bool {
         let communes = &self.qpv_communes[qpv as usize];
         let any = |f: &dyn Fn(&essor_refdata::cog::Commune) -> bool| {
             communes.iter().any(|&c| f(&self.cog.communes[c]))
         };
         match level {
-            Level::France | Level::QpvTotal | Level::Qpv300mTotal | Level::Qpv500mTotal => true,
-            Level::HorsQpv => false,
-            Level::Region => any(&|c| c.region == code),
-            Level::Departement => {
+            TerritoryLevel::France
+            | TerritoryLevel::QpvTotal
+            | TerritoryLevel::Qpv300mTotal
+            | TerritoryLevel::Qpv500mTotal => true,
+            TerritoryLevel::HorsQpv => false,
+            TerritoryLevel::Region => any(&|c| c.region == code),
+            TerritoryLevel::Departement => {
                 any(&|c| c.departement == code)
                     || layer.get(qpv).departement.as_deref() == Some(code)
             }
-            Level::Epci => any(&|c| c.code_epci.as_deref() == Some(code)),
-            Level::Commune => any(&|c| c.code == code),
-            Level::Qpv | Level::Qpv500m => layer.get(qpv).code.as_str() == code,
+            TerritoryLevel::Epci => any(&|c| c.code_epci.as_deref() == Some(code)),
+            TerritoryLevel::Commune => any(&|c| c.code == code),
+            TerritoryLevel::Qpv | TerritoryLevel::Qpv500m => layer.get(qpv).code.as_str() == code,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use essor_geo::QpvIndex;
 use essor_observatory::indicators::{Cell, IndicatorRow};
-use essor_observatory::{ActorScope, Diagnosis, Inputs, Level, diagnose, rows};
+use essor_observatory::{ActorScope, Diagnosis, Inputs, TerritoryLevel, diagnose, rows};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -31,7 +31,7 @@ fn run(
     (d, r)
 }
 
-fn row<'a>(rows: &'a [IndicatorRow], level: Level, code: &str) -> &'a IndicatorRow {
+fn row<'a>(rows: &'a [IndicatorRow], level: TerritoryLevel, code: &str) -> &'a IndicatorRow {
     rows.iter()
         .find(|r| r.level == level && r.code == code)
         .unwrap_or_else(|| panic!("no row {level:?} {code}"))
@@ -52,7 +52,7 @@ fn france_figures_match_the_hand_count() {
         None,
         ActorScope::None,
     );
-    let fr = &row(&rows, Level::France, "FR").tally;
+    let fr = &row(&rows, TerritoryLevel::France, "FR").tally;
     assert_eq!(d.report.active_establishments, 127);
     assert_eq!((fr.establishments, fr.employer_establishments), (127, 122));
     assert_eq!((fr.jobs, fr.private_jobs), (24_604.5, 22_355.5));
@@ -62,7 +62,7 @@ fn france_figures_match_the_hand_count() {
     );
     assert_eq!(fr.ess_employer_by_family, [47, 24, 2, 1, 2]);
     assert_eq!(fr.ess_jobs_by_sector[0], 408.5, "action sociale");
-    let fr_row = row(&rows, Level::France, "FR");
+    let fr_row = row(&rows, TerritoryLevel::France, "FR");
     assert!((share(fr_row, "ess_jobs_share") - 21_811.5 / 24_604.5).abs() < 1e-6);
     assert!((share(fr_row, "ess_private_jobs_share") - 21_811.5 / 22_355.5).abs() < 1e-6);
     // Located: all active but U11's two non-diffusible establishments (no coordinates) and
@@ -86,7 +86,7 @@ fn arrondissements_count_in_their_city() {
         ActorScope::None,
     );
     // Paris (75111): hand U01 03, U05 22, U10 42, U15 51, U16 52 and 20 bulk sièges (02).
-    let paris = &row(&rows, Level::Commune, "75056").tally;
+    let paris = &row(&rows, TerritoryLevel::Commune, "75056").tally;
     assert_eq!(paris.establishments, 25);
     assert_eq!(paris.jobs, 7.5 + 149.5 + 1_499.5 + 3_499.5 + 7_499.5 + 80.0);
     assert_eq!(
@@ -95,17 +95,38 @@ fn arrondissements_count_in_their_city() {
     );
     assert!(rows.iter().all(|r| r.code != "75111"));
     // Lyon (69387) and Marseille (13205) too.
-    assert!(row(&rows, Level::Commune, "69123").tally.establishments > 0);
-    assert!(row(&rows, Level::Commune, "13055").tally.establishments > 0);
+    assert!(
+        row(&rows, TerritoryLevel::Commune, "69123")
+            .tally
+            .establishments
+            > 0
+    );
+    assert!(
+        row(&rows, TerritoryLevel::Commune, "13055")
+            .tally
+            .establishments
+            > 0
+    );
     // Saint-Denis rolls up into the Métropole du Grand Paris, Seine-Saint-Denis, Île-de-France.
-    let sd = row(&rows, Level::Commune, "93066").tally.establishments;
-    assert!(row(&rows, Level::Epci, "200054781").tally.establishments >= sd + 25);
+    let sd = row(&rows, TerritoryLevel::Commune, "93066")
+        .tally
+        .establishments;
+    assert!(
+        row(&rows, TerritoryLevel::Epci, "200054781")
+            .tally
+            .establishments
+            >= sd + 25
+    );
     assert_eq!(
-        row(&rows, Level::Departement, "93").tally.establishments,
+        row(&rows, TerritoryLevel::Departement, "93")
+            .tally
+            .establishments,
         sd
     );
     assert_eq!(
-        row(&rows, Level::Region, "11").tally.establishments,
+        row(&rows, TerritoryLevel::Region, "11")
+            .tally
+            .establishments,
         sd + 25
     );
 }
@@ -118,26 +139,40 @@ fn qpv_levels_partition_the_located_establishments() {
         None,
         ActorScope::None,
     );
-    let in_qpv = row(&rows, Level::QpvTotal, "QPV").tally.establishments;
-    let outside = row(&rows, Level::HorsQpv, "HORS_QPV").tally.establishments;
+    let in_qpv = row(&rows, TerritoryLevel::QpvTotal, "QPV")
+        .tally
+        .establishments;
+    let outside = row(&rows, TerritoryLevel::HorsQpv, "HORS_QPV")
+        .tally
+        .establishments;
     assert_eq!(in_qpv + outside, d.report.located);
     let per_qpv: u64 = rows
         .iter()
-        .filter(|r| r.level == Level::Qpv)
+        .filter(|r| r.level == TerritoryLevel::Qpv)
         .map(|r| r.tally.establishments)
         .sum();
     assert_eq!(per_qpv, in_qpv, "QPV do not overlap");
-    assert_eq!(rows.iter().filter(|r| r.level == Level::Qpv).count(), 1514);
-    let near300 = row(&rows, Level::Qpv300mTotal, "QPV_300M")
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.level == TerritoryLevel::Qpv)
+            .count(),
+        1514
+    );
+    let near300 = row(&rows, TerritoryLevel::Qpv300mTotal, "QPV_300M")
         .tally
         .establishments;
-    let near500 = row(&rows, Level::Qpv500mTotal, "QPV_500M")
+    let near500 = row(&rows, TerritoryLevel::Qpv500mTotal, "QPV_500M")
         .tally
         .establishments;
     assert!(in_qpv <= near300 && near300 <= near500);
     // Every QPV's 500 m figures include the QPV's own.
-    for r in rows.iter().filter(|r| r.level == Level::Qpv) {
-        assert!(row(&rows, Level::Qpv500m, &r.code).tally.establishments >= r.tally.establishments);
+    for r in rows.iter().filter(|r| r.level == TerritoryLevel::Qpv) {
+        assert!(
+            row(&rows, TerritoryLevel::Qpv500m, &r.code)
+                .tally
+                .establishments
+                >= r.tally.establishments
+        );
     }
 }
 
@@ -169,7 +204,7 @@ fn the_2019_layout_is_read_without_its_missing_columns() {
         None,
         ActorScope::None,
     );
-    let fr = &row(&rows, Level::France, "FR").tally;
+    let fr = &row(&rows, TerritoryLevel::France, "FR").tally;
     assert_eq!(
         (fr.establishments, fr.employer_establishments, fr.jobs),
         (27, 22, 24_204.5)
@@ -227,7 +262,7 @@ fn the_geolocation_file_gives_insee_qpv_codes() {
     // so a QPV may count more than the file assigns it, never fewer.
     for (code, n) in per_code {
         assert!(
-            row(&rows, Level::Qpv, &code).tally.establishments >= n,
+            row(&rows, TerritoryLevel::Qpv, &code).tally.establishments >= n,
             "{code}"
         );
     }
@@ -271,7 +306,11 @@ fn actors_are_diffusible_active_ess_establishments_only() {
     assert!(d.actors.iter().all(
         |a| !units.iter().any(|u| a.siret.starts_with(u.as_str())) && !etabs.contains(&a.siret)
     ));
-    assert!(d.actors.iter().all(|a| a.family != "autres"));
+    assert!(
+        d.actors
+            .iter()
+            .all(|a| a.family != essor_model::legal::LegalFamily::Autre)
+    );
     assert!(
         d.actors
             .iter()

@@ -10,6 +10,7 @@
 //! the field: unknown key, missing field, word outside a vocabulary, rule that does not parse
 //! or names an unknown fact, duplicate id, missing or malformed source.
 
+use crate::freshness::{self, Status};
 use crate::rule::{self, Expr};
 use crate::vocab::{Holder, Kind, Need, Stage};
 use serde::Serialize;
@@ -60,7 +61,26 @@ pub struct Scheme {
     pub link: Option<String>,
     /// What only the operator can check (shown with the result, never decides eligibility).
     pub to_verify: Vec<String>,
+    /// The main citation: a seed document's passage when the entry comes from the seeds,
+    /// else the first official source.
     pub source: Source,
+    /// Official sources the facts were checked against (`sources`), official first.
+    pub sources: Vec<Reference>,
+    /// Date of the last check of the facts (`verifie_le`), `YYYY-MM-DD`.
+    pub checked_on: String,
+    /// Open, periodic call, closed or to verify (`statut`).
+    pub status: Status,
+    /// Next known window of a periodic call (`prochaine_fenetre`), in French.
+    pub next_window: Option<String>,
+}
+
+/// An official page or text a scheme's facts were checked against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reference {
+    /// Title, in French, with its publisher (« Code du travail, art. L5134-102 (Légifrance) »).
+    pub title: String,
+    /// Web address (`https://…`).
+    pub link: String,
 }
 
 /// An organisation that runs a scheme.
@@ -199,6 +219,31 @@ impl Catalogue {
         }
     }
 
+    /// Entries whose facts were checked more than `max_age_days` before `today`
+    /// (`AAAA-MM-JJ`), as French warnings naming the entry and the field `verifie_le`: what the
+    /// CLI prints and the pages show. An empty list means every entry is fresh.
+    pub fn stale_warnings(&self, today: &str, max_age_days: u32) -> Vec<EntryError> {
+        let Some(now) = freshness::days_since_epoch(today) else {
+            return vec![];
+        };
+        self.schemes
+            .iter()
+            .filter_map(|s| {
+                let checked = freshness::days_since_epoch(&s.checked_on)?;
+                let age = now - checked;
+                (age > i64::from(max_age_days)).then(|| EntryError {
+                    entry: Some(s.id.clone()),
+                    line: None,
+                    field: "verifie_le".into(),
+                    message: format!(
+                        "information vérifiée le {}, il y a {age} jours (plus de {max_age_days}) : à revérifier auprès des sources",
+                        freshness::french_date(&s.checked_on)
+                    ),
+                })
+            })
+            .collect()
+    }
+
     /// The scheme with this id.
     pub fn get(&self, id: &str) -> Option<&Scheme> {
         self.schemes.iter().find(|s| s.id == id)
@@ -310,6 +355,10 @@ const ENTRY_KEYS: &[&str] = &[
     "lien",
     "a_verifier",
     "source",
+    "sources",
+    "verifie_le",
+    "statut",
+    "prochaine_fenetre",
 ];
 
 /// Collects errors for one entry.
@@ -593,6 +642,14 @@ fn load_entry(
     let assets = cx.conditions(t, "atouts", true);
     let perimeter = perimeter(&mut cx, t);
     let amount = cx.string(t, "montant", false);
+    if let Some(a) = &amount
+        && !mentions_a_year(a)
+    {
+        cx.err(
+            "montant",
+            "préciser l'année du montant (ex. « 7 164 € par an et par poste (2026) »)",
+        );
+    }
     let duration = cx.string(t, "duree", false);
     let contact = cx.string(t, "contact", true).unwrap_or_default();
     let link = cx.string(t, "lien", false);
@@ -603,10 +660,49 @@ fn load_entry(
         cx.err("lien", "adresse web attendue (https://…)");
     }
     let to_verify = cx.strings(t, "a_verifier", false);
-    let source = source(&mut cx, t);
+    let seed = if t.contains_key("source") {
+        source(&mut cx, t)
+    } else {
+        None
+    };
+    let sources = references(&mut cx, t);
+    let checked_on = cx.string(t, "verifie_le", true).unwrap_or_default();
+    if !checked_on.is_empty() && freshness::days_since_epoch(&checked_on).is_none() {
+        cx.err(
+            "verifie_le",
+            format!("date AAAA-MM-JJ attendue, trouvé « {checked_on} »"),
+        );
+    }
+    let status = match cx.string(t, "statut", true) {
+        Some(w) => Status::from_word(&w).or_else(|| {
+            cx.err(
+                "statut",
+                format!(
+                    "statut inconnu « {w} » (valeurs possibles : {})",
+                    Status::WORDS.join(", ")
+                ),
+            );
+            None
+        }),
+        None => None,
+    };
+    let next_window = cx.string(t, "prochaine_fenetre", false);
+    if next_window.is_some() && status.is_some_and(|s| s != Status::Periodic) {
+        cx.err(
+            "prochaine_fenetre",
+            "n'a de sens que pour un statut « appel periodique »",
+        );
+    }
     if cx.errors.len() > before {
         return None;
     }
+    let source = seed.or_else(|| {
+        sources.first().map(|r| Source::Official {
+            title: r.title.clone(),
+            link: Some(r.link.clone()),
+            passage: None,
+        })
+    });
     Some(Scheme {
         id,
         name,
@@ -626,6 +722,83 @@ fn load_entry(
         link,
         to_verify,
         source: source?,
+        sources,
+        checked_on,
+        status: status?,
+        next_window,
+    })
+}
+
+/// `sources = [{ titre, lien }, …]`: required, official first.
+fn references(cx: &mut Ctx<'_>, t: &Table) -> Vec<Reference> {
+    let items = match t.get("sources") {
+        None => {
+            cx.err(
+                "sources",
+                "sources officielles obligatoires : liste de { titre, lien } (Légifrance, service-public.fr, site de l'opérateur, ministère)",
+            );
+            return vec![];
+        }
+        Some(Value::Array(items)) if items.is_empty() => {
+            cx.err(
+                "sources",
+                "liste vide : au moins une source officielle attendue",
+            );
+            return vec![];
+        }
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            cx.err("sources", "liste de tables { titre, lien } attendue");
+            return vec![];
+        }
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let field = format!("sources[{i}]");
+        let Value::Table(r) = item else {
+            cx.err(&field, "table { titre, lien } attendue");
+            continue;
+        };
+        for k in r
+            .keys()
+            .filter(|k| !["titre", "lien"].contains(&k.as_str()))
+        {
+            cx.err(
+                &field,
+                format!("clé inconnue « {k} » (clés possibles : titre, lien)"),
+            );
+        }
+        let get = |k: &str| {
+            r.get(k)
+                .and_then(Value::as_str)
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        match (get("titre"), get("lien")) {
+            (Some(title), Some(link))
+                if link.starts_with("https://") || link.starts_with("http://") =>
+            {
+                out.push(Reference { title, link });
+            }
+            (Some(_), Some(link)) => {
+                cx.err(
+                    &field,
+                    format!("« lien » : adresse web attendue (https://…), trouvé « {link} »"),
+                );
+            }
+            _ => cx.err(&field, "« titre » et « lien » (textes) obligatoires"),
+        }
+    }
+    out
+}
+
+/// True when a text names a year (`2024`, `2026`…): amounts must say when they held.
+fn mentions_a_year(text: &str) -> bool {
+    text.as_bytes().windows(4).enumerate().any(|(i, w)| {
+        (w.starts_with(b"19") || w.starts_with(b"20"))
+            && w.iter().all(u8::is_ascii_digit)
+            && !text.as_bytes().get(i + 4).is_some_and(u8::is_ascii_digit)
+            && !(i > 0 && text.as_bytes()[i - 1].is_ascii_digit())
     })
 }
 
@@ -860,6 +1033,9 @@ conditions = ["employeur = oui", { regle = "ess = oui", libelle = "être une str
 perimetre = "national"
 contact = "Le DLA de votre département."
 source = { fichier = "001_6896deeae8272fff.txt", passage = "Le D.L.A (dispositif local d'accompagnement)" }
+sources = [{ titre = "Décret n° 2015-1103 du 1er septembre 2015 (Légifrance)", lien = "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000031123279" }]
+verifie_le = "2026-12-07"
+statut = "ouvert"
 "#;
 
     fn errors(text: &str) -> Vec<String> {
@@ -921,12 +1097,16 @@ source = { fichier = "001_6896deeae8272fff.txt", passage = "Le D.L.A (dispositif
     }
 
     #[test]
-    fn duplicate_ids_missing_source_and_unknown_keys_are_reported_together() {
+    fn duplicate_ids_missing_sources_and_unknown_keys_are_reported_together() {
         let second = GOOD
             .split("[[dispositif]]")
             .nth(1)
             .unwrap()
-            .replace("source = {", "sources = {");
+            .replace("source = {", "sourc = {")
+            .lines()
+            .filter(|l| !l.starts_with("sources = "))
+            .collect::<Vec<_>>()
+            .join("\n");
         let text = format!("{GOOD}\n[[dispositif]]{second}");
         let errs = errors(&text);
         assert!(
@@ -936,14 +1116,102 @@ source = { fichier = "001_6896deeae8272fff.txt", passage = "Le D.L.A (dispositif
         );
         assert!(
             errs.iter()
-                .any(|e| e.contains("champ « sources » : clé inconnue")),
+                .any(|e| e.contains("champ « sourc » : clé inconnue")),
             "{errs:?}"
         );
         assert!(
-            errs.iter()
-                .any(|e| e.contains("champ « source » : source obligatoire")),
+            errs.iter().any(|e| e.starts_with(
+                "dispositif « dla » (ligne 6), champ « sources » : sources officielles obligatoires"
+            )),
             "{errs:?}"
         );
+    }
+
+    /// Issue 13, point 1: every entry is dated, has a status and official sources; amounts
+    /// say their year. Each refusal names the entry and the field, in French.
+    #[test]
+    fn freshness_fields_are_required_and_checked_in_french() {
+        let errs = errors(&GOOD.replace("verifie_le = \"2026-12-07\"\n", ""));
+        assert_eq!(
+            errs,
+            vec!["dispositif « dla » (ligne 6), champ « verifie_le » : champ obligatoire absent"]
+        );
+        let errs = errors(&GOOD.replace("2026-12-07", "07/12/2026"));
+        assert_eq!(
+            errs,
+            vec![
+                "dispositif « dla » (ligne 6), champ « verifie_le » : date AAAA-MM-JJ attendue, trouvé « 07/12/2026 »"
+            ]
+        );
+        let errs = errors(&GOOD.replace("statut = \"ouvert\"", "statut = \"clos\""));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("dispositif « dla » (ligne 6), champ « statut » : statut inconnu « clos » (valeurs possibles : ouvert, appel periodique, ferme, a verifier)"),
+            "{}",
+            errs[0]
+        );
+        let errs = errors(&GOOD.replace(
+            "statut = \"ouvert\"",
+            "statut = \"ouvert\"\nmontant = \"7 164 € par an\"",
+        ));
+        assert_eq!(
+            errs,
+            vec![
+                "dispositif « dla » (ligne 6), champ « montant » : préciser l'année du montant (ex. « 7 164 € par an et par poste (2026) »)"
+            ]
+        );
+        assert!(
+            errors(&GOOD.replace(
+                "statut = \"ouvert\"",
+                "statut = \"ouvert\"\nmontant = \"7 164 € par an (2026)\""
+            ))
+            .is_empty()
+        );
+        let errs =
+            errors(&GOOD.replace("lien = \"https://www.legifrance", "lien = \"www.legifrance"));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].contains("champ « sources[0] » : « lien » : adresse web attendue"),
+            "{}",
+            errs[0]
+        );
+        let errs = errors(&GOOD.replace(
+            "statut = \"ouvert\"",
+            "statut = \"ouvert\"\nprochaine_fenetre = \"janvier\"",
+        ));
+        assert!(
+            errs[0].contains(
+                "champ « prochaine_fenetre » : n'a de sens que pour un statut « appel periodique »"
+            ),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn without_a_seed_citation_the_first_official_source_is_the_main_one() {
+        let text = GOOD.replace(
+            "source = { fichier = \"001_6896deeae8272fff.txt\", passage = \"Le D.L.A (dispositif local d'accompagnement)\" }\n",
+            "",
+        );
+        let c = Catalogue::from_toml_str(&text, "test.toml").unwrap();
+        assert!(matches!(
+            &c.get("dla").unwrap().source,
+            Source::Official { title, link: Some(l), .. } if title.starts_with("Décret n° 2015-1103") && l.contains("legifrance")
+        ));
+    }
+
+    #[test]
+    fn stale_checks_are_warned_with_entry_field_and_french_date() {
+        let c = Catalogue::from_toml_str(GOOD, "test.toml").unwrap();
+        assert!(c.stale_warnings("2027-06-01", 365).is_empty());
+        let w = c.stale_warnings("2028-01-15", 365);
+        assert_eq!(w.len(), 1);
+        assert_eq!(
+            w[0].to_string(),
+            "dispositif « dla », champ « verifie_le » : information vérifiée le 7 décembre 2026, il y a 404 jours (plus de 365) : à revérifier auprès des sources"
+        );
+        // The age is configurable.
+        assert_eq!(c.stale_warnings("2027-06-01", 90).len(), 1);
     }
 
     #[test]
@@ -975,7 +1243,7 @@ source = { fichier = "001_6896deeae8272fff.txt", passage = "Le D.L.A (dispositif
     #[test]
     fn the_embedded_catalogue_loads() {
         let c = Catalogue::embedded().unwrap_or_else(|e| panic!("{e}"));
-        assert!(c.schemes.len() >= 23);
+        assert!(c.schemes.len() >= 60, "{}", c.schemes.len());
         let themes = c.condition_themes();
         // Rule words are normalised like profile themes: `tiers_lieu` → `tier_lieu`.
         assert!(themes.contains(&"tier_lieu".to_owned()), "{themes:?}");

@@ -6,8 +6,8 @@
 //! terminals:
 //!
 //! - **The catalogue** ([`catalogue`]): real schemes in `data/dispositifs/catalogue.toml`,
-//!   human-edited, versioned, each with its source, validated at load with French errors
-//!   naming entry and field.
+//!   human-edited, versioned, each with its official sources, check date and status
+//!   ([`freshness`]), validated at load with French errors naming entry and field.
 //! - **The rule language** ([`rule`]): one line of logic per eligibility condition, over named
 //!   facts, evaluated with three-valued logic so "unknown" is never mistaken for "no".
 //! - **The profile** ([`profile`]) and its **facts** ([`facts`]): what a holder says, and
@@ -21,7 +21,7 @@
 //! # Wiring `essor orient --profile profile.json [--format json|text]`
 //!
 //! The CLI (in `essor-cli`) reads the file, asks the geodata engine through a [`QpvLocator`]
-//! (`essor_server::orientation::EngineLocator`, the same one the server uses, so the command
+//! (`essor_app::orientation::EngineLocator`, the same one the server uses, so the command
 //! line and `POST /api/v1/orientation` agree; [`CommuneOnly`] needs no QPV geometry), and
 //! prints:
 //!
@@ -35,6 +35,10 @@
 //! let text = render_text(&catalogue, &results); // --format text
 //! assert!(json.starts_with("{\n  \"results\": ["));
 //! assert!(text.starts_with("Orientation : "));
+//! // Print these before the answer (CLI on stderr, pages as « information vérifiée le … »):
+//! let today = essor_orientation::freshness::today_utc();
+//! let stale = catalogue.stale_warnings(&today, essor_orientation::freshness::DEFAULT_MAX_AGE_DAYS);
+//! assert!(stale.iter().all(|w| w.field == "verifie_le"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -47,6 +51,8 @@
 pub mod catalogue;
 /// From a profile to the facts the rules read.
 pub mod facts;
+/// Status of a scheme, date of its last check, stale-date warnings.
+pub mod freshness;
 /// The `QpvLocator` seam and département/région codes.
 pub mod location;
 /// The matcher: eligibility, score, reasons, missing fields.
@@ -63,9 +69,10 @@ pub mod text;
 pub mod vocab;
 
 pub use catalogue::{
-    Catalogue, CatalogueError, Condition, EntryError, Operator, Perimeter, ReferralTarget, Scheme,
-    Source,
+    Catalogue, CatalogueError, Condition, EntryError, Operator, Perimeter, Reference,
+    ReferralTarget, Scheme, Source,
 };
+pub use freshness::Status;
 pub use location::{CommuneOnly, LocationFacts, QpvLocator};
 pub use matcher::{Effect, Eligibility, MatchOptions, MatchResult, Reason, orient};
 pub use output::{OrientationReport, profile_summary, render_text};

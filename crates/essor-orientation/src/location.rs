@@ -68,6 +68,32 @@ pub fn is_region_code(code: &str) -> bool {
     DEP_REGION.iter().any(|(_, r)| *r == code)
 }
 
+/// The French name of a région code of the COG 2026 (`84` → `Auvergne-Rhône-Alpes`), for
+/// texts shown to users; `None` for a code outside the 18 régions.
+pub fn region_name(code: &str) -> Option<&'static str> {
+    const NAMES: &[(&str, &str)] = &[
+        ("01", "Guadeloupe"),
+        ("02", "Martinique"),
+        ("03", "Guyane"),
+        ("04", "La Réunion"),
+        ("06", "Mayotte"),
+        ("11", "Île-de-France"),
+        ("24", "Centre-Val de Loire"),
+        ("27", "Bourgogne-Franche-Comté"),
+        ("28", "Normandie"),
+        ("32", "Hauts-de-France"),
+        ("44", "Grand Est"),
+        ("52", "Pays de la Loire"),
+        ("53", "Bretagne"),
+        ("75", "Nouvelle-Aquitaine"),
+        ("76", "Occitanie"),
+        ("84", "Auvergne-Rhône-Alpes"),
+        ("93", "Provence-Alpes-Côte d'Azur"),
+        ("94", "Corse"),
+    ];
+    NAMES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+}
+
 const DEP_REGION: &[(&str, &str)] = &[
     ("01", "84"),
     ("02", "32"),

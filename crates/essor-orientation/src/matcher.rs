@@ -7,17 +7,27 @@
 //! `eligible`. Every condition leaves a [`Reason`] naming it.
 //!
 //! The score (0–100) only orders schemes within a tier (eligible, then to check, then not
-//! eligible, whose score is 0). It adds the fit to the stated needs (40), the stage (15), the
-//! themes (20), targeting (5 per explicit condition met, 10), the scheme's assets (`atouts`,
-//! 10) and a plain word overlap between the profile's themes and description and the
-//! scheme's text (5). Ties break on the id, so the
-//! order is deterministic.
+//! eligible, whose score is 0). It adds the fit to the stated needs (30), the themes (30), the
+//! stage (10), the holder (10: a scheme made for one kind of holder fits it better), targeting
+//! (5 per explicit condition met, 10, plus 10 when a condition on the public the profile states
+//! holds), the scheme's assets (`atouts`, 10) and a plain word
+//! overlap between the profile's themes and description and the scheme's text (5), minus 10
+//! when the scheme's status is « à vérifier ». Ties break on the id, so the order is
+//! deterministic.
+//!
+//! Three rules keep the answer short and relevant (issue 13, point 5): a closed scheme
+//! (`statut = "ferme"`) is never proposed; a scheme that answers none of the needs the holder
+//! expressed is listed apart (not eligible, « autre dispositif »); a scheme whose conditions
+//! require a public (`public`, `age`) is not proposed to a person who states neither age nor
+//! public, rather than proposing a youth scheme to an adult (for a group, the public stays a
+//! question and the scheme is to check).
 
 use crate::catalogue::{Catalogue, Condition, Perimeter, Scheme};
 use crate::facts::ResolvedFacts;
+use crate::freshness::{Status, french_date};
 use crate::location::QpvLocator;
 use crate::profile::Profile;
-use crate::rule::{Expr, Literal, Op, Outcome, Truth, fact_def};
+use crate::rule::{Expr, FactDef, Literal, Op, Outcome, Truth, fact_def};
 use crate::text;
 use crate::vocab::{Holder, Need, Stage};
 use serde::{Deserialize, Serialize};
@@ -199,12 +209,24 @@ fn implicit_checks(scheme: &Scheme) -> Vec<Check<'static>> {
         Perimeter::National => {}
         Perimeter::Regions(codes) => checks.push(Check {
             origin: "perimetre".into(),
-            label: format!("projet situé dans la région {}", codes.join(", ")),
+            label: format!(
+                "projet situé en {}",
+                codes
+                    .iter()
+                    .map(|c| crate::location::region_name(c).unwrap_or(c))
+                    .collect::<Vec<_>>()
+                    .join(" ou ")
+            ),
             expr: std::borrow::Cow::Owned(list("region", codes.clone())),
         }),
         Perimeter::Departements(codes) => checks.push(Check {
             origin: "perimetre".into(),
-            label: format!("projet situé dans le département {}", codes.join(", ")),
+            label: format!(
+                "projet situé dans le{} département{} {}",
+                if codes.len() > 1 { "s" } else { "" },
+                if codes.len() > 1 { "s" } else { "" },
+                codes.join(", ")
+            ),
             expr: std::borrow::Cow::Owned(list("departement", codes.clone())),
         }),
     }
@@ -259,25 +281,52 @@ fn match_scheme(
                 )
             }
             Truth::Unknown => {
-                unknown = true;
-                let fields: Vec<&str> = o
+                let defs: Vec<&FactDef> = o
                     .unknown
                     .iter()
-                    .map(|f| fact_def(f).expect("parsed facts exist").field)
+                    .map(|f| fact_def(f).expect("parsed facts exist"))
                     .collect();
-                for f in &fields {
-                    if !missing.iter().any(|m| m == f) {
-                        missing.push((*f).to_owned());
+                if targets_a_public(&check.expr)
+                    && facts.public.is_none()
+                    && facts.holder == Some(Holder::Person)
+                {
+                    // Issue 13, point 5: a scheme made for another public is not proposed
+                    // just because the public is unknown. For a person the holder is the
+                    // public: a youth-only scheme needs their age or public. (A group's
+                    // public stays a question: the scheme is « à vérifier ».)
+                    failed = true;
+                    (
+                        Effect::NotMet,
+                        format!(
+                            "Non proposé : réservé à ce public ({}) ; précisez les publics concernés ou l'âge pour le voir",
+                            check.label
+                        ),
+                    )
+                } else if excludes_a_public(&check.expr) {
+                    // The mirror rule: a scheme is not excluded because the public is unknown
+                    // either; the exclusion is shown as something to check, not a missing fact.
+                    (
+                        Effect::Note,
+                        format!("À vérifier : {} (âge ou public non précisé)", check.label),
+                    )
+                } else {
+                    unknown = true;
+                    for d in &defs {
+                        if !missing.iter().any(|m| m == d.field) {
+                            missing.push(d.field.to_owned());
+                        }
                     }
+                    let mut labels: Vec<&str> = defs.iter().map(|d| d.label).collect();
+                    labels.dedup();
+                    (
+                        Effect::Unknown,
+                        format!(
+                            "À vérifier : {} — information manquante : {}",
+                            check.label,
+                            labels.join(", ")
+                        ),
+                    )
                 }
-                (
-                    Effect::Unknown,
-                    format!(
-                        "À vérifier : {} — information manquante : {}",
-                        check.label,
-                        fields.join(", ")
-                    ),
-                )
             }
         };
         reasons.push(Reason {
@@ -285,6 +334,37 @@ fn match_scheme(
             effect,
             text,
         });
+    }
+    if scheme.status == Status::Closed {
+        failed = true;
+        reasons.insert(
+            0,
+            Reason {
+                condition: "statut".into(),
+                effect: Effect::NotMet,
+                text: format!(
+                    "Dispositif fermé : il n'est plus proposé (information vérifiée le {})",
+                    french_date(&scheme.checked_on)
+                ),
+            },
+        );
+    }
+    if !failed && let Some(needs) = profile.needs.as_deref().filter(|n| !n.is_empty()) {
+        let offered = scheme.needs();
+        if !needs.iter().any(|n| offered.contains(n)) {
+            // Issue 13, point 5: a scheme that answers none of the expressed needs is listed
+            // apart, never proposed.
+            failed = true;
+            let asked: Vec<&str> = needs.iter().map(|n| n.label()).collect();
+            reasons.push(Reason {
+                condition: "besoins".into(),
+                effect: Effect::NotMet,
+                text: format!(
+                    "Autre dispositif : ne répond à aucun des besoins exprimés ({})",
+                    asked.join(", ")
+                ),
+            });
+        }
     }
     let eligibility = if failed {
         Eligibility::NotEligible
@@ -305,6 +385,7 @@ fn match_scheme(
                 text: format!("À vérifier auprès de l'opérateur : {note}"),
             });
         }
+        reasons.extend(status_notes(scheme));
         s
     };
     MatchResult {
@@ -315,6 +396,70 @@ fn match_scheme(
         reasons,
         missing,
     }
+}
+
+/// What the scheme's status and last check tell the holder: every answer says when its facts
+/// were checked (issue 13, "Done means").
+fn status_notes(scheme: &Scheme) -> Vec<Reason> {
+    let note = |condition: &str, text: String| Reason {
+        condition: condition.into(),
+        effect: Effect::Note,
+        text,
+    };
+    let mut out = Vec::new();
+    match scheme.status {
+        Status::Periodic => out.push(note(
+            "statut",
+            match &scheme.next_window {
+                Some(w) => format!("Appel périodique : {w}"),
+                None => "Appel périodique : prochaine ouverture à confirmer auprès de l'opérateur"
+                    .to_owned(),
+            },
+        )),
+        Status::ToVerify => out.push(note(
+            "statut",
+            "Statut à vérifier : ce dispositif n'a pas pu être confirmé par une source officielle récente"
+                .to_owned(),
+        )),
+        Status::Open | Status::Closed => {}
+    }
+    let first = scheme
+        .sources
+        .first()
+        .map_or_else(String::new, |r| format!(" (source : {})", r.title));
+    out.push(note(
+        "verifie_le",
+        format!(
+            "Information vérifiée le {}{first}",
+            french_date(&scheme.checked_on)
+        ),
+    ));
+    out
+}
+
+/// True when a rule reads only who the project is for (`public`, `age`) and requires a
+/// public rather than excluding one: the kind of condition that tells a scheme made for
+/// another public.
+fn targets_a_public(e: &Expr) -> bool {
+    fn positive(e: &Expr) -> bool {
+        match e {
+            Expr::Test { .. } => true,
+            Expr::Not(_) => false,
+            Expr::And(p) | Expr::Or(p) => p.iter().all(positive),
+        }
+    }
+    let facts = e.facts();
+    !facts.is_empty() && facts.iter().all(|f| matches!(*f, "public" | "age")) && positive(e)
+}
+
+/// True when a rule reads only who the project is for and excludes a public (`non …`): a
+/// safeguard such as « porteur majeur », which an unstated public must not turn into a
+/// missing fact for every adult.
+fn excludes_a_public(e: &Expr) -> bool {
+    let facts = e.facts();
+    !facts.is_empty()
+        && facts.iter().all(|f| matches!(*f, "public" | "age"))
+        && !targets_a_public(e)
 }
 
 fn fit_score(
@@ -333,7 +478,7 @@ fn fit_score(
         });
     };
 
-    // Needs: the share of the stated needs the scheme answers (40).
+    // Needs: the share of the stated needs the scheme answers (30).
     let offered = scheme.needs();
     match profile.needs.as_deref() {
         Some(needs) if !needs.is_empty() => {
@@ -342,40 +487,43 @@ fn fit_score(
                 .copied()
                 .filter(|n| offered.contains(n))
                 .collect();
-            score += 40.0 * hits.len() as f64 / needs.len() as f64;
-            if hits.is_empty() {
-                fit(
-                    reasons,
-                    "besoins",
-                    Effect::Fit,
-                    "Ne répond à aucun des besoins exprimés".into(),
-                );
-            } else {
-                let labels: Vec<&str> = hits.iter().map(|n| n.label()).collect();
-                fit(
-                    reasons,
-                    "besoins",
-                    Effect::Fit,
-                    format!("Répond aux besoins : {}", labels.join(", ")),
-                );
-            }
+            score += 30.0 * hits.len() as f64 / needs.len() as f64;
+            // A scheme answering none of the needs is not eligible and never scored.
+            let labels: Vec<&str> = hits.iter().map(|n| n.label()).collect();
+            fit(
+                reasons,
+                "besoins",
+                Effect::Fit,
+                format!("Répond aux besoins : {}", labels.join(", ")),
+            );
         }
-        _ => score += 15.0,
+        _ => score += 10.0,
     }
 
-    // Stage: a scheme made for few stages fits better than one open to all (15).
+    // Stage: a scheme made for few stages fits better than one open to all (10).
     match profile.stage {
         Some(stage) if scheme.stages.contains(&stage) => {
             score += match scheme.stages.len() {
-                0..=3 => 15.0,
-                4..=5 => 10.0,
-                _ => 6.0,
+                0..=3 => 10.0,
+                4..=5 => 7.0,
+                _ => 4.0,
             };
         }
-        _ => score += 5.0,
+        _ => score += 3.0,
     }
 
-    // Themes: exact theme of the scheme counts fully, a word of its text half (20).
+    // Holder: a scheme made for few kinds of holders fits better than one open to all (10).
+    if profile.holder.is_some() || facts.holder.is_some() {
+        score += match scheme.holders.len() {
+            1 => 10.0,
+            2 => 6.0,
+            3 => 3.0,
+            _ => 0.0,
+        };
+    }
+
+    // Themes: exact theme of the scheme counts fully, a word of its text half (30): when the
+    // holder names the field of the project, schemes made for that field come first.
     if let Some(themes) = facts.themes.as_ref().filter(|t| !t.is_empty()) {
         let scheme_words: BTreeSet<String> =
             text::words(&format!("{} {}", scheme.name, scheme.description))
@@ -392,24 +540,35 @@ fn fit_score(
                 shared.push(t.clone());
             }
         }
-        score += 20.0 * (total / themes.len() as f64).min(1.0);
+        score += 30.0 * (total / themes.len() as f64).min(1.0);
         if !shared.is_empty() {
             fit(
                 reasons,
                 "themes",
                 Effect::Fit,
-                format!("Thèmes en commun : {}", shared.join(", ")),
+                format!(
+                    "Thèmes en commun : {}",
+                    shared
+                        .iter()
+                        .map(|t| t.replace('_', " "))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             );
         }
     }
 
-    // Targeting: each explicit condition met shows the scheme was made for this case (10).
-    let met = scheme
+    // Targeting: each explicit condition met shows the scheme was made for this case (10);
+    // a scheme made for the very public the profile states (16-18 year olds…) more so (+10).
+    let met: Vec<&Condition> = scheme
         .conditions
         .iter()
         .filter(|c| c.expr.eval(facts).truth == Truth::True)
-        .count();
-    score += (5 * met).min(10) as f64;
+        .collect();
+    score += (5 * met.len()).min(10) as f64;
+    if met.iter().any(|c| targets_a_public(&c.expr)) {
+        score += 10.0;
+    }
 
     // Assets (10).
     let mut asset_points = 0;
@@ -446,6 +605,10 @@ fn fit_score(
                 format!("Mots en commun avec le dispositif : {}", list.join(", ")),
             );
         }
+    }
+    // A scheme whose status could not be confirmed comes after a confirmed one (10).
+    if scheme.status == Status::ToVerify {
+        score -= 10.0;
     }
     score.round().clamp(0.0, 100.0) as u32
 }

@@ -120,7 +120,7 @@ pub fn render_text(catalogue: &Catalogue, results: &[MatchResult]) -> String {
         "Orientation : {} dispositifs examinés (catalogue {} du {}) — {} éligibles, {} à vérifier, {} non éligibles",
         results.len(),
         catalogue.version,
-        catalogue.date,
+        crate::freshness::french_date(&catalogue.date),
         count(Eligibility::Eligible),
         count(Eligibility::ToCheck),
         count(Eligibility::NotEligible),
@@ -159,7 +159,11 @@ pub fn render_text(catalogue: &Catalogue, results: &[MatchResult]) -> String {
                 let _ = writeln!(
                     out,
                     "      Informations à compléter : {}",
-                    r.missing.join(", ")
+                    r.missing
+                        .iter()
+                        .map(|f| crate::rule::field_label(f))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
             if let Some(s) = catalogue.get(&r.id) {
@@ -179,13 +183,35 @@ pub fn render_text(catalogue: &Catalogue, results: &[MatchResult]) -> String {
             out.push('\n');
         }
     }
+    // Not proposed: first the schemes that do not fit, then, apart, those that answer none of
+    // the expressed needs (issue 13, point 5).
+    let off_need = |r: &&MatchResult| {
+        r.reasons
+            .iter()
+            .any(|x| x.effect == Effect::NotMet && x.condition == "besoins")
+    };
     let not: Vec<&MatchResult> = results
         .iter()
         .filter(|r| r.eligibility == Eligibility::NotEligible)
         .collect();
-    if !not.is_empty() {
-        let _ = writeln!(out, "\nNon éligibles\n");
-        for r in not {
+    for (title, list) in [
+        (
+            "Non éligibles",
+            not.iter()
+                .filter(|r| !off_need(r))
+                .copied()
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "Autres dispositifs (ne répondent pas aux besoins exprimés)",
+            not.iter().filter(|r| off_need(r)).copied().collect(),
+        ),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{title}\n");
+        for r in list {
             let why = r
                 .reasons
                 .iter()

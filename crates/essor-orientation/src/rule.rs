@@ -185,6 +185,63 @@ pub const FACTS: &[FactDef] = &[
     fact("region", FactType::Code, "commune", "région"),
 ];
 
+/// A profile field (JSON name, as in `missing`) in French words, for texts shown to users.
+pub fn field_label(field: &str) -> &'static str {
+    match field {
+        "holder" => "type de porteur",
+        "legal_category" => "catégorie juridique",
+        "legal_family" => "forme juridique",
+        "ess" => "appartenance à l'ESS",
+        "employees" => "nombre de salariés",
+        "founded_year" => "année de création",
+        "age" => "âge du porteur",
+        "stage" => "étape du projet",
+        "needs" => "besoins",
+        "themes" => "thèmes du projet",
+        "public" => "publics concernés",
+        "resident_in_qpv" => "porteur habitant un quartier prioritaire",
+        "located_in_qpv" => "implantation dans un quartier prioritaire",
+        "acts_in_qpv" => "action au bénéfice d'un quartier prioritaire",
+        "lon/lat" | "lon" | "lat" => "adresse précise du lieu",
+        "commune" => "commune",
+        "informal" => "activité informelle",
+        "bank_access" => "accès au crédit bancaire",
+        "description" => "description du projet",
+        _ => "information complémentaire",
+    }
+}
+
+/// One word of a fact's vocabulary in French (`creation` → `création`, `84` →
+/// `Auvergne-Rhône-Alpes`); free words lose their underscores.
+pub fn word_label(fact: &str, word: &str) -> String {
+    let label = match fact {
+        "porteur" => Holder::from_word(word).map(Holder::label),
+        "famille_juridique" => LegalFamily::from_word(word).map(LegalFamily::label),
+        "etape" => Stage::from_word(word).map(Stage::label),
+        "besoins" => Need::from_word(word).map(Need::label),
+        "public" => Public::from_word(word).map(Public::label),
+        "region" => crate::location::region_name(word),
+        _ => None,
+    };
+    label.map_or_else(|| word.replace('_', " "), str::to_owned)
+}
+
+impl FactDef {
+    /// A value of this fact in French words, for explanations.
+    pub fn show(&self, value: &FactValue) -> String {
+        match value {
+            FactValue::Word(w) => word_label(self.name, w),
+            FactValue::Set(s) if s.is_empty() => "aucun".to_owned(),
+            FactValue::Set(s) => s
+                .iter()
+                .map(|w| word_label(self.name, w))
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Looks a fact up by its rule name.
 pub fn fact_def(name: &str) -> Option<&'static FactDef> {
     FACTS.iter().find(|f| f.name == name)
@@ -647,7 +704,7 @@ impl Expr {
                     Outcome {
                         truth,
                         unknown: BTreeSet::new(),
-                        seen: vec![(fact.label, v.to_string())],
+                        seen: vec![(fact.label, fact.show(&v))],
                     }
                 }
             },
@@ -774,13 +831,8 @@ fn test(value: &FactValue, op: Op, values: &[Literal]) -> bool {
 }
 
 fn describe_test(fact: &FactDef, op: Op, values: &[Literal]) -> String {
-    let list = || {
-        values
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let show = |l: &Literal| word_label(fact.name, &l.to_string());
+    let list = || values.iter().map(show).collect::<Vec<_>>().join(", ");
     match (fact.ty, op) {
         (FactType::Bool, Op::Eq | Op::Ne) => {
             let yes = (op == Op::Eq) == (values[0] == Literal::Bool(true));
@@ -798,11 +850,11 @@ fn describe_test(fact: &FactDef, op: Op, values: &[Literal]) -> String {
             };
             format!("{} {rel} {n}", fact.label)
         }
-        (_, Op::Eq) => format!("{} : {}", fact.label, values[0]),
-        (_, Op::Ne) => format!("{} autre que {}", fact.label, values[0]),
+        (_, Op::Eq) => format!("{} : {}", fact.label, show(&values[0])),
+        (_, Op::Ne) => format!("{} autre que {}", fact.label, show(&values[0])),
         (_, Op::In) => format!("{} parmi : {}", fact.label, list()),
         (_, Op::NotIn) => format!("{} hors de : {}", fact.label, list()),
-        (_, Op::Contains) => format!("{} comprenant {}", fact.label, values[0]),
+        (_, Op::Contains) => format!("{} comprenant {}", fact.label, show(&values[0])),
         _ => format!("{} comprenant au moins un de : {}", fact.label, list()),
     }
 }
@@ -919,7 +971,12 @@ mod tests {
         );
         assert_eq!(
             d("etape dans [idee, emergence]"),
-            "étape du projet parmi : idee, emergence"
+            "étape du projet parmi : idée, émergence"
         );
+        assert_eq!(
+            d("public contient jeunes_16_18"),
+            "publics concernés comprenant jeunes de 16 à 18 ans"
+        );
+        assert_eq!(d("region = 84"), "région : Auvergne-Rhône-Alpes");
     }
 }

@@ -179,33 +179,26 @@ impl LegalFamily {
         )
     }
 
-    /// The family of an INSEE *catégorie juridique* (4 digits), when the code alone tells it.
-    ///
-    /// Associations are `92xx`, foundations `9300`, mutuals `8210`/`8250`/`6411`, cooperatives
-    /// the codes whose label says *coopérative* (SCOP `5458`/`5558`/`5658`, SCIC under "autre
-    /// SA/SARL coopérative", agricultural `631x`…). Other companies (`5xxx`) are `societe`: the
-    /// code cannot tell an ESS commercial company, the profile's `ess` flag does.
-    /// Collectivités, individuals (`1000`) and unknown codes give `None`.
+    /// The family of an INSEE *catégorie juridique* (4 digits), when the code alone tells it:
+    /// the observatory's classification ([`essor_model::legal::LegalFamily::classify`], one
+    /// table for the whole of essor) for associations, foundations, mutuals and cooperatives;
+    /// other companies (`5xxx`) are `societe`: the code cannot tell an ESS commercial company,
+    /// the profile's `ess` flag does. Collectivités, individuals (`1000`) and unknown codes
+    /// give `None`.
     pub fn from_legal_category(code: &str) -> Option<Self> {
-        const COOPERATIVES: &[&str] = &[
-            "5191", "5192", "5193", "5194", "5195", "5196", "5203", "5307", "5309", "5443", "5451",
-            "5453", "5454", "5455", "5458", "5459", "5460", "5543", "5547", "5551", "5552", "5553",
-            "5554", "5555", "5558", "5559", "5560", "5643", "5647", "5651", "5652", "5653", "5654",
-            "5655", "5658", "5659", "5660", "6316", "6317", "6318", "6543", "6551", "6554", "6558",
-            "6560",
-        ];
-        if code.len() != 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        use essor_model::legal::{LegalCategory, LegalFamily as Statistical};
+        if code.len() != 4 {
             return None;
         }
-        if COOPERATIVES.contains(&code) {
-            return Some(LegalFamily::Cooperative);
-        }
-        match code {
-            "9300" => Some(LegalFamily::Fondation),
-            "8210" | "8250" | "6411" => Some(LegalFamily::Mutuelle),
-            _ if code.starts_with("92") => Some(LegalFamily::Association),
-            _ if code.starts_with('5') => Some(LegalFamily::Societe),
-            _ => None,
+        let category = LegalCategory::parse(code).ok()?;
+        match Statistical::classify(Some(category), false) {
+            Statistical::Association => Some(LegalFamily::Association),
+            Statistical::Cooperative => Some(LegalFamily::Cooperative),
+            Statistical::Mutuelle => Some(LegalFamily::Mutuelle),
+            Statistical::Fondation => Some(LegalFamily::Fondation),
+            Statistical::SocieteCommercialeEss | Statistical::Autre => {
+                code.starts_with('5').then_some(LegalFamily::Societe)
+            }
         }
     }
 }

@@ -480,7 +480,7 @@ fn every_quoted_passage_is_found_in_its_seed_document() {
 }
 
 #[test]
-fn most_schemes_are_sourced_from_the_seeds_and_the_required_ids_exist() {
+fn every_scheme_has_official_sources_and_the_required_ids_exist() {
     let c = catalogue();
     let required = [
         "dla",
@@ -506,20 +506,51 @@ fn most_schemes_are_sourced_from_the_seeds_and_the_required_ids_exist() {
         "face-sengager-pour-les-quartiers",
         "fonciere-solidaire",
         "clauses-sociales",
+        "fph",
+        "fdva-formation",
+        "fdva-fonctionnement",
+        "pec-cui-cae",
+        "caf-animation-vie-sociale",
+        "cites-educatives",
+        "charte-insertion-anru",
+        "fdi-siae",
+        "fiso",
+        "banque-des-territoires-tiers-lieux",
+        "banque-des-territoires-foncieres",
+        "service-civique",
+        "talents-des-cites",
+        "french-tech-tremplin",
+        "acre-arce",
+        "contrats-a-impact",
+        "pret-d-honneur",
+        "france-travail-aides-embauche",
+        "emplois-francs",
     ];
     for id in required {
         assert!(c.get(id).is_some(), "missing required scheme {id}");
+    }
+    // Issue 13: every scheme cites official sources and a check date; the seed citations of
+    // the first catalogue stay as secondary sources (checked against the seeds above).
+    for s in &c.schemes {
+        assert!(!s.sources.is_empty(), "{}: no official source", s.id);
+        assert!(
+            s.sources.iter().all(|r| r.link.starts_with("http")),
+            "{}",
+            s.id
+        );
+        assert!(
+            s.checked_on.as_str() >= "2026-01-01",
+            "{}: {}",
+            s.id,
+            s.checked_on
+        );
     }
     let seeded = c
         .schemes
         .iter()
         .filter(|s| matches!(s.source, essor_orientation::Source::Seed { .. }))
         .count();
-    assert!(
-        seeded * 10 >= c.schemes.len() * 9,
-        "{seeded} of {} from seeds",
-        c.schemes.len()
-    );
+    assert!(seeded >= 35, "{seeded} seed citations kept");
 }
 
 // --- Location through the locator seam -----------------------------------------------------
@@ -643,7 +674,10 @@ fn the_text_rendering_gives_reasons_contacts_and_exclusions_in_french() {
     let results = run(&load("employer_regie_de_quartier_consolidating"));
     let text = render_text(&c, &results);
     assert!(
-        text.starts_with("Orientation : 43 dispositifs examinés (catalogue 2025.1 du 2025-06-01)"),
+        text.starts_with(&format!(
+            "Orientation : {} dispositifs examinés (catalogue 2026.1 du 7 décembre 2026)",
+            c.schemes.len()
+        )),
         "{text}"
     );
     assert!(text.contains("Dispositifs éligibles"));
@@ -658,4 +692,517 @@ fn the_text_rendering_gives_reasons_contacts_and_exclusions_in_french() {
         text.contains("[cjs] : Condition non remplie : étape du projet"),
         "{text}"
     );
+}
+
+// --- Issue 13: corrected rules, closed schemes, relevance, readable answers ------------------
+
+/// Orients one profile with the embedded catalogue.
+fn orient_json(profile: &str) -> Vec<MatchResult> {
+    let p = Profile::from_json(profile).unwrap_or_else(|e| panic!("{e}"));
+    orient(&catalogue(), &p, &CommuneOnly, &OPTIONS)
+}
+
+fn result<'a>(results: &'a [MatchResult], id: &str) -> &'a MatchResult {
+    results
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no scheme {id}"))
+}
+
+fn not_met_texts(r: &MatchResult) -> Vec<&str> {
+    r.reasons
+        .iter()
+        .filter(|x| x.effect == Effect::NotMet)
+        .map(|x| x.text.as_str())
+        .collect()
+}
+
+fn proposed(r: &MatchResult) -> bool {
+    r.eligibility != Eligibility::NotEligible
+}
+
+/// Issue 13: « today a commercial company comes out éligible » for adultes-relais. The employer
+/// must be a non-profit, a collectivité or public body, an HLM body or run a public service.
+#[test]
+fn a_commercial_company_cannot_employ_an_adulte_relais_but_an_association_can() {
+    let base = r#""holder": "structure", "employees": 12, "stage": "developpement",
+                  "acts_in_qpv": true, "needs": ["poste_aide"], "themes": ["mediation"]"#;
+    let company = orient_json(&format!(r#"{{{base}, "legal_family": "societe"}}"#));
+    let r = result(&company, "adultes-relais");
+    assert_eq!(r.eligibility, Eligibility::NotEligible, "{:#?}", r.reasons);
+    assert!(
+        not_met_texts(r)
+            .iter()
+            .any(|t| t.contains("employeur autorisé : organisme privé à but non lucratif")),
+        "{:#?}",
+        r.reasons
+    );
+    let association = orient_json(&format!(r#"{{{base}, "legal_family": "association"}}"#));
+    assert_eq!(
+        result(&association, "adultes-relais").eligibility,
+        Eligibility::Eligible
+    );
+    // A social landlord (an HLM body, often a société) may employ one.
+    let landlord = orient_json(&format!(
+        r#"{{{}, "legal_family": "societe"}}"#,
+        base.replace(r#"["mediation"]"#, r#"["mediation", "bailleur_social"]"#)
+    ));
+    assert_eq!(
+        result(&landlord, "adultes-relais").eligibility,
+        Eligibility::Eligible
+    );
+}
+
+/// The adulte-relais conditions on the person hired (26 years or more, jobless, living in a
+/// QPV) and the yearly State aid with its year are stated with the scheme.
+#[test]
+fn the_adultes_relais_entry_states_the_age_of_26_and_the_aid_with_its_year() {
+    let c = catalogue();
+    let s = c.get("adultes-relais").unwrap();
+    assert!(
+        s.description.contains("au moins 26 ans"),
+        "{}",
+        s.description
+    );
+    assert!(s.amount.as_deref().unwrap().contains("22 810,61 €"));
+    assert!(s.amount.as_deref().unwrap().contains("2024"));
+}
+
+/// A 25-year-old holder is an adult: not a 16-18 cooperative, but the 18-30 one and adult
+/// microcredit apply; a 17-year-old is the reverse.
+#[test]
+fn a_25_year_old_gets_adult_and_18_30_schemes_and_a_17_year_old_does_not() {
+    let at = |age: u32| {
+        orient_json(&format!(
+            r#"{{"holder": "person", "age": {age}, "resident_in_qpv": true, "stage": "idee",
+                 "bank_access": false, "needs": ["accompagnement", "microcredit"]}}"#
+        ))
+    };
+    let adult = at(25);
+    assert_eq!(result(&adult, "cjs").eligibility, Eligibility::NotEligible);
+    assert!(proposed(result(&adult, "cjm")));
+    assert_eq!(
+        result(&adult, "adie-microcredit").eligibility,
+        Eligibility::Eligible
+    );
+    let teen = at(17);
+    assert!(proposed(result(&teen, "cjs")));
+    assert_eq!(result(&teen, "cjm").eligibility, Eligibility::NotEligible);
+    let adie = result(&teen, "adie-microcredit");
+    assert_eq!(adie.eligibility, Eligibility::NotEligible);
+    assert!(
+        not_met_texts(adie)
+            .iter()
+            .any(|t| t.contains("porteur majeur")),
+        "{:#?}",
+        adie.reasons
+    );
+}
+
+/// ESUS: structures that hold the agrément de plein droit are not told to apply; the
+/// salary rule is the Code du travail's (7 and 10 times the SMIC).
+#[test]
+fn a_regie_de_quartier_is_not_told_to_apply_for_the_esus_agrement_it_holds_de_plein_droit() {
+    let profile = r#"{"holder": "structure", "legal_family": "association", "employees": 30,
+        "founded_year": 2005, "stage": "developpement", "located_in_qpv": true,
+        "needs": ["agrement"], "themes": ["regie_de_quartier", "insertion"]}"#;
+    let results = orient_json(profile);
+    let esus = result(&results, "esus");
+    assert_eq!(esus.eligibility, Eligibility::NotEligible);
+    assert!(
+        not_met_texts(esus)
+            .iter()
+            .any(|t| t.contains("n'a pas déjà l'agrément de plein droit")),
+        "{:#?}",
+        esus.reasons
+    );
+    assert_eq!(
+        result(&results, "esus-plein-droit").eligibility,
+        Eligibility::Eligible
+    );
+    // An ordinary association still may apply.
+    let other = orient_json(&profile.replace("regie_de_quartier", "alimentation"));
+    assert_eq!(result(&other, "esus").eligibility, Eligibility::Eligible);
+    assert_eq!(
+        result(&other, "esus-plein-droit").eligibility,
+        Eligibility::NotEligible
+    );
+    let c = catalogue();
+    let text = &c.get("esus").unwrap().description;
+    assert!(
+        text.contains("7 fois le SMIC") && text.contains("10 fois"),
+        "{text}"
+    );
+    assert!(
+        !c.get("esus")
+            .unwrap()
+            .to_verify
+            .iter()
+            .any(|t| t.contains("de 1 à 5"))
+    );
+}
+
+/// Adie: the professional microcredit is for businesses of at most 3 employees, 17,000 € at
+/// most since décret 2024-1123, repaid over 5 years at most.
+#[test]
+fn an_entrepreneur_with_4_employees_is_not_eligible_to_adie_microcredit_and_with_3_is() {
+    let with = |n: u32| {
+        orient_json(&format!(
+            r#"{{"holder": "person", "employees": {n}, "stage": "developpement",
+                 "bank_access": false, "needs": ["microcredit"]}}"#
+        ))
+    };
+    let four = with(4);
+    let adie = result(&four, "adie-microcredit");
+    assert_eq!(adie.eligibility, Eligibility::NotEligible);
+    assert!(
+        not_met_texts(adie)
+            .iter()
+            .any(|t| t.contains("3 salariés au plus")),
+        "{:#?}",
+        adie.reasons
+    );
+    let three = with(3);
+    let adie = result(&three, "adie-microcredit");
+    assert_eq!(
+        adie.eligibility,
+        Eligibility::Eligible,
+        "{:#?}",
+        adie.reasons
+    );
+    let c = catalogue();
+    let amount = c.get("adie-microcredit").unwrap().amount.clone().unwrap();
+    assert!(
+        amount.contains("17 000 €") && amount.contains("2024-1123") && amount.contains("5 ans"),
+        "{amount}"
+    );
+}
+
+/// Issue 13: Entrepreneuriat Quartiers 2030 succeeds Entrepreneuriat pour tous, with CitésLab
+/// among its tools — not « the successor of CitésLab ».
+#[test]
+fn entrepreneuriat_quartiers_2030_is_described_as_the_successor_of_entrepreneuriat_pour_tous() {
+    let c = catalogue();
+    let s = c.get("entrepreneuriat-quartiers-2030").unwrap();
+    assert!(!s.name.contains("successeur de CitésLab"), "{}", s.name);
+    assert!(s.description.contains("Entrepreneuriat pour tous"));
+    assert!(s.description.contains("27 octobre 2023") && s.description.contains("28 mars 2024"));
+}
+
+/// A closed scheme stays in the catalogue for history and is never proposed, even to a
+/// profile it would otherwise fit (emplois francs ended on 31 December 2024).
+#[test]
+fn a_closed_scheme_is_never_proposed() {
+    let c = catalogue();
+    assert_eq!(
+        c.get("emplois-francs").unwrap().status,
+        essor_orientation::Status::Closed
+    );
+    let results = orient_json(
+        r#"{"holder": "structure", "legal_family": "societe", "employees": 10,
+            "stage": "developpement", "located_in_qpv": true, "needs": ["poste_aide"]}"#,
+    );
+    let r = result(&results, "emplois-francs");
+    assert_eq!(r.eligibility, Eligibility::NotEligible);
+    assert!(r.reasons[0].text.starts_with("Dispositif fermé"));
+    let empty = orient(&c, &Profile::default(), &CommuneOnly, &OPTIONS);
+    let runs = all_fixtures().into_iter().map(|(_, f)| run(&f));
+    for results in runs.chain([empty]) {
+        for r in results {
+            let status = c.get(&r.id).unwrap().status;
+            if status == essor_orientation::Status::Closed {
+                assert_eq!(r.eligibility, Eligibility::NotEligible, "{}", r.id);
+            }
+        }
+    }
+}
+
+/// Every proposed scheme says when its facts were checked.
+#[test]
+fn every_proposed_scheme_says_when_its_facts_were_checked() {
+    for (slug, f) in all_fixtures() {
+        for r in run(&f).iter().filter(|r| proposed(r)) {
+            assert!(
+                r.reasons.iter().any(|x| x.condition == "verifie_le"
+                    && x.effect == Effect::Note
+                    && x.text
+                        .starts_with("Information vérifiée le 7 décembre 2026")),
+                "{slug}/{}",
+                r.id
+            );
+        }
+    }
+}
+
+/// The shipped catalogue is fresh today and every entry is stale a year and a half later.
+#[test]
+fn the_embedded_catalogue_is_fresh_now_and_warns_when_it_ages() {
+    let c = catalogue();
+    assert!(c.stale_warnings("2026-12-07", 365).is_empty());
+    let later = c.stale_warnings("2028-06-01", 365);
+    assert_eq!(later.len(), c.schemes.len());
+    assert!(
+        later[0]
+            .to_string()
+            .contains("champ « verifie_le » : information vérifiée le 7 décembre 2026"),
+        "{}",
+        later[0]
+    );
+}
+
+/// Issue 13, point 5: schemes answering none of the expressed needs are listed apart, not
+/// proposed — Fabrique de territoire for an ordinary company, Adie for a cooperation project.
+#[test]
+fn a_scheme_answering_none_of_the_expressed_needs_is_not_proposed() {
+    let company = orient_json(
+        r#"{"holder": "structure", "legal_family": "societe", "employees": 30,
+            "stage": "developpement", "located_in_qpv": false, "commune": "35238",
+            "needs": ["commande_publique"], "themes": ["tiers_lieu"]}"#,
+    );
+    let r = result(&company, "fabrique-de-territoire");
+    assert_eq!(r.eligibility, Eligibility::NotEligible);
+    assert!(
+        not_met_texts(r)[0].starts_with(
+            "Autre dispositif : ne répond à aucun des besoins exprimés (commande publique)"
+        ),
+        "{:#?}",
+        r.reasons
+    );
+    let cooperation = orient_json(
+        r#"{"holder": "collective", "stage": "emergence", "acts_in_qpv": true,
+            "bank_access": false, "needs": ["cooperation", "mise_en_reseau"]}"#,
+    );
+    assert_eq!(
+        result(&cooperation, "adie-microcredit").eligibility,
+        Eligibility::NotEligible
+    );
+    for r in cooperation.iter().filter(|r| proposed(r)) {
+        let s = catalogue().get(&r.id).unwrap().clone();
+        let needs = s.needs();
+        assert!(
+            needs.contains(&essor_orientation::vocab::Need::Cooperation)
+                || needs.contains(&essor_orientation::vocab::Need::MiseEnReseau),
+            "{} proposed without answering a need",
+            r.id
+        );
+    }
+    // The text rendering lists them apart.
+    let text = render_text(&catalogue(), &company);
+    assert!(text.contains("Autres dispositifs (ne répondent pas aux besoins exprimés)"));
+}
+
+/// Issue 13, point 5: a scheme for another public is not proposed because the public is
+/// unknown — the youth cooperative to an adult resident with a business idea, Adie to a group
+/// of 16-17 year olds.
+#[test]
+fn a_scheme_for_another_public_is_not_proposed_because_the_public_is_unknown() {
+    let adult = orient_json(
+        r#"{"holder": "person", "resident_in_qpv": true, "stage": "idee",
+            "needs": ["accompagnement"], "description": "ouvrir un salon de coiffure"}"#,
+    );
+    let cjs = result(&adult, "cjs");
+    assert_eq!(cjs.eligibility, Eligibility::NotEligible);
+    assert!(cjs.missing.is_empty());
+    assert!(
+        not_met_texts(cjs)[0]
+            .starts_with("Non proposé : réservé à ce public (jeunes de 16 à 18 ans)"),
+        "{:#?}",
+        cjs.reasons
+    );
+    let teens = orient_json(
+        r#"{"holder": "collective", "public": ["jeunes_16_18"], "resident_in_qpv": true,
+            "stage": "idee", "bank_access": false, "needs": ["microcredit", "accompagnement"]}"#,
+    );
+    assert_eq!(
+        result(&teens, "adie-microcredit").eligibility,
+        Eligibility::NotEligible
+    );
+    assert!(proposed(result(&teens, "cjs")));
+}
+
+/// The Rennes association of the issue: a new association in a QPV that wants to create jobs.
+/// The PTCE call (for groups of organisations) is not proposed; the best-ranked scheme is made
+/// for structures; « Fonds européens » is not eligible without staff.
+#[test]
+fn a_new_association_in_a_rennes_qpv_gets_schemes_made_for_it_first() {
+    let results = orient_json(
+        r#"{"holder": "structure", "legal_family": "association", "employees": 0,
+            "founded_year": 2026, "stage": "creation", "commune": "35238", "located_in_qpv": true,
+            "needs": ["financement", "poste_aide", "accompagnement"], "themes": ["emploi", "insertion"]}"#,
+    );
+    assert_eq!(
+        result(&results, "ptce-ami").eligibility,
+        Eligibility::NotEligible
+    );
+    assert_eq!(
+        result(&results, "fonds-europeens").eligibility,
+        Eligibility::NotEligible
+    );
+    let c = catalogue();
+    let first = &results[0];
+    assert!(
+        c.get(&first.id)
+            .unwrap()
+            .holders
+            .contains(&essor_orientation::vocab::Holder::Structure),
+        "{}",
+        first.id
+    );
+    let rank = results
+        .iter()
+        .position(|r| r.id == "contrat-de-ville-aap")
+        .unwrap();
+    assert!(rank < 5, "contrat de ville ranks {}", rank + 1);
+}
+
+/// The informal residents' collective without a bank account of the issue gets the FPH, its
+/// usual tool, among the first answers.
+#[test]
+fn an_informal_collective_without_a_bank_account_gets_the_fph_first() {
+    let results = orient_json(
+        r#"{"holder": "collective", "informal": true, "bank_access": false,
+            "resident_in_qpv": true, "stage": "idee", "needs": ["financement"],
+            "themes": ["fete_de_quartier", "lien_social"]}"#,
+    );
+    let rank = results.iter().position(|r| r.id == "fph").unwrap();
+    assert_eq!(results[rank].eligibility, Eligibility::Eligible);
+    assert!(rank < 3, "FPH ranks {}", rank + 1);
+}
+
+/// Issue 13, point 4: the same profile gets its region's and département's schemes.
+#[test]
+fn the_same_profile_in_saint_denis_and_in_toulouse_gets_different_schemes() {
+    let at = |commune: &str| {
+        let results = orient_json(&format!(
+            r#"{{"holder": "structure", "legal_family": "association", "ess": true, "employees": 6,
+                 "founded_year": 2022, "stage": "developpement", "commune": "{commune}",
+                 "located_in_qpv": true, "needs": ["financement", "accompagnement", "locaux"]}}"#
+        ));
+        results
+            .into_iter()
+            .filter(|r| r.eligibility != Eligibility::NotEligible)
+            .map(|r| r.id)
+            .collect::<BTreeSet<String>>()
+    };
+    let saint_denis = at("93066");
+    let toulouse = at("31555");
+    assert!(
+        saint_denis.contains("seine-saint-denis-ess"),
+        "{saint_denis:?}"
+    );
+    assert!(saint_denis.contains("idf-gamme-up"), "{saint_denis:?}");
+    assert!(!toulouse.contains("seine-saint-denis-ess"));
+    assert!(!toulouse.contains("idf-gamme-up"));
+    assert!(toulouse.contains("occitanie-realis"), "{toulouse:?}");
+    assert!(toulouse.contains("toulouse-impact"), "{toulouse:?}");
+    assert!(!saint_denis.contains("occitanie-realis"));
+    assert!(!saint_denis.contains("toulouse-impact"));
+    // The reason names the region in words.
+    let lyon = orient_json(
+        r#"{"holder": "structure", "legal_family": "association", "stage": "developpement",
+            "commune": "69123", "needs": ["accompagnement"]}"#,
+    );
+    let r = result(&lyon, "occitanie-realis");
+    assert!(
+        not_met_texts(r)
+            .iter()
+            .any(|t| t.contains("projet situé en Occitanie (région : Auvergne-Rhône-Alpes)")),
+        "{:#?}",
+        r.reasons
+    );
+}
+
+/// Issue 13, point 5: « étape du projet : creation », « information manquante : legal_family »
+/// — no field name, code or vocabulary word may reach an answer's text.
+#[test]
+fn no_field_name_or_code_appears_in_any_answer_text() {
+    use essor_orientation::vocab::{Holder, LegalFamily, Need, Public, Stage};
+    let mut codes: Vec<String> = essor_orientation::profile::PROFILE_FIELDS
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+    let vocab = Holder::ALL
+        .iter()
+        .map(|h| (h.word(), h.label()))
+        .chain(LegalFamily::ALL.iter().map(|f| (f.word(), f.label())))
+        .chain(Stage::ALL.iter().map(|s| (s.word(), s.label())))
+        .chain(Need::ALL.iter().map(|n| (n.word(), n.label())))
+        .chain(Public::ALL.iter().map(|p| (p.word(), p.label())));
+    for (word, label) in vocab {
+        // A word that is also French in its own label (« association ») is not a code.
+        if !label
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .any(|w| w == word)
+        {
+            codes.push(word.to_owned());
+        }
+    }
+    // French words that happen to equal a code.
+    codes.retain(|c| {
+        !["collective", "description", "commune", "public", "age"].contains(&c.as_str())
+    });
+    // The holder's own theme words (`cooperative`…) are shown as given.
+    let has_code = |text: &str, own: &BTreeSet<String>| -> Option<String> {
+        text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !own.contains(*w))
+            .find(|w| codes.iter().any(|c| c == w) || (w.contains('_') && !w.is_empty()))
+            .map(str::to_owned)
+    };
+    let extra = [
+        r#"{"holder": "person", "stage": "creation"}"#,
+        r#"{"holder": "structure", "stage": "creation", "public": ["demandeurs_emploi", "habitants_qpv"]}"#,
+        r#"{"stage": "changement_echelle", "commune": "69123"}"#,
+        "{}",
+    ];
+    let themes_of = |v: &serde_json::Value| -> BTreeSet<String> {
+        v["themes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.as_str())
+            .map(essor_orientation::text::normalize_theme)
+            .collect()
+    };
+    let mut runs: Vec<(String, BTreeSet<String>, Vec<MatchResult>)> = all_fixtures()
+        .into_iter()
+        .map(|(slug, f)| (slug, themes_of(&f.profile), run(&f)))
+        .collect();
+    for p in extra {
+        runs.push((p.to_owned(), BTreeSet::new(), orient_json(p)));
+    }
+    let c = catalogue();
+    for (slug, own, results) in &runs {
+        for r in results {
+            for reason in &r.reasons {
+                // Shared themes and words are the holder's own free words, shown as given.
+                if matches!(reason.condition.as_str(), "themes" | "description") {
+                    assert!(
+                        !reason.text.contains('_'),
+                        "{slug}/{}: {}",
+                        r.id,
+                        reason.text
+                    );
+                    continue;
+                }
+                if let Some(w) = has_code(&reason.text, own) {
+                    panic!("{slug}/{}: « {w} » in « {} »", r.id, reason.text);
+                }
+            }
+        }
+        let text = render_text(&c, results);
+        for line in text.lines() {
+            // Scheme ids in brackets and web addresses are not answer text.
+            let line = line.split(" [").next().unwrap_or("");
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("http")
+                || trimmed.starts_with("· Thèmes en commun")
+                || trimmed.starts_with("· Mots en commun")
+            {
+                continue;
+            }
+            if let Some(w) = has_code(line, own) {
+                panic!("{slug}: « {w} » in the text rendering: « {line} »");
+            }
+        }
+    }
 }

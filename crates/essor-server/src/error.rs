@@ -162,6 +162,12 @@ impl ApiError {
                 detail: err.to_string(),
             },
             RegistryFailure::NotFound => Self::not_found(err.to_string()),
+            RegistryFailure::LinkClosed(message) => Self {
+                status: StatusCode::GONE,
+                code: "link_closed",
+                parameter: None,
+                detail: message.clone(),
+            },
             RegistryFailure::Field(f) => Self::invalid_field(f.field, f.to_string()),
             RegistryFailure::Transition(
                 t @ (TransitionError::ReasonRequired { .. } | TransitionError::ReasonTooLong),
@@ -172,7 +178,8 @@ impl ApiError {
                 parameter: Some("status".to_owned()),
                 detail: t.to_string(),
             },
-            RegistryFailure::Backend(_) => {
+            // `Backend`, and whatever the application layer adds later.
+            _ => {
                 eprintln!("essor-server: {err}");
                 Self::internal()
             }

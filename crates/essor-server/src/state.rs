@@ -1,39 +1,28 @@
-//! [`AppState`]: what every handler shares, cheap to clone.
+//! [`AppState`]: what every handler shares, cheap to clone — the application's use cases
+//! ([`App`], which it dereferences to) and what only the web layer keeps: the tile layers and
+//! the cache of rendered territory pages.
 
 use crate::cache::PageCache;
-use crate::orientation::Orientation;
-use crate::qpv_shapes::QpvShapes;
-use crate::registry::{Disabled, ReferralRegistry};
 use crate::security::{PublicUrl, WriteRate};
-use crate::store::{ActorStore, EmptyStore};
 use crate::tiles::Tiles;
-use essor_geo::{Bands, QpvIndex};
-use essor_observatory::territories::Territories;
+use essor_app::App;
+use essor_app::registry::ReferralRegistry;
+use essor_app::store::ActorStore;
+use essor_geo::QpvIndex;
+use std::ops::Deref;
 use std::sync::Arc;
 
 /// Rendered territory pages kept per store generation: about 100 kB a commune page, so a few
 /// thousand of the most asked-for territories.
 const PAGE_CACHE_BYTES: usize = 512 << 20;
 
-/// The QPV engine, the QPV in WGS84, the tile layers, the store, the orientation catalogue and
-/// the registry of referrals.
+/// The application, the tile layers and the page cache.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub index: Arc<QpvIndex>,
-    /// The COG tables and the communes of each QPV, as the observatory counts them (which
-    /// QPV lie in which territory).
-    pub places: Arc<Territories>,
-    pub shapes: Arc<QpvShapes>,
+    pub app: App,
     pub tiles: Arc<Tiles>,
-    pub store: Arc<dyn ActorStore>,
     /// Territory pages of the store's current generation.
     pub pages: Arc<PageCache>,
-    /// Default proximity bands of `/api/v1/locate`.
-    pub bands: Bands,
-    /// The catalogue of schemes and the matcher's locator (over `index`).
-    pub orientation: Arc<Orientation>,
-    /// Referrals; [`Disabled`] unless the server was given a store folder.
-    pub registry: Arc<dyn ReferralRegistry>,
     /// The base of absolute links (`--public-url`); when `None`, [`crate::Server::run`]
     /// takes the listening address.
     pub public_url: Option<PublicUrl>,
@@ -41,23 +30,26 @@ pub struct AppState {
     pub write_rate: WriteRate,
 }
 
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
 impl AppState {
     /// A state over a QPV layer and a store. Builds the index and the WGS84 shapes now
     /// (under a second for the embedded layer); the outline layers load on first use.
     pub fn new(index: QpvIndex, store: Arc<dyn ActorStore>) -> Self {
-        let shapes = QpvShapes::new(index.layer());
-        let tiles = Tiles::new(&shapes, store.clone());
-        let index = Arc::new(index);
+        Self::of(App::new(index, store))
+    }
+
+    /// The web layer over an application.
+    pub fn of(app: App) -> Self {
         Self {
-            orientation: Arc::new(Orientation::embedded(index.clone())),
-            places: Arc::new(Territories::new(index.layer())),
-            index,
-            shapes: Arc::new(shapes),
-            tiles: Arc::new(tiles),
-            store,
+            tiles: Arc::new(Tiles::new(&app.shapes, app.store.clone())),
             pages: Arc::new(PageCache::new(PAGE_CACHE_BYTES)),
-            bands: Bands::default(),
-            registry: Arc::new(Disabled),
+            app,
             public_url: None,
             write_rate: WriteRate::default(),
         }
@@ -65,18 +57,15 @@ impl AppState {
 
     /// The embedded QPV 2015 and no data: what `essor serve` without `--store` runs.
     pub fn embedded() -> Self {
-        Self::new(
-            QpvIndex::new(essor_refdata::qpv::qpv_2015()),
-            Arc::new(EmptyStore),
-        )
+        Self::of(App::embedded())
     }
 
     /// The same QPV and tiles over another store (tests, `essor demo`).
     pub fn with_store(&self, store: Arc<dyn ActorStore>) -> Self {
         Self {
             tiles: Arc::new(self.tiles.with_store(store.clone())),
-            store,
             pages: Arc::new(PageCache::new(PAGE_CACHE_BYTES)),
+            app: self.app.with_store(store),
             ..self.clone()
         }
     }
@@ -84,7 +73,7 @@ impl AppState {
     /// The same state with referrals kept in `registry`.
     pub fn with_registry(&self, registry: Arc<dyn ReferralRegistry>) -> Self {
         Self {
-            registry,
+            app: self.app.with_registry(registry),
             ..self.clone()
         }
     }

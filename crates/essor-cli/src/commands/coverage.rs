@@ -5,11 +5,11 @@
 
 use crate::args::CoverageArgs;
 use crate::atomic::{AtomicFile, refuse_input_as_output};
-use crate::commands::locate::write_field;
 use crate::points::{PointReader, Rejects, RowError, default_rejects_path};
 use crate::{qpv_source, text};
 use anyhow::{Context, Result, bail};
 use essor_geo::QpvIndex;
+use essor_model::csv_line::{Lines, spreadsheet_text};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -56,20 +56,24 @@ pub struct Coverage {
 
 impl Coverage {
     pub fn sentence(&self, distance: f64) -> String {
-        let d = text::int(distance.round() as u64);
+        let d = text::count(distance.round() as u64);
         let rejected = match (&self.rejects_path, self.rejected) {
             (_, 0) => String::new(),
-            (Some(p), n) => format!(" ; {} lignes rejetées (voir {})", text::int(n), p.display()),
-            (None, n) => format!(" ; {} lignes rejetées", text::int(n)),
+            (Some(p), n) => format!(
+                " ; {} lignes rejetées (voir {})",
+                text::count(n),
+                p.display()
+            ),
+            (None, n) => format!(" ; {} lignes rejetées", text::count(n)),
         };
         format!(
             "essor coverage : {} des QPV ({} sur {}) ont au moins un point à l'intérieur ou à moins de {d} m ; {} des points ({} sur {}) sont dans un QPV ou à moins de {d} m{rejected}.",
             text::percent(text::share(self.qpv_covered, self.qpv_total)),
-            text::int(self.qpv_covered),
-            text::int(self.qpv_total),
+            text::count(self.qpv_covered),
+            text::count(self.qpv_total),
             text::percent(text::share(self.points_near, self.points_read)),
-            text::int(self.points_near),
-            text::int(self.points_read),
+            text::count(self.points_near),
+            text::count(self.points_read),
         )
     }
 }
@@ -173,15 +177,16 @@ pub fn cover_file(
     })?;
     let mut out = AtomicFile::create(output)?;
     out.write_all(b"qpv_code,qpv_name,points_inside,points_within_distance\n")?;
-    let mut buf = Vec::new();
+    let mut lines = Lines::with_capacity(n * 48);
     for (i, f) in index.layer().features.iter().enumerate() {
-        buf.clear();
-        buf.extend_from_slice(f.code.as_str().as_bytes());
-        buf.push(b',');
-        write_field(&mut buf, &f.name);
-        writeln!(buf, ",{},{}", totals.inside[i], totals.within[i])?;
-        out.write_all(&buf)?;
+        lines.push([
+            f.code.as_str(),
+            &spreadsheet_text(&f.name),
+            &totals.inside[i].to_string(),
+            &totals.within[i].to_string(),
+        ]);
     }
+    out.write_all(&lines.into_bytes())?;
     out.commit()
         .with_context(|| format!("{} : écriture impossible", output.display()))?;
     let mut coverage = Coverage {

@@ -12,9 +12,9 @@ use crate::commands::serve;
 use crate::progress::SireneBar;
 use crate::text;
 use anyhow::{Context, Result};
+use essor_app::registry::SqliteRegistry;
 use essor_observatory::{ActorScope, Inputs, indicators};
 use essor_server::AppState;
-use essor_server::registry::SqliteRegistry;
 use essor_synth::{SynthConfig, files};
 use std::path::Path;
 use std::process::ExitCode;
@@ -50,10 +50,10 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         // The pages' banner says « démonstration » and « synthétiques » around this.
         let description = format!(
             "stocks Sirene générés par essor synth, {} établissements, graine {} ; communes, QPV et règles de calcul réels",
-            text::int(args.establishments),
+            text::count(args.establishments),
             args.seed
         );
-        let (_, actors) = essor_server::store::sqlite::write_snapshot(
+        let (_, actors) = essor_app::store::sqlite::write_snapshot(
             &store,
             &d,
             &rows,
@@ -65,8 +65,8 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         .with_context(|| format!("magasin {}", store.display()))?;
         eprintln!(
             "essor demo : {} acteurs de l'ESS et {} territoires dans le magasin.",
-            text::int(u64::from(actors)),
-            text::int(rows.len() as u64)
+            text::count(u64::from(actors)),
+            text::count(rows.len() as u64)
         );
     } else {
         eprintln!(
@@ -82,7 +82,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let sqlite = serve::open_store(&store)?;
-    let registry = SqliteRegistry::open_in(&store)?;
+    let registry = SqliteRegistry::open_in(&store, Default::default())?;
     let state = AppState::new(index, Arc::new(sqlite)).with_registry(Arc::new(registry));
     serve::serve(
         args.addr,
@@ -118,7 +118,7 @@ fn ensure_stock(dir: &Path, establishments: u64, seed: u64) -> Result<bool> {
     }
     eprintln!(
         "essor demo : génération d'un stock Sirene synthétique de {} établissements (graine {seed}) dans {}…",
-        text::int(establishments),
+        text::count(establishments),
         dir.display()
     );
     let summary = essor_synth::generate(
@@ -133,9 +133,9 @@ fn ensure_stock(dir: &Path, establishments: u64, seed: u64) -> Result<bool> {
     )?;
     eprintln!(
         "essor demo : {} unités légales, {} établissements dont {} acteurs actifs et diffusibles de l'ESS.",
-        text::int(summary.legal_units),
-        text::int(summary.establishments),
-        text::int(summary.ess_active_diffusible_establishments)
+        text::count(summary.legal_units),
+        text::count(summary.establishments),
+        text::count(summary.ess_active_diffusible_establishments)
     );
     let mut f = crate::atomic::AtomicFile::create(&marker)?;
     std::io::Write::write_all(&mut f, serde_json::to_string_pretty(&wanted)?.as_bytes())?;

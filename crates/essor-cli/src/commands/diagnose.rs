@@ -90,14 +90,14 @@ pub fn run(args: DiagnoseArgs) -> Result<ExitCode> {
     let qpv = &rows[1].tally;
     eprintln!(
         "essor diagnose : {} établissements actifs ({} localisés), {} employeurs de l'ESS dont {} en QPV ; l'ESS pèse {} de l'emploi en QPV contre {} en France ; {} anomalies ; {} territoires écrits dans {} en {:.1} s.",
-        text::int(r.active_establishments),
-        text::int(r.located),
-        text::int(france.ess_employer_establishments),
-        text::int(qpv.ess_employer_establishments),
+        text::count(r.active_establishments),
+        text::count(r.located),
+        text::count(france.ess_employer_establishments),
+        text::count(qpv.ess_employer_establishments),
         text::percent(text::share_f(qpv.ess_jobs, qpv.jobs)),
         text::percent(text::share_f(france.ess_jobs, france.jobs)),
-        text::int(r.anomaly_count),
-        text::int(rows.len() as u64),
+        text::count(r.anomaly_count),
+        text::count(rows.len() as u64),
         args.out.display(),
         started.elapsed().as_secs_f64()
     );

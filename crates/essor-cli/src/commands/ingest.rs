@@ -35,7 +35,7 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         "essor ingest : écriture du magasin dans {}…",
         args.store.display()
     );
-    let (path, actors) = essor_server::store::sqlite::write_snapshot(
+    let (path, actors) = essor_app::store::sqlite::write_snapshot(
         &args.store,
         &d,
         &rows,
@@ -48,12 +48,12 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     let r = &d.report;
     eprintln!(
         "essor ingest : {} établissements actifs lus, {} acteurs diffusibles de l'ESS et {} territoires dans {} en {:.1} s ; {} anomalies.",
-        text::int(r.active_establishments),
-        text::int(u64::from(actors)),
-        text::int(rows.len() as u64),
+        text::count(r.active_establishments),
+        text::count(u64::from(actors)),
+        text::count(rows.len() as u64),
         path.display(),
         started.elapsed().as_secs_f64(),
-        text::int(r.anomaly_count),
+        text::count(r.anomaly_count),
     );
     Ok(if r.anomaly_count > 0 {
         ExitCode::from(1)

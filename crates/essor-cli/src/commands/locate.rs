@@ -8,6 +8,7 @@ use crate::points::{PointReader, Rejects, RowError, default_rejects_path};
 use crate::{qpv_source, text};
 use anyhow::{Context, Result};
 use essor_geo::{Band, Bands, QpvIndex};
+use essor_model::csv_line::Lines;
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -51,17 +52,19 @@ pub struct Summary {
 
 impl Summary {
     pub fn sentence(&self, bands: &Bands) -> String {
-        let mut parts = vec![format!("{} points lus", text::int(self.read))];
+        let mut parts = vec![format!("{} points lus", text::count(self.read))];
         let mut previous = None;
         for (band, n) in bands.all().iter().zip(&self.per_band) {
-            let n = text::int(*n);
+            let n = text::count(*n);
             parts.push(match (band, previous) {
                 (Band::In, _) => format!("{n} dans un QPV"),
-                (Band::Within(t), None) => format!("{n} à {} m ou moins", text::int(u64::from(*t))),
+                (Band::Within(t), None) => {
+                    format!("{n} à {} m ou moins", text::count(u64::from(*t)))
+                }
                 (Band::Within(t), Some(p)) => format!(
                     "{n} entre {} et {} m",
-                    text::int(p),
-                    text::int(u64::from(*t))
+                    text::count(p),
+                    text::count(u64::from(*t))
                 ),
                 (Band::Out, _) => format!("{n} au-delà"),
             });
@@ -71,8 +74,8 @@ impl Summary {
         }
         let rejected = match (&self.rejects_path, self.rejected) {
             (_, 0) => "aucune ligne rejetée".to_owned(),
-            (Some(p), n) => format!("{} lignes rejetées (voir {})", text::int(n), p.display()),
-            (None, n) => format!("{} lignes rejetées", text::int(n)),
+            (Some(p), n) => format!("{} lignes rejetées (voir {})", text::count(n), p.display()),
+            (None, n) => format!("{} lignes rejetées", text::count(n)),
         };
         format!("essor locate : {} ; {rejected}.", parts.join(", "))
     }
@@ -103,7 +106,7 @@ pub fn locate_file(
             .par_chunks(2048)
             .map(|rows| {
                 let mut part = Part {
-                    buf: Vec::with_capacity(rows.len() * 48),
+                    lines: Lines::with_capacity(rows.len() * 48),
                     per_band: vec![0; all_bands.len()],
                     errors: Vec::new(),
                 };
@@ -116,7 +119,7 @@ pub fn locate_file(
                                     .iter()
                                     .position(|b| *b == band)
                                     .expect("band of the list")] += 1;
-                                write_row(&mut part.buf, &p.id, index, &loc, band);
+                                write_row(&mut part.lines, &p.id, index, &loc, band);
                             }
                             Err(e) => part.errors.push(RowError {
                                 line: p.line,
@@ -142,7 +145,7 @@ pub fn locate_file(
                     None => anyhow::bail!("{}, {e}", input.display()),
                 }
             }
-            out.write_all(&part.buf)?;
+            out.write_all(&part.lines.into_bytes())?;
         }
         Ok(())
     })?;
@@ -156,35 +159,22 @@ pub fn locate_file(
 }
 
 struct Part {
-    buf: Vec<u8>,
+    lines: Lines,
     per_band: Vec<u64>,
     errors: Vec<RowError>,
 }
 
-fn write_row(buf: &mut Vec<u8>, id: &str, index: &QpvIndex, loc: &essor_geo::Location, band: Band) {
-    write_field(buf, id);
-    buf.push(b',');
-    if let Some(q) = loc.qpv {
-        buf.extend_from_slice(index.layer().get(q).code.as_str().as_bytes());
-    }
-    buf.push(b',');
-    if let Some(q) = loc.nearest {
-        buf.extend_from_slice(index.layer().get(q).code.as_str().as_bytes());
-    }
-    buf.push(b',');
-    if let Some(d) = loc.distance_m {
-        let _ = write!(buf, "{d:.1}");
-    }
-    let _ = writeln!(buf, ",{band}");
-}
-
-/// Writes a CSV field, quoted when it holds a delimiter, a quote or a line break.
-pub fn write_field(buf: &mut Vec<u8>, value: &str) {
-    if value.contains([',', '"', '\n', '\r']) {
-        buf.push(b'"');
-        buf.extend_from_slice(value.replace('"', "\"\"").as_bytes());
-        buf.push(b'"');
-    } else {
-        buf.extend_from_slice(value.as_bytes());
-    }
+fn write_row(out: &mut Lines, id: &str, index: &QpvIndex, loc: &essor_geo::Location, band: Band) {
+    let code = |q: Option<essor_geo::QpvId>| q.map_or("", |q| index.layer().get(q).code.as_str());
+    let distance = loc
+        .distance_m
+        .map(|d| format!("{d:.1}"))
+        .unwrap_or_default();
+    out.push([
+        id,
+        code(loc.qpv),
+        code(loc.nearest),
+        &distance,
+        &band.to_string(),
+    ]);
 }

@@ -1,6 +1,7 @@
 //! One module per command; each validates its arguments, does its work through the library
 //! crates and prints a one-line French summary.
 
+pub mod admin;
 pub mod coverage;
 pub mod demo;
 pub mod diagnose;
@@ -17,6 +18,7 @@ use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Admin(args) => admin::run(args),
         Command::Locate(args) => locate::run(args),
         Command::Coverage(args) => coverage::run(args),
         Command::Demo(args) => demo::run(args),

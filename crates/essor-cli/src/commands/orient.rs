@@ -6,8 +6,8 @@
 use crate::args::OrientArgs;
 use crate::qpv_source;
 use anyhow::{Context, Result, bail};
+use essor_app::orientation::EngineLocator;
 use essor_orientation::{Catalogue, MatchOptions, OrientationReport, Profile, orient, render_text};
-use essor_server::orientation::EngineLocator;
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -11,8 +11,8 @@
 use crate::args::ServeArgs;
 use crate::qpv_source;
 use anyhow::{Context, Result};
-use essor_server::registry::SqliteRegistry;
-use essor_server::store::{ActorStore, EmptyStore, SqliteStore};
+use essor_app::registry::SqliteRegistry;
+use essor_app::store::{ActorStore, EmptyStore, SqliteStore};
 use essor_server::{AppState, Server, ServerConfig};
 use essor_store::snapshot::LiveEvent;
 use std::process::ExitCode;
@@ -26,10 +26,13 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     };
     let mut state = AppState::new(index, store);
     if let Some(dir) = &args.store {
-        let registry = SqliteRegistry::open_in(dir)?;
+        let registry = SqliteRegistry::open_in(dir, args.retention.retention())?;
+        let r = args.retention;
         eprintln!(
-            "essor serve : mises en relation enregistrées dans {}",
-            registry.path().display()
+            "essor serve : mises en relation enregistrées dans {} (liens valables {} jours, noms et contacts effacés {} mois après le dernier changement)",
+            registry.path().display(),
+            r.link_days,
+            r.contact_months
         );
         state = state.with_registry(Arc::new(registry));
     }
@@ -56,7 +59,7 @@ pub fn open_store(dir: &std::path::Path) -> Result<SqliteStore> {
     if status.loaded {
         eprintln!(
             "essor serve : {} acteurs de l'ESS dans {}",
-            crate::text::int(status.actors),
+            crate::text::count(status.actors),
             dir.join(essor_store::snapshot::FILE_NAME).display()
         );
     } else {
@@ -72,6 +75,7 @@ pub fn serve(
     state: AppState,
     banner: Option<&str>,
 ) -> Result<ExitCode> {
+    let state_registry = state.registry.clone();
     let runtime = tokio::runtime::Runtime::new().context("démarrage du serveur")?;
     runtime.block_on(async move {
         let server = Server::bind(ServerConfig { addr, state })
@@ -81,6 +85,7 @@ pub fn serve(
         if let Some(banner) = banner {
             eprintln!("{banner}");
         }
+        daily_purge(&state_registry);
         eprintln!("essor serve : carte et API sur http://{addr}/ (documentation : http://{addr}/api/docs) ; Ctrl-C pour arrêter.");
         eprintln!(
             "essor serve : liens absolus sur {}",
@@ -93,4 +98,27 @@ pub fn serve(
         eprintln!("essor serve : arrêté.");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Erases the personal data past their retention now, then every day (a server without a
+/// registry has none).
+fn daily_purge(registry: &Arc<dyn essor_app::registry::ReferralRegistry>) {
+    if !registry.enabled() {
+        return;
+    }
+    let registry = registry.clone();
+    tokio::spawn(async move {
+        let mut every_day = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+        loop {
+            every_day.tick().await;
+            match registry.purge().await {
+                Ok(0) => {}
+                Ok(n) => eprintln!(
+                    "essor serve : noms et contacts de {} mises en relation effacés (durée de conservation échue)",
+                    crate::text::count(n)
+                ),
+                Err(e) => eprintln!("essor serve : effacement des données échues impossible : {e}"),
+            }
+        }
+    });
 }

@@ -21,11 +21,11 @@ pub fn run(args: SynthArgs) -> Result<ExitCode> {
     let s = generate(&config, &GenerationBar::default())?;
     eprintln!(
         "essor synth : {} établissements ({} actifs, dont {} de l'ESS diffusibles) et {} unités légales ({} non diffusibles) écrits dans {} en {:.1} s (graine {}).",
-        text::int(s.establishments),
-        text::int(s.active_establishments),
-        text::int(s.ess_active_diffusible_establishments),
-        text::int(s.legal_units),
-        text::int(s.non_diffusible_units),
+        text::count(s.establishments),
+        text::count(s.active_establishments),
+        text::count(s.ess_active_diffusible_establishments),
+        text::count(s.legal_units),
+        text::count(s.non_diffusible_units),
         args.out.display(),
         started.elapsed().as_secs_f64(),
         args.seed

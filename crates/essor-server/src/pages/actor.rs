@@ -82,7 +82,10 @@ fn identity(a: &Actor) -> Vec<Row> {
     if let Some(e) = &a.enseigne {
         rows.push(row("Enseigne", e.clone()));
     }
-    rows.push(row("Famille juridique de l'ESS", a.legal_family.label()));
+    rows.push(row(
+        "Famille juridique de l'ESS",
+        a.legal_family.singular_label(),
+    ));
     if !a.categorie_juridique.is_empty() {
         let cj = nomenclatures::categories_juridiques()
             .get(&a.categorie_juridique)
@@ -285,7 +288,8 @@ fn json_ld(a: &Actor, url: &str) -> String {
         let label = nomenclatures::naf_rev2()
             .get(naf)
             .map_or(naf.as_str(), |n| n.libelle_sous_classe.as_str());
-        org["description"] = serde_json::json!(format!("{} — {label}", a.legal_family.label()));
+        org["description"] =
+            serde_json::json!(format!("{} — {label}", a.legal_family.singular_label()));
     }
     if let Some((lon, lat)) = a.lon_lat {
         org["location"] = serde_json::json!({ "@type": "Place", "geo": { "@type": "GeoCoordinates", "latitude": lat, "longitude": lon } });
@@ -335,7 +339,7 @@ pub async fn show(State(state): State<AppState>, Path(value): Path<String>) -> R
     let url = format!("/acteurs/{}", actor.siret);
     let page = ActorPage {
         layout: Layout::new(&state, actor.name.clone(), "annuaire"),
-        family: actor.legal_family.label(),
+        family: actor.legal_family.singular_label(),
         identity: identity(&actor),
         activity: activity(&actor),
         place: place(&actor),

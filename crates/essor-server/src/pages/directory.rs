@@ -83,9 +83,9 @@ fn row(a: &Actor) -> Row {
     Row {
         siret: a.siret.to_string(),
         name: a.name.clone(),
-        family: a.legal_family.label(),
+        family: a.legal_family.singular_label(),
         commune,
-        band: band_label(a.band.as_deref()),
+        band: band_label(a.band.map(|b| b.to_string()).as_deref()),
     }
 }
 

@@ -29,9 +29,9 @@ pub async fn show(State(state): State<AppState>) -> Response {
             "Carte de l'ESS dans les quartiers prioritaires",
             "carte",
         ),
-        families: LegalFamily::ALL
+        families: LegalFamily::ESS
             .iter()
-            .map(|f| (f.code(), f.label()))
+            .map(|f| (f.as_str(), f.singular_label()))
             .collect(),
         sectors: sector_options(),
         qpv_count: crate::territories::thousands(layer.len() as u64),

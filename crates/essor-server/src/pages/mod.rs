@@ -17,7 +17,7 @@ pub mod dossier;
 /// Error pages.
 pub mod errors;
 /// French number formatting.
-pub mod format;
+pub use essor_model::french as format;
 /// `/`.
 pub mod map;
 /// `/methodologie`.

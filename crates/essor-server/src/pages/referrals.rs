@@ -18,7 +18,7 @@ use super::{Layout, dates, errors, render};
 use crate::AppState;
 use crate::api::referrals::PRIVATE;
 use crate::orientation::referral::{self, ReferralRequest};
-use crate::registry::{Channel, Referral, ReferralFilter, RegistryFailure, Status};
+use crate::registry::{Channel, Principal, Referral, ReferralFilter, RegistryFailure, Status};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -36,6 +36,7 @@ fn unavailable(state: &AppState, failure: &RegistryFailure) -> Response {
         RegistryFailure::NotFound => {
             return errors::not_found(state, "Aucune mise en relation ne correspond à ce lien.");
         }
+        RegistryFailure::LinkClosed(_) => (StatusCode::GONE, "Lien expiré ou révoqué"),
         _ => {
             eprintln!("essor-server: {failure}");
             (
@@ -46,6 +47,7 @@ fn unavailable(state: &AppState, failure: &RegistryFailure) -> Response {
     };
     let message = match failure {
         RegistryFailure::Disabled => "Ce serveur ne garde aucune donnée personnelle : les mises en relation avec les opérateurs sont désactivées. Pour les activer, lancez `essor serve --store DOSSIER` ; elles seront enregistrées dans DOSSIER/registre.sqlite.".to_owned(),
+        RegistryFailure::LinkClosed(message) => format!("{message}."),
         _ => "Réessayez dans un instant.".to_owned(),
     };
     let page = ErrorPage {
@@ -302,7 +304,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
             referrer: value(&pairs, "referrer").to_owned(),
             profile: form.profile.clone(),
         };
-        match referral::create(&state, request, Channel::Page).await {
+        match referral::create(&state, request, Principal::Anonymous, Channel::Page).await {
             Ok((_, token)) => {
                 let to = format!("{}?creee=1", referral::link(&token));
                 return private((StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response());

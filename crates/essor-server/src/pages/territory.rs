@@ -530,13 +530,10 @@ fn series(columns: &[&Column], name: impl Fn(usize) -> String, n: usize) -> Vec<
 fn families(columns: &[Column]) -> Chart {
     use crate::store::LegalFamily;
     let cols = chart_columns(columns);
-    let keys: Vec<&str> = LegalFamily::ALL
+    let keys: Vec<&str> = LegalFamily::ESS.iter().map(|f| f.column_key()).collect();
+    let labels: Vec<String> = LegalFamily::ESS
         .iter()
-        .map(|f| f.observatory_key())
-        .collect();
-    let labels: Vec<String> = LegalFamily::ALL
-        .iter()
-        .map(|f| f.label().to_owned())
+        .map(|f| f.singular_label().to_owned())
         .collect();
     let svg = charts::bars(
         "graphique-familles",
@@ -558,10 +555,10 @@ fn families(columns: &[Column]) -> Chart {
             cols.len(),
         ),
     ];
-    let rows = LegalFamily::ALL
+    let rows = LegalFamily::ESS
         .iter()
         .map(|f| {
-            let k = f.observatory_key();
+            let k = f.column_key();
             let (count, share) = (
                 format!("ess_employer_{k}"),
                 format!("ess_employer_{k}_share"),
@@ -571,7 +568,7 @@ fn families(columns: &[Column]) -> Chart {
                 Kind::Share(&share, "ess_employer_establishments").cell(c.figures.as_ref())
             }));
             FigureRow {
-                label: f.label().to_owned(),
+                label: f.singular_label().to_owned(),
                 method: "famille-juridique",
                 cells,
             }

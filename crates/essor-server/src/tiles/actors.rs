@@ -71,7 +71,7 @@ impl TileSource for ActorSource {
             if let Some(p) = c.single {
                 tag("siret", TileValue::Str(p.siret.to_string()));
                 tag("name", TileValue::Str(p.name));
-                tag("family", TileValue::Str(p.family.code().to_owned()));
+                tag("family", TileValue::Str(p.family.as_str().to_owned()));
             }
             features.push(feature);
         }
@@ -115,7 +115,7 @@ mod tests {
                 qpv_code: None,
                 nearest_qpv_code: None,
                 distance_m: None,
-                band: Some("out".into()),
+                band: Some(essor_model::band::Band::Out),
             },
             diffusion,
         )

@@ -2,7 +2,7 @@
 //! so that the map stays fluid at national scale with no external tile server: a browser
 //! only ever receives what one screen needs, clipped and simplified for its zoom.
 //!
-//! - [`grid`]: tile addresses and Web Mercator bounds.
+//! - tile addresses and Web Mercator bounds: [`essor_geo::mercator`] (as `grid`).
 //! - [`polygons`]: [`PolygonSource`], polygon layers (régions, départements, communes, QPV).
 //! - [`actors`]: [`ActorSource`], the ESS actors clustered on the server, from the store.
 //! - [`TileCache`] (in [`crate::cache`]): a bounded cache of encoded tiles.
@@ -14,8 +14,8 @@
 
 /// The clustered actors layer.
 pub mod actors;
-/// Tile addresses and Web Mercator.
-pub mod grid;
+/// Tile addresses and Web Mercator (EPSG:3857).
+pub use essor_geo::mercator as grid;
 /// Polygon layers.
 pub mod polygons;
 
@@ -130,7 +130,7 @@ impl Tiles {
         let generation = self.store.generation();
         let store_key = generation
             .filter(|_| !source.cacheable() && id.z <= STORE_TILES_MAX_ZOOM)
-            .map(|g| (g, format!("{filters:?}"), *name, id));
+            .map(|g| (g, filters.key(), *name, id));
         if let Some(hit) = store_key.as_ref().and_then(|k| self.store_cache.get(k)) {
             return Some(Ok(hit));
         }

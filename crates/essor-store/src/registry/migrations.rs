@@ -19,10 +19,11 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first; versions are consecutive from 1.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "referrals, their history and the audit log",
-    sql: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "referrals, their history and the audit log",
+        sql: r#"
 CREATE TABLE referral (
     id                INTEGER PRIMARY KEY,
     -- SHA-256 of the secret link's token, hexadecimal; the token itself is never stored.
@@ -68,7 +69,42 @@ CREATE TABLE audit_log (
     detail      TEXT NOT NULL
 );
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "the audit log names who acted, and keeps the state before and after",
+        sql: r#"
+-- Who: the principal's kind (system, anonymous, link, user), its user and organisation when
+-- it is a user, the task when it is essor itself. Rows written before this migration were
+-- made by people without an account (creations) and by secret-link holders (status changes).
+ALTER TABLE audit_log ADD COLUMN principal_kind TEXT NOT NULL DEFAULT 'anonymous'
+    CHECK (principal_kind IN ('system', 'anonymous', 'link', 'user'));
+ALTER TABLE audit_log ADD COLUMN user_id INTEGER;
+ALTER TABLE audit_log ADD COLUMN organisation_id INTEGER;
+ALTER TABLE audit_log ADD COLUMN principal_detail TEXT;
+-- The entity's state before and after the change (JSON, no personal data).
+ALTER TABLE audit_log ADD COLUMN before_json TEXT;
+ALTER TABLE audit_log ADD COLUMN after_json TEXT;
+UPDATE audit_log SET principal_kind = 'link' WHERE action = 'referral.status';
+CREATE INDEX audit_log_by_object ON audit_log (object_type, object_id, id);
+CREATE INDEX audit_log_by_organisation ON audit_log (organisation_id, id);
+"#,
+    },
+    Migration {
+        version: 3,
+        name: "secret links expire and can be revoked; contact details are erased after retention",
+        sql: r#"
+-- A link opens nothing after link_expires_at, nor once revoked. Links made before this
+-- migration expire 180 days after their referral's creation (the default retention).
+ALTER TABLE referral ADD COLUMN link_expires_at TEXT;
+ALTER TABLE referral ADD COLUMN link_revoked_at TEXT;
+-- When the name and contact were erased (retention), if they were.
+ALTER TABLE referral ADD COLUMN contact_erased_at TEXT;
+UPDATE referral SET link_expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', created_at, '+180 days');
+CREATE INDEX referral_by_update ON referral (contact_erased_at, updated_at);
+"#,
+    },
+];
 
 /// Applies the missing migrations; returns the schema version reached.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<u32, RegistryError> {

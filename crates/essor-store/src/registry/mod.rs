@@ -6,8 +6,10 @@
 //!
 //! Three habits hold for every write, and the tests check them on a real file:
 //!
-//! - **One transaction per change**, holding the change, its history row and its
-//!   **audit row** (`audit_log`): either all are written or none is.
+//! - **One unit of work per change** ([`unit::UnitOfWork`]): one transaction holding the
+//!   change, its history row and its **audit row** (`audit_log`: who — the [`Principal`] —,
+//!   when, through which channel, what, before and after): either all are written or none is.
+//! - **Time comes from the application clock** ([`clock::Clock`]), never from SQL.
 //! - **Refused changes write nothing**: the lifecycle check runs inside the transaction,
 //!   before any statement that writes.
 //! - **Secrets are hashed**: only the SHA-256 of a link's token is stored.
@@ -16,28 +18,35 @@
 //! and applies the missing migrations. [`Registry`] serialises access through one connection
 //! (writes are rare and short); the server calls it from a blocking thread.
 
+/// The application clock.
+pub mod clock;
 /// Versioned schema migrations.
 pub mod migrations;
 /// Referrals and their lifecycle.
 pub mod referral;
+/// Retention of personal data and private file permissions.
+pub mod retention;
 /// The secret link of a referral.
 pub mod token;
+/// One change and its audit row, in one transaction.
+pub mod unit;
 
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use essor_model::Principal;
 pub use referral::{
     Channel, FieldError, NewReferral, Referral, ReferralEvent, ReferralFilter, ReferralListing,
     Status, StatusChange, TransitionError,
 };
+pub use retention::Retention;
 pub use token::ReferralToken;
+pub use unit::UnitOfWork;
 
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The registry file's name inside a store folder.
 pub const FILE_NAME: &str = "registre.sqlite";
-
-/// Current UTC time as SQLite writes it, to the second.
-const NOW: &str = "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 /// Why the registry could not do what was asked. Messages are French; the CLI prints them
 /// and the server maps each kind to its answer (400, 404, 409, 500).
@@ -61,6 +70,16 @@ pub enum RegistryError {
     /// No referral has this token.
     #[error("aucune mise en relation ne correspond à ce lien")]
     NotFound,
+    /// The link has expired (`at`: when, UTC).
+    #[error(
+        "ce lien a expiré le {at} : demandez un nouveau lien à la personne qui a fait la mise en relation"
+    )]
+    LinkExpired { at: String },
+    /// The link was revoked.
+    #[error(
+        "ce lien a été révoqué : demandez un nouveau lien à la personne qui a fait la mise en relation"
+    )]
+    LinkRevoked,
     #[error("générateur aléatoire du système indisponible : {0}")]
     Random(String),
     #[error("registre : erreur SQLite : {0}")]
@@ -80,6 +99,15 @@ pub struct AuditEntry {
     pub channel: String,
     /// JSON, without personal data (ids, statuses).
     pub detail: String,
+    /// Who acted: `system`, `anonymous`, `link` or `user` ([`Principal::kind`]).
+    pub principal_kind: String,
+    pub user_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    /// The task of a `system` principal.
+    pub principal_detail: Option<String>,
+    /// The entity's state before and after the change (JSON, no personal data).
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 /// An open registry.
@@ -87,13 +115,15 @@ pub struct AuditEntry {
 pub struct Registry {
     path: PathBuf,
     conn: Mutex<Connection>,
+    clock: Arc<dyn Clock>,
+    retention: Retention,
 }
 
 impl Registry {
     /// Opens (creating it when absent) `registre.sqlite` in the store folder `dir`, which is
     /// created too if needed, and brings its schema up to date.
     pub fn open_in(dir: &Path) -> Result<Self, RegistryError> {
-        std::fs::create_dir_all(dir).map_err(|e| RegistryError::Open {
+        retention::private_dir(dir).map_err(|e| RegistryError::Open {
             path: dir.join(FILE_NAME),
             reason: format!("création du dossier impossible ({e})"),
         })?;
@@ -106,6 +136,11 @@ impl Registry {
             path: path.to_owned(),
             reason: e.to_string(),
         };
+        // Personal data: the file (and the -wal and -shm SQLite makes beside it) is 0600.
+        retention::private_file(path).map_err(|e| RegistryError::Open {
+            path: path.to_owned(),
+            reason: format!("droits du fichier impossibles à restreindre ({e})"),
+        })?;
         let mut conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(open_err)?;
@@ -126,7 +161,25 @@ impl Registry {
         Ok(Self {
             path: path.to_owned(),
             conn: Mutex::new(conn),
+            clock: Arc::new(SystemClock),
+            retention: Retention::default(),
         })
+    }
+
+    /// The same registry, keeping personal data for `retention`.
+    pub fn with_retention(self, retention: Retention) -> Self {
+        Self { retention, ..self }
+    }
+
+    /// The retention periods in force.
+    pub fn retention(&self) -> Retention {
+        self.retention
+    }
+
+    /// The same registry, stamping its writes with `clock` (tests move time with a
+    /// [`FixedClock`]).
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        Self { clock, ..self }
     }
 
     /// The registry file.
@@ -155,18 +208,19 @@ impl Registry {
     pub fn create_referral(
         &self,
         new: NewReferral,
+        principal: &Principal,
         channel: Channel,
     ) -> Result<(Referral, ReferralToken), RegistryError> {
         let new = new.validate()?;
         let token = ReferralToken::generate().map_err(|e| RegistryError::Random(e.to_string()))?;
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let now: String = tx.query_row(NOW, [], |r| r.get(0))?;
+        let unit = UnitOfWork::begin(&mut conn, principal, channel, self.clock.as_ref())?;
+        let (tx, now) = (unit.tx(), unit.now());
         tx.execute(
             "INSERT INTO referral (token_hash, scheme_id, scheme_name, operator_id, operator_name,
                  catalogue_version, person, contact, consent_at, referrer, profile_json,
-                 eligibility, status, status_reason, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'proposee', NULL, ?9, ?9)",
+                 eligibility, status, status_reason, created_at, updated_at, link_expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'proposee', NULL, ?9, ?9, ?13)",
             params![
                 token.hash(),
                 new.scheme_id,
@@ -180,6 +234,9 @@ impl Registry {
                 new.referrer,
                 new.profile_json,
                 new.eligibility,
+                clock::stamp(
+                    self.clock.now() + time::Duration::days(i64::from(self.retention.link_days))
+                ),
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -188,19 +245,20 @@ impl Registry {
              VALUES (?1, ?2, NULL, 'proposee', NULL)",
             params![id, now],
         )?;
-        audit(
-            &tx,
-            &now,
-            "referral.create",
+        let after = serde_json::json!({
+            "scheme": new.scheme_id,
+            "operator": new.operator_id,
+            "status": Status::Proposee.word(),
+        });
+        unit.audit(
+            "referral",
             id,
-            channel,
-            serde_json::json!({
-                "scheme": new.scheme_id,
-                "operator": new.operator_id,
-                "status": Status::Proposee.word(),
-            }),
+            "referral.create",
+            &after,
+            None,
+            Some(&after),
         )?;
-        tx.commit()?;
+        unit.commit()?;
         let referral = load(&conn, id)?.ok_or(RegistryError::NotFound)?;
         Ok((referral, token))
     }
@@ -211,16 +269,9 @@ impl Registry {
         token: &ReferralToken,
     ) -> Result<Option<Referral>, RegistryError> {
         let conn = self.conn();
-        let id: Option<i64> = conn
-            .query_row(
-                "SELECT id FROM referral WHERE token_hash = ?1",
-                [token.hash()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match id {
+        match open_link(&conn, token, &clock::stamp(self.clock.now()))? {
             None => Ok(None),
-            Some(id) => load(&conn, id),
+            Some((id, _)) => load(&conn, id),
         }
     }
 
@@ -231,18 +282,13 @@ impl Registry {
         &self,
         token: &ReferralToken,
         change: &StatusChange,
+        principal: &Principal,
         channel: Channel,
     ) -> Result<Referral, RegistryError> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let row: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT id, status FROM referral WHERE token_hash = ?1",
-                [token.hash()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (id, status) = row.ok_or(RegistryError::NotFound)?;
+        let unit = UnitOfWork::begin(&mut conn, principal, channel, self.clock.as_ref())?;
+        let (tx, now) = (unit.tx(), unit.now());
+        let (id, status) = open_link(tx, token, now)?.ok_or(RegistryError::NotFound)?;
         let from = status_of(&status)?;
         from.check(change)?;
         let reason = change
@@ -250,7 +296,6 @@ impl Registry {
             .as_deref()
             .map(str::trim)
             .filter(|r| !r.is_empty());
-        let now: String = tx.query_row(NOW, [], |r| r.get(0))?;
         tx.execute(
             "UPDATE referral SET status = ?1, status_reason = ?2, updated_at = ?3 WHERE id = ?4",
             params![change.to.word(), reason, now, id],
@@ -260,16 +305,84 @@ impl Registry {
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id, now, from.word(), change.to.word(), reason],
         )?;
-        audit(
-            &tx,
-            &now,
-            "referral.status",
+        unit.audit(
+            "referral",
             id,
-            channel,
-            serde_json::json!({ "from": from.word(), "to": change.to.word() }),
+            "referral.status",
+            &serde_json::json!({ "from": from.word(), "to": change.to.word() }),
+            Some(&serde_json::json!({ "status": from.word() })),
+            Some(&serde_json::json!({ "status": change.to.word() })),
         )?;
-        tx.commit()?;
+        unit.commit()?;
         load(&conn, id)?.ok_or(RegistryError::NotFound)
+    }
+
+    /// Revokes a referral's link: from now on it opens nothing. Recorded with its audit row.
+    pub fn revoke_link(
+        &self,
+        token: &ReferralToken,
+        principal: &Principal,
+        channel: Channel,
+    ) -> Result<(), RegistryError> {
+        let mut conn = self.conn();
+        let unit = UnitOfWork::begin(&mut conn, principal, channel, self.clock.as_ref())?;
+        let (id, _) = open_link(unit.tx(), token, unit.now())?.ok_or(RegistryError::NotFound)?;
+        unit.tx().execute(
+            "UPDATE referral SET link_revoked_at = ?1 WHERE id = ?2",
+            params![unit.now(), id],
+        )?;
+        let (before, after) = (
+            serde_json::json!({ "link": "active" }),
+            serde_json::json!({ "link": "revoked" }),
+        );
+        unit.audit(
+            "referral",
+            id,
+            "referral.link_revoke",
+            &after,
+            Some(&before),
+            Some(&after),
+        )?;
+        unit.commit()?;
+        Ok(())
+    }
+
+    /// Erases the name and contact of every referral whose last change is older than the
+    /// contact retention ([`Retention::contact_months`]), as essor itself (the `purge` task):
+    /// one transaction, one audit row per referral. Returns how many were erased.
+    pub fn purge(&self) -> Result<u64, RegistryError> {
+        let principal = Principal::system("purge");
+        let mut conn = self.conn();
+        let unit = UnitOfWork::begin(&mut conn, &principal, Channel::Task, self.clock.as_ref())?;
+        let cutoff = clock::stamp(retention::months_before(
+            self.clock.now(),
+            self.retention.contact_months,
+        ));
+        let ids: Vec<i64> = unit
+            .tx()
+            .prepare(
+                "SELECT id FROM referral WHERE contact_erased_at IS NULL AND updated_at < ?1
+                 ORDER BY id",
+            )?
+            .query_map([&cutoff], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let erased = serde_json::json!({ "erased": ["person", "contact"] });
+        for &id in &ids {
+            unit.tx().execute(
+                "UPDATE referral SET person = '', contact = '', contact_erased_at = ?1 WHERE id = ?2",
+                params![unit.now(), id],
+            )?;
+            unit.audit(
+                "referral",
+                id,
+                "referral.erase",
+                &erased,
+                Some(&serde_json::json!({ "contact": "kept" })),
+                Some(&serde_json::json!({ "contact": "erased" })),
+            )?;
+        }
+        unit.commit()?;
+        Ok(ids.len() as u64)
     }
 
     /// Referrals without personal data, most recently changed first.
@@ -320,7 +433,9 @@ impl Registry {
     pub fn audit_log(&self, referral: Option<i64>) -> Result<Vec<AuditEntry>, RegistryError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, at, action, object_type, object_id, channel, detail FROM audit_log
+            "SELECT id, at, action, object_type, object_id, channel, detail, principal_kind,
+                    user_id, organisation_id, principal_detail, before_json, after_json
+             FROM audit_log
              WHERE (?1 IS NULL OR (object_type = 'referral' AND object_id = ?1))
              ORDER BY id",
         )?;
@@ -333,26 +448,40 @@ impl Registry {
                 object_id: r.get(4)?,
                 channel: r.get(5)?,
                 detail: r.get(6)?,
+                principal_kind: r.get(7)?,
+                user_id: r.get(8)?,
+                organisation_id: r.get(9)?,
+                principal_detail: r.get(10)?,
+                before: r.get(11)?,
+                after: r.get(12)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
-fn audit(
+/// The referral a link opens, with its status: `None` for an unknown token, an error for an
+/// expired or revoked one (checked against `now`).
+fn open_link(
     conn: &Connection,
+    token: &ReferralToken,
     now: &str,
-    action: &str,
-    referral: i64,
-    channel: Channel,
-    detail: serde_json::Value,
-) -> Result<(), rusqlite::Error> {
-    conn.execute(
-        "INSERT INTO audit_log (at, action, object_type, object_id, channel, detail)
-         VALUES (?1, ?2, 'referral', ?3, ?4, ?5)",
-        params![now, action, referral, channel.word(), detail.to_string()],
-    )?;
-    Ok(())
+) -> Result<Option<(i64, String)>, RegistryError> {
+    let row: Option<(i64, String, Option<String>, Option<String>)> = conn
+        .query_row(
+            "SELECT id, status, link_expires_at, link_revoked_at FROM referral WHERE token_hash = ?1",
+            [token.hash()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    match row {
+        None => Ok(None),
+        Some((_, _, _, Some(_))) => Err(RegistryError::LinkRevoked),
+        Some((_, _, Some(expires), None)) if expires.as_str() <= now => {
+            Err(RegistryError::LinkExpired { at: expires })
+        }
+        Some((id, status, _, None)) => Ok(Some((id, status))),
+    }
 }
 
 fn status_of(word: &str) -> Result<Status, RegistryError> {
@@ -370,7 +499,7 @@ fn load(conn: &Connection, id: i64) -> Result<Option<Referral>, RegistryError> {
         .query_row(
             "SELECT id, scheme_id, scheme_name, operator_id, operator_name, catalogue_version,
                     person, contact, referrer, profile_json, eligibility, status, status_reason,
-                    created_at, updated_at
+                    created_at, updated_at, link_expires_at, contact_erased_at
              FROM referral WHERE id = ?1",
             [id],
             |r: &Row<'_>| {
@@ -391,6 +520,8 @@ fn load(conn: &Connection, id: i64) -> Result<Option<Referral>, RegistryError> {
                         status_reason: r.get(12)?,
                         created_at: r.get(13)?,
                         updated_at: r.get(14)?,
+                        link_expires_at: r.get(15)?,
+                        contact_erased_at: r.get(16)?,
                         history: Vec::new(),
                     },
                     r.get::<_, String>(11)?,

@@ -155,6 +155,8 @@ pub enum Channel {
     Api,
     /// The HTML pages.
     Page,
+    /// A command-line or scheduled task of essor itself (`essor admin purge`, the daily purge).
+    Task,
 }
 
 impl Channel {
@@ -162,6 +164,7 @@ impl Channel {
         match self {
             Channel::Api => "api",
             Channel::Page => "page",
+            Channel::Task => "task",
         }
     }
 }
@@ -287,6 +290,10 @@ pub struct Referral {
     pub status_reason: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Until when its secret link opens it (UTC).
+    pub link_expires_at: Option<String>,
+    /// When its name and contact were erased (retention), if they were.
+    pub contact_erased_at: Option<String>,
     /// Every change, oldest first, creation included.
     pub history: Vec<ReferralEvent>,
 }

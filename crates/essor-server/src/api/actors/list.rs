@@ -11,6 +11,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use essor_geo::Band;
+use essor_model::csv_line::spreadsheet_text;
 use essor_model::sector::EssSector;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -24,7 +25,7 @@ pub struct ActorListParams {
     /// Recherche plein texte (nom, activité, adresse).
     #[param(value_type = Option<String>, example = "régie de quartier")]
     pub q: Option<String>,
-    /// Familles juridiques, séparées par des virgules : association, cooperative, mutuelle, fondation, societe_commerciale.
+    /// Familles juridiques, séparées par des virgules : association, cooperative, mutuelle, fondation, societe_commerciale_ess (l'ancienne orthographe societe_commerciale est encore acceptée).
     #[param(value_type = Option<String>, example = "association,cooperative")]
     pub family: Option<String>,
     /// Tranches de proximité, séparées par des virgules : in, 300, 500, 1000, out.
@@ -109,7 +110,7 @@ impl From<&ActorFacets> for FacetsJson {
             family: f
                 .families
                 .iter()
-                .map(|(k, n)| value(k.code(), k.label(), *n))
+                .map(|(k, n)| value(k.as_str(), k.singular_label(), *n))
                 .collect(),
             sector: f
                 .sectors
@@ -171,14 +172,6 @@ fn list_of<T>(
         .collect()
 }
 
-fn band(v: &str) -> Option<Band> {
-    match v {
-        "in" => Some(Band::In),
-        "out" => Some(Band::Out),
-        t => t.parse::<u32>().ok().filter(|t| *t > 0).map(Band::Within),
-    }
-}
-
 /// Validates the parameters into a store query.
 pub fn query(p: &ActorListParams) -> Result<ActorQuery, ApiError> {
     let territory = match p.territory.as_deref().filter(|t| !t.trim().is_empty()) {
@@ -223,10 +216,15 @@ pub fn query(p: &ActorListParams) -> Result<ActorQuery, ApiError> {
         families: list_of(
             "family",
             p.family.as_deref(),
-            "association, cooperative, mutuelle, fondation, societe_commerciale",
-            LegalFamily::from_code,
+            "association, cooperative, mutuelle, fondation, societe_commerciale_ess",
+            |v| LegalFamily::from_code(v).filter(|f| LegalFamily::ESS.contains(f)),
         )?,
-        bands: list_of("band", p.band.as_deref(), "in, 300, 500, 1000, out", band)?,
+        bands: list_of(
+            "band",
+            p.band.as_deref(),
+            "in, 300, 500, 1000, out",
+            Band::parse,
+        )?,
         sectors: list_of(
             "sector",
             p.sector.as_deref(),
@@ -253,23 +251,14 @@ fn page_link(raw: &str, page: u32) -> String {
 
 const CSV_HEADER: &str = "siret,name,legal_family,categorie_juridique,naf,tranche_effectifs,employer,commune,lon,lat,qpv_code,nearest_qpv_code,distance_m,band\n";
 
-fn csv_field(out: &mut String, value: &str) {
-    if value.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&value.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(value);
-    }
-}
-
 fn csv_row(a: &Actor) -> String {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let fields = [
+    essor_model::csv_line::line([
         a.siret.to_string(),
-        a.name.clone(),
-        a.legal_family.code().to_owned(),
+        // The one free text of the row: protected against formula injection.
+        spreadsheet_text(&a.name).into_owned(),
+        a.legal_family.as_str().to_owned(),
         a.categorie_juridique.clone(),
         opt(&a.naf),
         opt(&a.tranche_effectifs),
@@ -280,17 +269,8 @@ fn csv_row(a: &Actor) -> String {
         opt(&a.qpv_code),
         opt(&a.nearest_qpv_code),
         num(a.distance_m),
-        opt(&a.band),
-    ];
-    let mut out = String::new();
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        csv_field(&mut out, f);
-    }
-    out.push('\n');
-    out
+        a.band.map(|b| b.to_string()).unwrap_or_default(),
+    ])
 }
 
 fn geojson_feature(a: &Actor) -> String {

@@ -18,7 +18,7 @@ pub struct ActorJson {
     pub name: String,
     /// Enseigne de l'établissement.
     pub enseigne: Option<String>,
-    /// association, cooperative, mutuelle, fondation, societe_commerciale.
+    /// association, cooperative, mutuelle, fondation, societe_commerciale_ess.
     #[schema(example = "association")]
     pub legal_family: String,
     #[schema(example = "9220")]
@@ -53,7 +53,7 @@ impl From<&Actor> for ActorJson {
             siren: a.siret.siren().to_string(),
             name: a.name.clone(),
             enseigne: a.enseigne.clone(),
-            legal_family: a.legal_family.code().to_owned(),
+            legal_family: a.legal_family.as_str().to_owned(),
             categorie_juridique: a.categorie_juridique.clone(),
             naf: a.naf.clone(),
             tranche_effectifs: a.tranche_effectifs.clone(),
@@ -66,7 +66,7 @@ impl From<&Actor> for ActorJson {
             qpv_code: a.qpv_code.clone(),
             nearest_qpv_code: a.nearest_qpv_code.clone(),
             distance_m: a.distance_m,
-            band: a.band.clone(),
+            band: a.band.map(|b| b.to_string()),
             url: format!("/acteurs/{}", a.siret),
         }
     }

@@ -6,7 +6,7 @@ use crate::api::orientation::post::json_body;
 use crate::api::orientation::profile_error;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::orientation::referral::{self, ReferralRequest};
-use crate::registry::Channel;
+use crate::registry::{Channel, Principal};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -133,7 +133,8 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Respon
         return Err(crate::registry::RegistryFailure::Disabled.into());
     }
     let request = request(json_body(&body, "une mise en relation JSON")?)?;
-    let (created, token) = referral::create(&state, request, Channel::Api).await?;
+    let (created, token) =
+        referral::create(&state, request, Principal::Anonymous, Channel::Api).await?;
     let body = CreatedReferralJson {
         token: token.expose().to_owned(),
         link: referral::link(&token),

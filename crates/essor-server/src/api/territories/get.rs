@@ -38,7 +38,11 @@ fn number(value: Option<f64>) -> serde_json::Value {
 /// Parses a level code, with the list of levels in the message.
 pub fn level(code: &str) -> Result<TerritoryLevel, ApiError> {
     TerritoryLevel::from_code(code).ok_or_else(|| {
-        let all: Vec<&str> = TerritoryLevel::ALL.iter().map(|l| l.code()).collect();
+        let all: Vec<&str> = TerritoryLevel::PLACES
+            .iter()
+            .chain(&TerritoryLevel::GROUPINGS)
+            .map(|l| l.code())
+            .collect();
         ApiError::bad_parameter(
             "level",
             format!("niveau « {code} » inconnu ; niveaux : {}", all.join(", ")),

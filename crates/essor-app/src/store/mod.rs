@@ -21,6 +21,8 @@
 pub mod actor;
 /// The store of a server with no data loaded.
 pub mod empty;
+/// The default clustering of a map tile.
+pub mod grid;
 /// An in-memory store.
 pub mod memory;
 /// A memory store from an observatory run.
@@ -166,7 +168,7 @@ pub trait ActorStore: Send + Sync + std::fmt::Debug + 'static {
         query: &ActorQuery,
         tile: &TileRequest,
     ) -> Result<Vec<TileCluster>, StoreError> {
-        let grid = crate::tiles::grid::TileGrid::of(tile);
+        let grid = grid::TileGrid::of(tile);
         let points = self
             .points(&ActorQuery {
                 bbox: Some(grid.bbox()),

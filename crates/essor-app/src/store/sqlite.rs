@@ -15,7 +15,6 @@ use super::{
 };
 use essor_geo::{Bands, QpvLayer};
 use essor_model::Siret;
-use essor_model::legal::LegalFamily as ModelFamily;
 use essor_observatory::{Diagnosis, IndicatorRow, Inputs};
 use essor_store::snapshot::{
     ActorRow, Facets, FigureRow, Filter, Live, LiveEvent, Meta, Place, Places, Snapshot,
@@ -45,8 +44,19 @@ impl SqliteStore {
         dir: &Path,
         observer: impl Fn(LiveEvent<'_>) + Send + Sync + 'static,
     ) -> Result<Self, SnapshotError> {
+        Self::open_watching(dir, WATCH_EVERY, observer)
+    }
+
+    /// The same, looking at the folder every `every` (tests give an hour and call
+    /// [`refresh`](Self::refresh) themselves, so that what they see does not depend on when
+    /// the watcher ticks).
+    pub fn open_watching(
+        dir: &Path,
+        every: Duration,
+        observer: impl Fn(LiveEvent<'_>) + Send + Sync + 'static,
+    ) -> Result<Self, SnapshotError> {
         Ok(Self {
-            live: Live::open(dir, WATCH_EVERY, observer)?,
+            live: Live::open(dir, every, observer)?,
         })
     }
 
@@ -80,18 +90,9 @@ async fn on_snapshot<T: Send + 'static>(
         .map_err(|e| StoreError::Backend(e.to_string()))
 }
 
-fn model_family(f: LegalFamily) -> ModelFamily {
-    match f {
-        LegalFamily::Association => ModelFamily::Association,
-        LegalFamily::Cooperative => ModelFamily::Cooperative,
-        LegalFamily::Mutuelle => ModelFamily::Mutuelle,
-        LegalFamily::Fondation => ModelFamily::Fondation,
-        LegalFamily::SocieteCommerciale => ModelFamily::SocieteCommercialeEss,
-    }
-}
-
-fn server_family(f: ModelFamily) -> Option<LegalFamily> {
-    LegalFamily::ALL.into_iter().find(|s| model_family(*s) == f)
+/// A family of the snapshot as an actor's: the snapshot holds ESS actors only.
+fn ess_family(f: LegalFamily) -> Option<LegalFamily> {
+    LegalFamily::ESS.contains(&f).then_some(f)
 }
 
 /// The snapshot filter of a query; `None` when nothing can match (a grouping of
@@ -112,7 +113,7 @@ fn filter(q: &ActorQuery) -> Option<Filter> {
     Some(Filter {
         bbox: q.bbox.map(|b| [b.min_lon, b.min_lat, b.max_lon, b.max_lat]),
         text: q.text.clone(),
-        families: q.families.iter().map(|f| model_family(*f)).collect(),
+        families: q.families.clone(),
         bands: q.bands.iter().map(ToString::to_string).collect(),
         sectors: q.sectors.clone(),
         employer: q.employer,
@@ -128,7 +129,7 @@ fn actor(r: ActorRow) -> Option<Actor> {
             siret: Siret::parse(&r.siret).ok()?,
             name: r.name,
             enseigne: r.enseigne,
-            legal_family: server_family(r.family)?,
+            legal_family: ess_family(r.family)?,
             categorie_juridique: r.categorie_juridique,
             naf: r.naf,
             tranche_effectifs: r.tranche_effectifs,
@@ -140,7 +141,7 @@ fn actor(r: ActorRow) -> Option<Actor> {
             qpv_code: r.qpv,
             nearest_qpv_code: r.nearest_qpv,
             distance_m: r.distance_m,
-            band: r.band,
+            band: r.band.as_deref().and_then(essor_model::band::Band::parse),
         },
         Diffusion::Diffusible,
     )
@@ -333,7 +334,7 @@ fn facets(x: Facets) -> ActorFacets {
     out.total = x.total;
     for (family, n) in x.families {
         if let Some(slot) =
-            server_family(family).and_then(|f| out.families.iter_mut().find(|s| s.0 == f))
+            ess_family(family).and_then(|f| out.families.iter_mut().find(|s| s.0 == f))
         {
             slot.1 = n;
         }
@@ -369,7 +370,7 @@ pub fn write_snapshot(
     let bands = Bands::default();
     let mut w = SnapshotWriter::create(dir)?;
     for a in &d.actors {
-        let Some(family) = LegalFamily::from_observatory_key(a.family) else {
+        let Some(family) = ess_family(a.family) else {
             continue;
         };
         let folded = a
@@ -393,7 +394,7 @@ pub fn write_snapshot(
             siret: a.siret.clone(),
             name: a.name.clone(),
             enseigne: a.enseigne.clone(),
-            family: model_family(family),
+            family,
             categorie_juridique: a.legal_category.clone().unwrap_or_default(),
             naf: a.naf.clone(),
             sector: essor_model::sector::EssSector::of_code(
@@ -422,7 +423,7 @@ pub fn write_snapshot(
     w.set_figure_columns(&columns)?;
     for r in rows {
         w.add_figures(&FigureRow {
-            level: r.level.as_str().to_owned(),
+            level: r.level.code().to_owned(),
             code: r.code.clone(),
             name: r.name.clone(),
             values: indicators(r).into_iter().map(|i| i.value).collect(),

@@ -9,7 +9,7 @@
 //! server's `dossier` is byte for byte the `diagnostic.html` of `essor diagnose --territory`
 //! (tested in `tests/it/api.rs`).
 
-use crate::AppState;
+use crate::App;
 use crate::store::observatory::observatory_actor;
 use crate::store::{ActorQuery, Indicator, StoreError, TerritoryLevel, TerritoryRef};
 use crate::territories::{self, Territory};
@@ -47,7 +47,7 @@ impl Figures {
 
     /// The observatory row back from these figures.
     pub fn row(&self, t: &TerritoryRef, name: &str) -> Result<IndicatorRow, MissingValue> {
-        IndicatorRow::from_values(t.level.observatory(), &t.code, name, |n| self.get(n))
+        IndicatorRow::from_values(t.level, &t.code, name, |n| self.get(n))
     }
 }
 
@@ -90,17 +90,17 @@ pub struct Dossier {
 
 impl Dossier {
     /// Reads the figures of `territory` and of what it is compared with, in one seam call.
-    pub async fn gather(state: &AppState, territory: Territory) -> Result<Self, StoreError> {
-        Self::read(state, territory, false).await
+    pub async fn gather(app: &App, territory: Territory) -> Result<Self, StoreError> {
+        Self::read(app, territory, false).await
     }
 
     /// The same with every QPV of the layer for France (its pack lists them all).
     async fn read(
-        state: &AppState,
+        app: &App,
         territory: Territory,
         all_qpv_of_france: bool,
     ) -> Result<Self, StoreError> {
-        let layer = state.index.layer();
+        let layer = app.index.layer();
         let comparison = territory.comparison();
         let qpv: Vec<QpvId> = if territory.level == TerritoryLevel::France && all_qpv_of_france {
             (0..layer.len() as QpvId).collect()
@@ -135,7 +135,7 @@ impl Dossier {
             refs.push(TerritoryRef::new(TerritoryLevel::Qpv, code));
             refs.push(TerritoryRef::new(TerritoryLevel::Qpv500m, code));
         }
-        let mut answers = state
+        let mut answers = app
             .store
             .territories(&refs)
             .await?
@@ -148,7 +148,7 @@ impl Dossier {
             None => None,
             Some(t) => {
                 let figures = answers.next().flatten();
-                territories::resolve(state, t.level, &t.code).map(|c| Figured {
+                territories::resolve(app, t.level, &t.code).map(|c| Figured {
                     territory: t,
                     name: c.name,
                     figures,
@@ -202,7 +202,7 @@ impl Dossier {
             sum.merge(&q.figures.as_ref()?.row(&t, &q.name).ok()?.tally);
         }
         Some(IndicatorRow {
-            level: essor_observatory::Level::QpvTotal,
+            level: essor_model::TerritoryLevel::QpvTotal,
             code: "QPV".into(),
             name: "Ses QPV".into(),
             population: self.qpv.iter().map(|q| q.population).sum(),
@@ -228,12 +228,12 @@ pub enum DossierError {
 }
 
 /// The pack's data for a territory, from the store.
-pub async fn pack_data(state: &AppState, territory: Territory) -> Result<PackData, DossierError> {
+pub async fn pack_data(app: &App, territory: Territory) -> Result<PackData, DossierError> {
     if !territory.level.is_place() {
         return Err(DossierError::NotAPlace);
     }
     let name = territory.name.clone();
-    let d = Dossier::read(state, territory, true).await?;
+    let d = Dossier::read(app, territory, true).await?;
     let row =
         |f: &Option<Figures>, t: TerritoryRef, name: &str| -> Result<IndicatorRow, DossierError> {
             f.as_ref()
@@ -241,7 +241,7 @@ pub async fn pack_data(state: &AppState, territory: Territory) -> Result<PackDat
                 .row(&t, name)
                 .map_err(Into::into)
         };
-    let layer = state.index.layer();
+    let layer = app.index.layer();
     let reference = d.territory.reference();
     let territory_row = row(&d.own, reference.clone(), &name)?;
     let france = row(&d.france, TerritoryRef::france(), "France")?;
@@ -270,7 +270,7 @@ pub async fn pack_data(state: &AppState, territory: Territory) -> Result<PackDat
         })
         .collect::<Result<Vec<_>, DossierError>>()?;
     let ids: Vec<QpvId> = qpv.iter().map(|q: &PackQpv| q.id).collect();
-    let actors = pack_actors(state, &reference, &ids).await?;
+    let actors = pack_actors(app, &reference, &ids).await?;
     Ok(PackData {
         territory: territory_row,
         france,
@@ -286,7 +286,7 @@ const NEAR_M: f64 = essor_observatory::placement::NEAR_M;
 /// The diffusible actors of a territory and those within 500 m of one of its QPV, in SIRET
 /// order: what `essor diagnose --territory` keeps ([`essor_observatory::ActorScope`]).
 async fn pack_actors(
-    state: &AppState,
+    app: &App,
     territory: &TerritoryRef,
     qpv: &[QpvId],
 ) -> Result<Vec<essor_observatory::Actor>, StoreError> {
@@ -301,17 +301,17 @@ async fn pack_actors(
             territory: Some(territory.clone()),
             ..ActorQuery::default()
         };
-        let mut all = state.store.export(&query).await?;
+        let mut all = app.store.export(&query).await?;
         while let Some(a) = all.next().await {
             keep(&a?);
         }
     }
     if territory.level != TerritoryLevel::France {
-        let layer = state.index.layer();
-        let wgs84 = state.index.locator(&Crs::wgs84());
+        let layer = app.index.layer();
+        let wgs84 = app.index.locator(&Crs::wgs84());
         for &q in qpv {
             let code = layer.get(q).code.as_str();
-            let Some(bbox) = state.shapes.get(code).and_then(|s| around(s, NEAR_M)) else {
+            let Some(bbox) = app.shapes.get(code).and_then(|s| around(s, NEAR_M)) else {
                 continue;
             };
             // Within 500 m of this QPV means within 500 m of the nearest one.
@@ -320,7 +320,7 @@ async fn pack_actors(
                 bands: vec![Band::In, Band::Within(300), Band::Within(500)],
                 ..ActorQuery::default()
             };
-            let mut near = state.store.export(&query).await?;
+            let mut near = app.store.export(&query).await?;
             while let Some(a) = near.next().await {
                 let a = a?;
                 let Some((lon, lat)) = a.lon_lat else {
@@ -363,13 +363,13 @@ fn around(shape: &crate::qpv_shapes::QpvShape, m: f64) -> Option<crate::store::B
 }
 
 /// The méthodologie of a pack: the rules, then the facts of the run that built the store.
-pub fn methodology_text(state: &AppState) -> String {
-    match state.store.provenance() {
+pub fn methodology_text(app: &App) -> String {
+    match app.store.provenance() {
         Some(p) => format!("{}\n{}", methodology::rules(), p.run_facts),
         None => format!(
             "{}\n## Données de ce calcul\n\n- {}\n",
             methodology::rules(),
-            state.store.status().description
+            app.store.status().description
         ),
     }
 }

@@ -53,6 +53,38 @@ impl Default for ActorQuery {
 }
 
 impl ActorQuery {
+    /// A canonical text of the whole query, equal for equal queries: what caches of answers
+    /// to a query are keyed on (a box by the bits of its bounds).
+    pub fn key(&self) -> String {
+        let list = |items: Vec<String>| items.join(",");
+        format!(
+            "f={};b={};s={};t={};e={};q={};box={};p={};n={}",
+            list(
+                self.families
+                    .iter()
+                    .map(|f| f.as_str().to_owned())
+                    .collect()
+            ),
+            list(self.bands.iter().map(ToString::to_string).collect()),
+            list(self.sectors.iter().map(|s| s.as_str().to_owned()).collect()),
+            self.territory
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            self.employer.map(|e| e.to_string()).unwrap_or_default(),
+            self.text.as_deref().unwrap_or_default().replace(';', ";;"),
+            self.bbox
+                .map(|b| {
+                    [b.min_lon, b.min_lat, b.max_lon, b.max_lat]
+                        .map(|v| format!("{:x}", v.to_bits()))
+                        .join(",")
+                })
+                .unwrap_or_default(),
+            self.page,
+            self.per_page,
+        )
+    }
+
     /// Rows to skip for this page.
     pub fn offset(&self) -> u64 {
         u64::from(self.page.saturating_sub(1)) * u64::from(self.per_page)
@@ -97,7 +129,7 @@ impl ActorFacets {
     pub fn empty() -> Self {
         Self {
             total: 0,
-            families: LegalFamily::ALL.iter().map(|f| (*f, 0)).collect(),
+            families: LegalFamily::ESS.iter().map(|f| (*f, 0)).collect(),
             bands: BAND_CODES.iter().map(|b| ((*b).to_owned(), 0)).collect(),
             sectors: EssSector::ALL.iter().map(|s| (*s, 0)).collect(),
             employer: [0, 0],
@@ -119,8 +151,7 @@ impl ActorFacets {
             1 => {
                 if let Some(slot) = actor
                     .band
-                    .as_deref()
-                    .and_then(|b| self.bands.iter_mut().find(|x| x.0 == b))
+                    .and_then(|b| self.bands.iter_mut().find(|x| x.0 == b.to_string()))
                 {
                     slot.1 += 1;
                 }
@@ -144,4 +175,57 @@ pub struct TileCluster {
     pub x: f64,
     pub y: f64,
     pub single: Option<ActorPoint>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_queries_have_one_key_and_every_filter_changes_it() {
+        // Issue 10: caches were keyed on `Debug` strings.
+        let base = ActorQuery::default();
+        assert_eq!(base.key(), ActorQuery::default().key());
+        let variants = [
+            ActorQuery {
+                families: vec![LegalFamily::Cooperative],
+                ..base.clone()
+            },
+            ActorQuery {
+                bands: vec![Band::In],
+                ..base.clone()
+            },
+            ActorQuery {
+                text: Some("jardin".into()),
+                ..base.clone()
+            },
+            ActorQuery {
+                text: Some("jardin;p=1".into()),
+                ..base.clone()
+            },
+            ActorQuery {
+                employer: Some(true),
+                ..base.clone()
+            },
+            ActorQuery {
+                bbox: Some(BBox {
+                    min_lon: 2.0,
+                    min_lat: 48.0,
+                    max_lon: 2.5,
+                    max_lat: 49.0,
+                }),
+                ..base.clone()
+            },
+            ActorQuery {
+                page: 2,
+                ..base.clone()
+            },
+        ];
+        let mut keys: Vec<String> = variants.iter().map(ActorQuery::key).collect();
+        keys.push(base.key());
+        let n = keys.len();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "{keys:?}");
+    }
 }

@@ -6,9 +6,9 @@
 //! runs the orientation for the given profile: a scheme the rules exclude cannot be the
 //! target (the operator would only say no). The eligibility found is kept with the referral.
 
-use crate::AppState;
+use crate::App;
 use crate::registry::{
-    Channel, NewReferral, Referral, ReferralFilter, ReferralListing, ReferralToken,
+    Channel, NewReferral, Principal, Referral, ReferralFilter, ReferralListing, ReferralToken,
     RegistryFailure, Status, StatusChange,
 };
 use essor_orientation::{Effect, Eligibility, Profile};
@@ -30,16 +30,19 @@ pub fn link(token: &ReferralToken) -> String {
     format!("/mises-en-relation/suivi/{}", token.expose())
 }
 
-/// Checks the request against the catalogue and the matcher, then records it.
+/// Checks the request against the catalogue and the matcher, then records it as made by
+/// `principal` (a person without an account, through the public form or the API, until
+/// accounts exist).
 pub async fn create(
-    state: &AppState,
+    app: &App,
     request: ReferralRequest,
+    principal: Principal,
     channel: Channel,
 ) -> Result<(Referral, ReferralToken), RegistryFailure> {
-    if !state.registry.enabled() {
+    if !app.registry.enabled() {
         return Err(RegistryFailure::Disabled);
     }
-    let catalogue = &state.orientation.catalogue;
+    let catalogue = &app.orientation.catalogue;
     let scheme = catalogue.get(request.scheme.trim()).ok_or_else(|| {
         RegistryFailure::field(
             "scheme",
@@ -65,7 +68,7 @@ pub async fn create(
                 ),
             )
         })?;
-    let result = state
+    let result = app
         .orientation
         .run(&request.profile)
         .into_iter()
@@ -103,14 +106,13 @@ pub async fn create(
         profile_json: serde_json::to_string(&request.profile).expect("a profile serialises"),
         eligibility: eligibility.to_owned(),
     };
-    state.registry.create(new, channel).await
+    app.registry.create(new, principal, channel).await
 }
 
 /// The referral of a link's token text. A text that is not a token is "not found" too.
-pub async fn find(state: &AppState, token: &str) -> Result<Referral, RegistryFailure> {
+pub async fn find(app: &App, token: &str) -> Result<Referral, RegistryFailure> {
     let token = ReferralToken::parse(token).ok_or(RegistryFailure::NotFound)?;
-    state
-        .registry
+    app.registry
         .by_token(&token)
         .await?
         .ok_or(RegistryFailure::NotFound)
@@ -127,15 +129,16 @@ pub fn status(word: &str) -> Result<Status, RegistryFailure> {
     })
 }
 
-/// Moves the referral of a link on.
+/// Moves the referral of a link on. The link is the credential: the change is recorded as
+/// made by its holder ([`Principal::LinkHolder`]).
 pub async fn change(
-    state: &AppState,
+    app: &App,
     token: &str,
     to: &str,
     reason: Option<String>,
     channel: Channel,
 ) -> Result<Referral, RegistryFailure> {
-    if !state.registry.enabled() {
+    if !app.registry.enabled() {
         return Err(RegistryFailure::Disabled);
     }
     let token = ReferralToken::parse(token).ok_or(RegistryFailure::NotFound)?;
@@ -143,13 +146,15 @@ pub async fn change(
         to: status(to)?,
         reason,
     };
-    state.registry.change_status(&token, change, channel).await
+    app.registry
+        .change_status(&token, change, Principal::LinkHolder, channel)
+        .await
 }
 
 /// Referrals without personal data.
 pub async fn list(
-    state: &AppState,
+    app: &App,
     filter: ReferralFilter,
 ) -> Result<Vec<ReferralListing>, RegistryFailure> {
-    state.registry.list(filter).await
+    app.registry.list(filter).await
 }

@@ -2,7 +2,7 @@
 //! so that a page or an answer has a name, a few facts and its place in the hierarchy even
 //! before any store is loaded.
 
-use crate::AppState;
+use crate::App;
 use crate::store::{TerritoryLevel, TerritoryRef};
 use essor_geo::QpvId;
 use essor_refdata::cog::cog;
@@ -58,7 +58,7 @@ impl Territory {
 
 /// French digit grouping with narrow no-break spaces: 114 891.
 pub fn thousands(n: u64) -> String {
-    crate::pages::format::count(n)
+    essor_model::french::count(n)
 }
 
 fn unique<T: PartialEq + Clone>(items: impl IntoIterator<Item = T>) -> Option<T> {
@@ -68,9 +68,9 @@ fn unique<T: PartialEq + Clone>(items: impl IntoIterator<Item = T>) -> Option<T>
 }
 
 /// The territory of that level and code, or `None` when the reference data do not know it.
-pub fn resolve(state: &AppState, level: TerritoryLevel, code: &str) -> Option<Territory> {
+pub fn resolve(app: &App, level: TerritoryLevel, code: &str) -> Option<Territory> {
     let cog = cog();
-    let layer = state.index.layer();
+    let layer = app.index.layer();
     let france = (TerritoryLevel::France, "FR".to_owned(), "France".to_owned());
     let region = |c: &str| {
         cog.region(c)
@@ -105,7 +105,7 @@ pub fn resolve(state: &AppState, level: TerritoryLevel, code: &str) -> Option<Te
         p
     };
     let qpv_of = |q: QpvId| -> (Vec<String>, Vec<(TerritoryLevel, String, String)>) {
-        let communes: Vec<&essor_refdata::cog::Commune> = state.places.qpv_communes[q as usize]
+        let communes: Vec<&essor_refdata::cog::Commune> = app.places.qpv_communes[q as usize]
             .iter()
             .map(|&i| &cog.communes[i])
             .collect();
@@ -116,7 +116,7 @@ pub fn resolve(state: &AppState, level: TerritoryLevel, code: &str) -> Option<Te
         (communes.iter().map(|c| c.code.clone()).collect(), parents)
     };
     let in_layer = |l: TerritoryLevel, c: &str| -> Vec<QpvId> {
-        essor_observatory::pack::qpv_of(&state.places, layer, l.observatory(), c)
+        essor_observatory::pack::qpv_of(&app.places, layer, l, c)
     };
     let mut facts = Vec::new();
     let mut parents = Vec::new();
@@ -232,7 +232,7 @@ mod tests {
     use super::*;
     use std::sync::LazyLock;
 
-    static STATE: LazyLock<AppState> = LazyLock::new(AppState::embedded);
+    static STATE: LazyLock<App> = LazyLock::new(App::embedded);
 
     #[test]
     fn a_qpv_sits_in_its_epci_departement_and_region_and_its_commune_when_it_has_one() {

@@ -16,8 +16,8 @@
 pub mod sqlite;
 
 pub use essor_store::registry::{
-    Channel, FieldError, NewReferral, Referral, ReferralEvent, ReferralFilter, ReferralListing,
-    ReferralToken, Status, StatusChange, TransitionError,
+    Channel, FieldError, NewReferral, Principal, Referral, ReferralEvent, ReferralFilter,
+    ReferralListing, ReferralToken, Status, StatusChange, TransitionError,
 };
 pub use sqlite::SqliteRegistry;
 
@@ -33,6 +33,9 @@ pub enum RegistryFailure {
     /// No referral has this link.
     #[error("aucune mise en relation ne correspond à ce lien")]
     NotFound,
+    /// The link has expired or was revoked (French message saying which).
+    #[error("{0}")]
+    LinkClosed(String),
     /// A field is refused; French message.
     #[error("{0}")]
     Field(FieldError),
@@ -64,6 +67,7 @@ pub trait ReferralRegistry: Send + Sync + std::fmt::Debug + 'static {
     async fn create(
         &self,
         new: NewReferral,
+        principal: Principal,
         channel: Channel,
     ) -> Result<(Referral, ReferralToken), RegistryFailure>;
 
@@ -75,11 +79,23 @@ pub trait ReferralRegistry: Send + Sync + std::fmt::Debug + 'static {
         &self,
         token: &ReferralToken,
         change: StatusChange,
+        principal: Principal,
         channel: Channel,
     ) -> Result<Referral, RegistryFailure>;
 
     /// Referrals without personal data, most recently changed first.
     async fn list(&self, filter: ReferralFilter) -> Result<Vec<ReferralListing>, RegistryFailure>;
+
+    /// Revokes the link of a referral: it opens nothing from now on.
+    async fn revoke(
+        &self,
+        token: &ReferralToken,
+        principal: Principal,
+        channel: Channel,
+    ) -> Result<(), RegistryFailure>;
+
+    /// Erases the personal data kept past their retention; returns how many referrals.
+    async fn purge(&self) -> Result<u64, RegistryFailure>;
 }
 
 /// The registry of a server without `--store`.
@@ -94,6 +110,7 @@ impl ReferralRegistry for Disabled {
     async fn create(
         &self,
         _new: NewReferral,
+        _principal: Principal,
         _channel: Channel,
     ) -> Result<(Referral, ReferralToken), RegistryFailure> {
         Err(RegistryFailure::Disabled)
@@ -105,11 +122,23 @@ impl ReferralRegistry for Disabled {
         &self,
         _token: &ReferralToken,
         _change: StatusChange,
+        _principal: Principal,
         _channel: Channel,
     ) -> Result<Referral, RegistryFailure> {
         Err(RegistryFailure::Disabled)
     }
     async fn list(&self, _filter: ReferralFilter) -> Result<Vec<ReferralListing>, RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn revoke(
+        &self,
+        _token: &ReferralToken,
+        _principal: Principal,
+        _channel: Channel,
+    ) -> Result<(), RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn purge(&self) -> Result<u64, RegistryFailure> {
         Err(RegistryFailure::Disabled)
     }
 }

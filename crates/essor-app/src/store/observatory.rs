@@ -38,7 +38,7 @@ impl MemoryStore {
 
 /// The territory of a row.
 pub fn reference(row: &IndicatorRow) -> TerritoryRef {
-    TerritoryRef::new(row.level.into(), row.code.clone())
+    TerritoryRef::new(row.level, row.code.clone())
 }
 
 /// A row's figures as the seam gives them: every numeric column, by name.
@@ -83,7 +83,7 @@ pub fn actor(a: &essor_observatory::Actor, bands: &Bands) -> Option<Actor> {
         siret: Siret::parse(&a.siret).ok()?,
         name: a.name.clone(),
         enseigne: a.enseigne.clone(),
-        legal_family: LegalFamily::from_observatory_key(a.family)?,
+        legal_family: Some(a.family).filter(|f| LegalFamily::ESS.contains(f))?,
         categorie_juridique: a.legal_category.clone().unwrap_or_default(),
         naf: a.naf.clone(),
         tranche_effectifs: a.headcount.clone(),
@@ -95,7 +95,7 @@ pub fn actor(a: &essor_observatory::Actor, bands: &Bands) -> Option<Actor> {
         qpv_code: a.qpv.clone(),
         nearest_qpv_code: a.nearest_qpv.clone(),
         distance_m: a.distance_m,
-        band: located.then(|| bands.classify(a.qpv.is_some(), a.distance_m).to_string()),
+        band: located.then(|| bands.classify(a.qpv.is_some(), a.distance_m)),
     };
     Actor::new(record, Diffusion::Diffusible)
 }
@@ -110,7 +110,7 @@ pub fn observatory_actor(a: &Actor) -> essor_observatory::Actor {
         siret: a.siret.to_string(),
         name: a.name.clone(),
         enseigne: a.enseigne.clone(),
-        family: a.legal_family.observatory_key(),
+        family: a.legal_family,
         legal_category: (!a.categorie_juridique.is_empty()).then(|| a.categorie_juridique.clone()),
         naf: a.naf.clone(),
         headcount: a.tranche_effectifs.clone(),

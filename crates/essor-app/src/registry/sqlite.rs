@@ -2,10 +2,10 @@
 //! block, so each runs on tokio's blocking pool.
 
 use super::{
-    Channel, NewReferral, Referral, ReferralFilter, ReferralListing, ReferralRegistry,
+    Channel, NewReferral, Principal, Referral, ReferralFilter, ReferralListing, ReferralRegistry,
     ReferralToken, RegistryFailure, StatusChange,
 };
-use essor_store::registry::{Registry, RegistryError};
+use essor_store::registry::{Registry, RegistryError, Retention};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -24,8 +24,8 @@ impl SqliteRegistry {
 
     /// Opens `registre.sqlite` in the store folder `dir`, creating it (and the folder) when
     /// absent, with its schema brought up to date.
-    pub fn open_in(dir: &Path) -> Result<Self, RegistryError> {
-        Registry::open_in(dir).map(Self::new)
+    pub fn open_in(dir: &Path, retention: Retention) -> Result<Self, RegistryError> {
+        Registry::open_in(dir).map(|r| Self::new(r.with_retention(retention)))
     }
 
     /// The registry file.
@@ -51,6 +51,9 @@ fn failure(e: RegistryError) -> RegistryFailure {
         RegistryError::Field(f) => RegistryFailure::Field(f),
         RegistryError::Transition(t) => RegistryFailure::Transition(t),
         RegistryError::NotFound => RegistryFailure::NotFound,
+        e @ (RegistryError::LinkExpired { .. } | RegistryError::LinkRevoked) => {
+            RegistryFailure::LinkClosed(e.to_string())
+        }
         other => RegistryFailure::Backend(other.to_string()),
     }
 }
@@ -64,9 +67,11 @@ impl ReferralRegistry for SqliteRegistry {
     async fn create(
         &self,
         new: NewReferral,
+        principal: Principal,
         channel: Channel,
     ) -> Result<(Referral, ReferralToken), RegistryFailure> {
-        self.call(move |r| r.create_referral(new, channel)).await
+        self.call(move |r| r.create_referral(new, &principal, channel))
+            .await
     }
 
     async fn by_token(&self, token: &ReferralToken) -> Result<Option<Referral>, RegistryFailure> {
@@ -78,14 +83,30 @@ impl ReferralRegistry for SqliteRegistry {
         &self,
         token: &ReferralToken,
         change: StatusChange,
+        principal: Principal,
         channel: Channel,
     ) -> Result<Referral, RegistryFailure> {
         let token = token.clone();
-        self.call(move |r| r.change_status(&token, &change, channel))
+        self.call(move |r| r.change_status(&token, &change, &principal, channel))
             .await
     }
 
     async fn list(&self, filter: ReferralFilter) -> Result<Vec<ReferralListing>, RegistryFailure> {
         self.call(move |r| r.list_referrals(&filter)).await
+    }
+
+    async fn revoke(
+        &self,
+        token: &ReferralToken,
+        principal: Principal,
+        channel: Channel,
+    ) -> Result<(), RegistryFailure> {
+        let token = token.clone();
+        self.call(move |r| r.revoke_link(&token, &principal, channel))
+            .await
+    }
+
+    async fn purge(&self) -> Result<u64, RegistryFailure> {
+        self.call(Registry::purge).await
     }
 }

@@ -69,12 +69,7 @@ impl MemoryStore {
         if !q.families.is_empty() && !q.families.contains(&actor.legal_family) {
             return false;
         }
-        if !q.bands.is_empty()
-            && !q
-                .bands
-                .iter()
-                .any(|b| actor.band.as_deref() == Some(b.to_string().as_str()))
-        {
+        if !q.bands.is_empty() && !q.bands.iter().any(|b| actor.band == Some(*b)) {
             return false;
         }
         if q.employer.is_some_and(|e| e != actor.employer) {

@@ -3,91 +3,12 @@
 use essor_model::Siret;
 use std::ops::Deref;
 
-/// The SIRENE diffusion status of a unit (`statutDiffusionEtablissement`,
-/// `statutDiffusionUniteLegale`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Diffusion {
-    /// `O`: may be shown individually.
-    Diffusible,
-    /// `P` (partially diffusible, at the person's request): counted in figures, never shown,
-    /// mapped or exported individually.
-    Partial,
-}
+/// The SIRENE diffusion status (vocabulary: [`essor_model::diffusion`]).
+pub use essor_model::diffusion::Diffusion;
 
-impl Diffusion {
-    /// Reads a SIRENE status; anything but `O` is treated as `P`, the safe side.
-    pub fn from_sirene(code: &str) -> Self {
-        if code.trim() == "O" {
-            Self::Diffusible
-        } else {
-            Self::Partial
-        }
-    }
-}
-
-/// The legal families of the ESS, as ESS France and the CRESS count them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LegalFamily {
-    Association,
-    Cooperative,
-    Mutuelle,
-    Fondation,
-    /// Commercial companies of the ESS (law of 31 July 2014, article 1 II).
-    SocieteCommerciale,
-}
-
-impl LegalFamily {
-    pub const ALL: [LegalFamily; 5] = [
-        Self::Association,
-        Self::Cooperative,
-        Self::Mutuelle,
-        Self::Fondation,
-        Self::SocieteCommerciale,
-    ];
-
-    /// The code used in URLs and the API.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Association => "association",
-            Self::Cooperative => "cooperative",
-            Self::Mutuelle => "mutuelle",
-            Self::Fondation => "fondation",
-            Self::SocieteCommerciale => "societe_commerciale",
-        }
-    }
-
-    /// French label for pages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Association => "Association",
-            Self::Cooperative => "Coopérative",
-            Self::Mutuelle => "Mutuelle",
-            Self::Fondation => "Fondation",
-            Self::SocieteCommerciale => "Société commerciale de l'ESS",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.code() == code)
-    }
-
-    /// The observatory's key of the family (`associations`, `societes_commerciales`: the
-    /// column suffixes of `indicators.csv`).
-    pub fn observatory_key(self) -> &'static str {
-        match self {
-            Self::Association => "associations",
-            Self::Cooperative => "cooperatives",
-            Self::Mutuelle => "mutuelles",
-            Self::Fondation => "fondations",
-            Self::SocieteCommerciale => "societes_commerciales",
-        }
-    }
-
-    /// The family of an observatory key; `None` for `autres` (not ESS).
-    pub fn from_observatory_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.observatory_key() == key)
-    }
-}
+/// The legal families (vocabulary: [`essor_model::legal`]); actors are of the five of the ESS
+/// ([`LegalFamily::ESS`]).
+pub use essor_model::legal::LegalFamily;
 
 /// The words of an actor that full-text search finds besides its name, enseigne and address:
 /// the label of its activity (NAF rév. 2) and the name of its commune. The SQLite snapshot
@@ -162,7 +83,7 @@ pub struct ActorRecord {
     pub qpv_code: Option<String>,
     pub nearest_qpv_code: Option<String>,
     pub distance_m: Option<f64>,
-    pub band: Option<String>,
+    pub band: Option<essor_model::band::Band>,
 }
 
 /// A diffusible actor. The only constructor checks the diffusion status.
@@ -176,7 +97,7 @@ impl Actor {
     pub fn new(record: ActorRecord, diffusion: Diffusion) -> Option<Self> {
         match diffusion {
             Diffusion::Diffusible => Some(Self { record }),
-            Diffusion::Partial => None,
+            Diffusion::Partielle => None,
         }
     }
 }
@@ -239,22 +160,15 @@ mod tests {
             qpv_code: Some("QP093028".into()),
             nearest_qpv_code: Some("QP093028".into()),
             distance_m: Some(0.0),
-            band: Some("in".into()),
+            band: Some(essor_model::band::Band::In),
         }
     }
 
     #[test]
     fn a_partially_diffusible_unit_never_becomes_an_actor() {
-        assert!(Actor::new(record(), Diffusion::Partial).is_none());
-        assert!(Actor::new(record(), Diffusion::from_sirene("P")).is_none());
-        assert!(Actor::new(record(), Diffusion::from_sirene("")).is_none());
-        assert!(Actor::new(record(), Diffusion::from_sirene("O")).is_some());
-    }
-
-    #[test]
-    fn family_codes_round_trip() {
-        for f in LegalFamily::ALL {
-            assert_eq!(LegalFamily::from_code(f.code()), Some(f));
-        }
+        assert!(Actor::new(record(), Diffusion::Partielle).is_none());
+        assert!(Actor::new(record(), Diffusion::parse("P")).is_none());
+        assert!(Actor::new(record(), Diffusion::parse("")).is_none());
+        assert!(Actor::new(record(), Diffusion::parse("O")).is_some());
     }
 }

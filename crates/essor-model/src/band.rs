@@ -76,6 +76,43 @@ impl std::str::FromStr for Bands {
     }
 }
 
+impl Band {
+    /// A band from its code, as `essor locate`, `indicators.csv`, the store and the API write
+    /// it (`in`, a threshold in metres such as `300`, `out`); `None` for anything else.
+    pub fn parse(code: &str) -> Option<Band> {
+        match code {
+            "in" => Some(Band::In),
+            "out" => Some(Band::Out),
+            n => n.parse().ok().filter(|&t| t > 0).map(Band::Within),
+        }
+    }
+}
+
+impl std::str::FromStr for Band {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Band::parse(s).ok_or_else(|| {
+            format!(
+                "« {s} » : tranche de proximité attendue : in, un seuil en mètres (ex. 300) ou out"
+            )
+        })
+    }
+}
+
+/// The band's code (`in`, `300`, `out`): one spelling for CSV, JSON and the store.
+impl serde::Serialize for Band {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Band {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        code.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Display for Band {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -102,6 +139,16 @@ mod tests {
         assert_eq!(b.classify(false, Some(1000.1)), Band::Out);
         assert_eq!(b.classify(false, None), Band::Out);
         assert_eq!(Band::Within(500).to_string(), "500");
+    }
+
+    #[test]
+    fn band_codes_round_trip_and_nothing_else_parses() {
+        for b in [Band::In, Band::Within(300), Band::Within(1000), Band::Out] {
+            assert_eq!(Band::parse(&b.to_string()), Some(b));
+        }
+        for bad in ["", "0", "IN", "300m", "-300", " 300", "1e3"] {
+            assert_eq!(Band::parse(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

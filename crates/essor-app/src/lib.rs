@@ -1,0 +1,101 @@
+//! essor's application layer: the use cases that the command line and the web server share,
+//! with no HTTP and no terminal. The server (`essor-server`) adds routes, extractors, pages,
+//! tiles and caches on top; the CLI (`essor-cli`) adds arguments, progress bars and French
+//! messages. Neither holds a rule of its own.
+//!
+//! - [`App`]: what every use case needs — the QPV engine, the territories of the reference
+//!   data, the store, the orientation catalogue and the registry — cheap to clone.
+//! - [`store`]: the store seam, [`ActorStore`](store::ActorStore), its adapters (empty,
+//!   in-memory, the SQLite snapshot) and [`store::sqlite::write_snapshot`], the ingest of an
+//!   observatory run into a store.
+//! - [`territories`]: naming a territory from the reference data, its breadcrumb, communes,
+//!   QPV and comparison.
+//! - [`dossier`]: a territory's diagnostic (the figures it compares, its pack), read through
+//!   the store seam only.
+//! - [`orientation`]: the catalogue, the matcher run with the QPV engine ([`EngineLocator`](orientation::EngineLocator),
+//!   also used by `essor orient`), the referral use cases.
+//! - [`registry`]: the registry seam, [`ReferralRegistry`](registry::ReferralRegistry), its
+//!   SQLite adapter and the disabled registry.
+//! - [`qpv_shapes`]: the QPV polygons in WGS84, for maps and exports.
+
+/// A territory's diagnostic from the store seam.
+pub mod dossier;
+/// Orientation: catalogue, matcher with the QPV engine, referral use cases.
+pub mod orientation;
+/// QPV polygons in WGS84.
+pub mod qpv_shapes;
+/// The registry seam (referrals).
+pub mod registry;
+/// The store seam.
+pub mod store;
+/// Territory names and facts from the reference data.
+pub mod territories;
+
+use essor_geo::{Bands, QpvIndex};
+use essor_observatory::territories::Territories;
+use orientation::Orientation;
+use qpv_shapes::QpvShapes;
+use registry::{Disabled, ReferralRegistry};
+use std::sync::Arc;
+use store::{ActorStore, EmptyStore};
+
+/// What the use cases share: the QPV engine, the territories of the reference data, the QPV
+/// in WGS84, the store, the orientation catalogue and the registry of referrals. Cheap to
+/// clone (every part is shared).
+#[derive(Debug, Clone)]
+pub struct App {
+    pub index: Arc<QpvIndex>,
+    /// The COG tables and the communes of each QPV, as the observatory counts them (which
+    /// QPV lie in which territory).
+    pub places: Arc<Territories>,
+    pub shapes: Arc<QpvShapes>,
+    pub store: Arc<dyn ActorStore>,
+    /// Default proximity bands of a location answer.
+    pub bands: Bands,
+    /// The catalogue of schemes and the matcher's locator (over `index`).
+    pub orientation: Arc<Orientation>,
+    /// Referrals; [`Disabled`] unless a store folder was given.
+    pub registry: Arc<dyn ReferralRegistry>,
+}
+
+impl App {
+    /// The use cases over a QPV layer and a store. Builds the index and the WGS84 shapes now
+    /// (under a second for the embedded layer).
+    pub fn new(index: QpvIndex, store: Arc<dyn ActorStore>) -> Self {
+        let shapes = QpvShapes::new(index.layer());
+        let index = Arc::new(index);
+        Self {
+            orientation: Arc::new(Orientation::embedded(index.clone())),
+            places: Arc::new(Territories::new(index.layer())),
+            index,
+            shapes: Arc::new(shapes),
+            store,
+            bands: Bands::default(),
+            registry: Arc::new(Disabled),
+        }
+    }
+
+    /// The embedded QPV 2015 and no data.
+    pub fn embedded() -> Self {
+        Self::new(
+            QpvIndex::new(essor_refdata::qpv::qpv_2015()),
+            Arc::new(EmptyStore),
+        )
+    }
+
+    /// The same engine over another store.
+    pub fn with_store(&self, store: Arc<dyn ActorStore>) -> Self {
+        Self {
+            store,
+            ..self.clone()
+        }
+    }
+
+    /// The same with referrals kept in `registry`.
+    pub fn with_registry(&self, registry: Arc<dyn ReferralRegistry>) -> Self {
+        Self {
+            registry,
+            ..self.clone()
+        }
+    }
+}
