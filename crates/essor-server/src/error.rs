@@ -77,6 +77,7 @@ pub fn status_title(status: StatusCode) -> &'static str {
         404 => "Ressource introuvable",
         405 => "Méthode non autorisée",
         409 => "Conflit",
+        410 => "Ressource disparue",
         413 => "Contenu trop volumineux",
         414 => "Adresse trop longue",
         415 => "Type de contenu non pris en charge",
