@@ -27,6 +27,13 @@ pub fn run(args: OrientArgs) -> Result<ExitCode> {
                 .with_context(|| path.display().to_string())?
         }
     };
+    // Facts checked too long ago are still used, but the user is told (issue 13).
+    for warning in catalogue.stale_warnings(
+        &essor_orientation::freshness::today_utc(),
+        essor_orientation::freshness::DEFAULT_MAX_AGE_DAYS,
+    ) {
+        eprintln!("essor orient : attention : {warning}");
+    }
     let text = std::fs::read_to_string(&args.profile)
         .with_context(|| format!("{} : lecture impossible", args.profile.display()))?;
     let profile = Profile::from_json(&text).with_context(|| args.profile.display().to_string())?;
