@@ -135,9 +135,27 @@ pub struct WebArgs {
     /// Écritures (créations et changements de statut) permises par minute et par adresse IP ; 0 : sans limite.
     #[arg(long, value_name = "N", default_value_t = essor_server::security::WriteRate::default().per_minute)]
     pub write_rate: u32,
+    /// Format du journal du serveur (erreurs des requêtes) : text, lisible, ou json, une ligne JSON par événement pour un collecteur de journaux.
+    #[arg(long = "log-format", value_name = "text|json", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
 }
 
 impl WebArgs {
+    /// Sends the server's log (`tracing` events, warnings and errors) to stderr in the
+    /// chosen format. Once per process.
+    pub fn init_logs(&self) {
+        let logs = tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+            .with_target(false);
+        // A second call (tests running several servers) keeps the first subscriber.
+        let _ = if self.log_format == "json" {
+            logs.json().try_init()
+        } else {
+            logs.try_init()
+        };
+    }
+
     /// `state` with these settings.
     pub fn apply(&self, state: essor_server::AppState) -> essor_server::AppState {
         let state = state.with_write_rate(essor_server::security::WriteRate {

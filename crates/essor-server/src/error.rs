@@ -181,7 +181,7 @@ impl ApiError {
             },
             // `Backend`, and whatever the application layer adds later.
             _ => {
-                eprintln!("essor-server: {err}");
+                tracing::error!(error = %err, "request failed");
                 Self::internal()
             }
         }
@@ -199,7 +199,7 @@ impl ApiError {
 
     /// 503 or 500 from a store failure; the cause goes to the log, not to the user.
     pub fn store(err: &StoreError) -> Self {
-        eprintln!("essor-server: {err}");
+        tracing::error!(error = %err, "request failed");
         match err {
             StoreError::Unavailable(_) => Self {
                 status: StatusCode::SERVICE_UNAVAILABLE,

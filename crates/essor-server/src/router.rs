@@ -11,7 +11,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use utoipa::OpenApi;
@@ -41,7 +41,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(
             api::referrals::get::get,
-            api::referrals::update::update
+            api::referrals::update::update,
+            api::referrals::revoke::revoke
         ))
 }
 
@@ -92,6 +93,10 @@ pub fn router(state: AppState) -> Router {
     .route(
         "/mises-en-relation/suivi/{token}",
         get(pages::referrals::show).post(pages::referrals::update),
+    )
+    .route(
+        "/mises-en-relation/suivi/{token}/revoquer",
+        post(pages::referrals::revoke),
     )
     .route(
         "/api/docs",

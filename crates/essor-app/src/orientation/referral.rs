@@ -151,6 +151,18 @@ pub async fn change(
         .await
 }
 
+/// Revokes the link of a referral: from now on it opens nothing. As for a status change, the
+/// link is the credential: recorded as made by its holder.
+pub async fn revoke(app: &App, token: &str, channel: Channel) -> Result<(), RegistryFailure> {
+    if !app.registry.enabled() {
+        return Err(RegistryFailure::Disabled);
+    }
+    let token = ReferralToken::parse(token).ok_or(RegistryFailure::NotFound)?;
+    app.registry
+        .revoke(&token, Principal::LinkHolder, channel)
+        .await
+}
+
 /// Referrals without personal data.
 pub async fn list(
     app: &App,

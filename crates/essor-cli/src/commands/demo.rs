@@ -84,6 +84,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let sqlite = serve::open_store(&store)?;
     let registry = SqliteRegistry::open_in(&store, Default::default())?;
     let state = AppState::new(index, Arc::new(sqlite)).with_registry(Arc::new(registry));
+    args.web.init_logs();
     serve::serve(
         args.addr,
         args.web.apply(state),

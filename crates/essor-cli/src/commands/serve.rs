@@ -36,6 +36,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         );
         state = state.with_registry(Arc::new(registry));
     }
+    args.web.init_logs();
     serve(args.addr, args.web.apply(state), None)
 }
 

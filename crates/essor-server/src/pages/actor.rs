@@ -331,7 +331,7 @@ pub async fn show(State(state): State<AppState>, Path(value): Path<String>) -> R
             );
         }
         Err(e) => {
-            eprintln!("essor-server: {e}");
+            tracing::error!(error = %e, "request failed");
             return errors::unavailable(&state);
         }
     };

@@ -145,7 +145,7 @@ pub async fn show(
         Ok(q) => match state.store.actors_and_facets(&q).await {
             Ok((page, facets)) => (Some((q, page, facets)), None),
             Err(e) => {
-                eprintln!("essor-server: {e}");
+                tracing::error!(error = %e, "request failed");
                 (
                     None,
                     Some("Les données sont momentanément indisponibles.".to_owned()),

@@ -64,7 +64,7 @@ pub fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
-            eprintln!("essor-server: template error: {e}");
+            tracing::error!(error = %e, "template");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Erreur interne du serveur.",

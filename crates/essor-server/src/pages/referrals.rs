@@ -38,7 +38,7 @@ fn unavailable(state: &AppState, failure: &RegistryFailure) -> Response {
         }
         RegistryFailure::LinkClosed(_) => (StatusCode::GONE, "Lien expiré ou révoqué"),
         _ => {
-            eprintln!("essor-server: {failure}");
+            tracing::error!(error = %failure, "request failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Les mises en relation sont momentanément indisponibles",
@@ -357,6 +357,8 @@ pub struct ReferralPage {
     pub status_badge: &'static str,
     pub created: String,
     pub updated: String,
+    /// Until when the secret link opens this page, in French.
+    pub link_expires: Option<String>,
     pub eligibility: &'static str,
     pub history: Vec<EventView>,
     pub summary: Vec<(&'static str, String)>,
@@ -410,6 +412,7 @@ fn referral_page(
         status_label: referral.status.label(),
         status_badge: badge(referral.status),
         created: dates::timestamp(&referral.created_at),
+        link_expires: referral.link_expires_at.as_deref().map(dates::timestamp),
         updated: dates::timestamp(&referral.updated_at),
         eligibility: match referral.eligibility.as_str() {
             "eligible" => "éligible",
@@ -453,6 +456,21 @@ pub async fn show(
     let flags = (value(&q, "creee") == "1", value(&q, "maj") == "1");
     let page = referral_page(&state, &token, found, flags, None, ("", ""));
     private(render(StatusCode::OK, &page))
+}
+
+/// `POST /mises-en-relation/suivi/{token}/revoquer`: closes the link, then says so.
+pub async fn revoke(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match referral::revoke(&state, &token, Channel::Page).await {
+        Ok(()) => {
+            let page = ErrorPage {
+                layout: Layout::new(&state, "Lien révoqué", "orientation"),
+                heading: "Lien révoqué".to_owned(),
+                message: "Ce lien n'ouvre plus la mise en relation. Si l'opérateur doit encore la suivre, demandez à la personne qui l'a faite d'en créer une nouvelle.".to_owned(),
+            };
+            private(render(StatusCode::OK, &page))
+        }
+        Err(e) => private(unavailable(&state, &e)),
+    }
 }
 
 /// `POST /mises-en-relation/suivi/{token}`: moves it on, then back to its page.

@@ -902,7 +902,7 @@ pub async fn show(
     let dossier = match Dossier::gather(&state, territory.clone()).await {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("essor-server: {e}");
+            tracing::error!(error = %e, "request failed");
             return errors::unavailable(&state);
         }
     };
@@ -918,7 +918,7 @@ pub async fn show(
                 format::count(page.total),
             )),
             Err(e) => {
-                eprintln!("essor-server: {e}");
+                tracing::error!(error = %e, "request failed");
                 None
             }
         }

@@ -600,3 +600,51 @@ async fn without_a_store_folder_the_referral_pages_say_how_to_turn_them_on() {
     assert!(html.contains("id=\"mises-en-relation-desactivees\""));
     assert!(!html.contains("Orienter vers l'opérateur"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_revoked_link_opens_nothing_on_the_api_and_the_pages() {
+    // Issue 11, point 3: secret links could not be revoked.
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::with_registry(dir.path()).await;
+    let (status, created) = app
+        .post_json("/api/v1/referrals", &maurepas_referral())
+        .await;
+    assert_eq!(status, 201);
+    let token = created["token"].as_str().unwrap().to_owned();
+    let (_, read) = app.json(&format!("/api/v1/referrals/{token}")).await;
+    assert_eq!(read["person"], "Collectif jeunesse Maurepas");
+    let (_, page) = app.text(&format!("/mises-en-relation/suivi/{token}")).await;
+    assert!(page.contains("Révoquer ce lien"), "the page offers it");
+
+    let revoked = reqwest::Client::new()
+        .delete(app.url(&format!("/api/v1/referrals/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 204);
+    let (status, gone) = app.json(&format!("/api/v1/referrals/{token}")).await;
+    assert_eq!(status, 410);
+    let detail = gone.to_string();
+    assert!(detail.contains("ce lien a été révoqué"), "{detail}");
+    assert!(
+        !detail.contains("Maurepas"),
+        "nothing of the referral: {detail}"
+    );
+    let (status, page) = app.text(&format!("/mises-en-relation/suivi/{token}")).await;
+    assert_eq!(status, 410);
+    assert!(page.contains("Lien expiré ou révoqué"), "{page}");
+    let registry = Registry::open_in(dir.path()).unwrap();
+    let actions: Vec<String> = registry
+        .audit_log(None)
+        .unwrap()
+        .into_iter()
+        .map(|a| format!("{} {} {}", a.action, a.principal_kind, a.channel))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "referral.create anonymous api",
+            "referral.link_revoke link api"
+        ]
+    );
+}

@@ -7,6 +7,8 @@ pub mod create;
 pub mod get;
 /// `GET /api/v1/referrals`.
 pub mod list;
+/// `DELETE /api/v1/referrals/{token}`: the link opens nothing any more.
+pub mod revoke;
 /// `PATCH /api/v1/referrals/{token}`.
 pub mod update;
 

@@ -33,7 +33,7 @@ pub async fn get(
     let data = pack_data(&state, &level, &code).await?;
     let mut csv = Vec::new();
     essor_observatory::indicators::write_csv(data.rows(), &mut csv).map_err(|e| {
-        eprintln!("essor-server: indicators CSV: {e}");
+        tracing::error!(error = %e, "indicators CSV");
         ApiError::internal()
     })?;
     Ok(file(
