@@ -77,6 +77,29 @@ pub struct PointsArgs {
     pub rejects: Option<PathBuf>,
 }
 
+impl PointsArgs {
+    /// The rejects file of a run writing `output` (with `--skip-invalid`: `--rejects`, else
+    /// beside the output), after refusing any output that is one of the inputs (the points
+    /// or a QPV file), links resolved.
+    pub fn rejects_for(
+        &self,
+        output: &std::path::Path,
+        qpv: &QpvArgs,
+    ) -> anyhow::Result<Option<PathBuf>> {
+        let rejects = self.skip_invalid.then(|| {
+            self.rejects
+                .clone()
+                .unwrap_or_else(|| crate::points::default_rejects_path(output))
+        });
+        let mut inputs = vec![self.input.as_path()];
+        inputs.extend(qpv.qpv_files.iter().map(PathBuf::as_path));
+        let mut outputs = vec![("--output", output)];
+        outputs.extend(rejects.as_deref().map(|r| ("--rejects", r)));
+        crate::atomic::refuse_input_as_output(&inputs, &outputs)?;
+        Ok(rejects)
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct LocateArgs {
     #[command(flatten)]

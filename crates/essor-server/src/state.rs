@@ -16,6 +16,12 @@ use std::sync::Arc;
 /// thousand of the most asked-for territories.
 const PAGE_CACHE_BYTES: usize = 512 << 20;
 
+/// Diagnostic reports kept per store generation: from 200 kB (a QPV) to a few MB (France).
+const REPORT_CACHE_BYTES: usize = 256 << 20;
+
+/// Heavy renders (diagnostic reports) made at once; the others wait for a permit.
+pub const HEAVY_RENDERS: usize = 2;
+
 /// The application, the tile layers and the page cache.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -23,6 +29,10 @@ pub struct AppState {
     pub tiles: Arc<Tiles>,
     /// Territory pages of the store's current generation.
     pub pages: Arc<PageCache>,
+    /// Diagnostic reports of the store's current generation.
+    pub reports: Arc<PageCache>,
+    /// Permits for heavy renders ([`HEAVY_RENDERS`]).
+    pub heavy: Arc<tokio::sync::Semaphore>,
     /// The base of absolute links (`--public-url`); when `None`, [`crate::Server::run`]
     /// takes the listening address.
     pub public_url: Option<PublicUrl>,
@@ -49,6 +59,8 @@ impl AppState {
         Self {
             tiles: Arc::new(Tiles::new(&app.shapes, app.store.clone())),
             pages: Arc::new(PageCache::new(PAGE_CACHE_BYTES)),
+            reports: Arc::new(PageCache::new(REPORT_CACHE_BYTES)),
+            heavy: Arc::new(tokio::sync::Semaphore::new(HEAVY_RENDERS)),
             app,
             public_url: None,
             write_rate: WriteRate::default(),
@@ -65,6 +77,7 @@ impl AppState {
         Self {
             tiles: Arc::new(self.tiles.with_store(store.clone())),
             pages: Arc::new(PageCache::new(PAGE_CACHE_BYTES)),
+            reports: Arc::new(PageCache::new(REPORT_CACHE_BYTES)),
             app: self.app.with_store(store),
             ..self.clone()
         }

@@ -4,8 +4,8 @@
 //! printed. A point within the distance of several QPV counts for each of them.
 
 use crate::args::CoverageArgs;
-use crate::atomic::{AtomicFile, refuse_input_as_output};
-use crate::points::{PointReader, Rejects, RowError, default_rejects_path};
+use crate::atomic::AtomicFile;
+use crate::points::{PointReader, Rejects, RowError};
 use crate::{qpv_source, text};
 use anyhow::{Context, Result, bail};
 use essor_geo::QpvIndex;
@@ -19,17 +19,7 @@ pub fn run(args: CoverageArgs) -> Result<ExitCode> {
     if !(args.distance.is_finite() && args.distance >= 0.0) {
         bail!("option --distance : distance en mètres attendue (ex. 1000)");
     }
-    let rejects = args.points.skip_invalid.then(|| {
-        args.points
-            .rejects
-            .clone()
-            .unwrap_or_else(|| default_rejects_path(&args.output))
-    });
-    let mut inputs = vec![args.points.input.as_path()];
-    inputs.extend(args.qpv.qpv_files.iter().map(PathBuf::as_path));
-    let mut outputs = vec![("--output", args.output.as_path())];
-    outputs.extend(rejects.as_deref().map(|r| ("--rejects", r)));
-    refuse_input_as_output(&inputs, &outputs)?;
+    let rejects = args.points.rejects_for(&args.output, &args.qpv)?;
     let index = qpv_source::index(&args.qpv)?;
     let reader = PointReader::open(&args.points.input, args.points.crs.as_deref())?;
     let coverage = cover_file(

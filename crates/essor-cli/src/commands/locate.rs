@@ -3,8 +3,8 @@
 //! (`id,qpv_code,nearest_qpv_code,distance_m,band`) is stable: other tools depend on it.
 
 use crate::args::LocateArgs;
-use crate::atomic::{AtomicFile, refuse_input_as_output};
-use crate::points::{PointReader, Rejects, RowError, default_rejects_path};
+use crate::atomic::AtomicFile;
+use crate::points::{PointReader, Rejects, RowError};
 use crate::{qpv_source, text};
 use anyhow::{Context, Result};
 use essor_geo::{Band, Bands, QpvIndex};
@@ -22,17 +22,7 @@ pub fn run(args: LocateArgs) -> Result<ExitCode> {
         .parse()
         .map_err(anyhow::Error::msg)
         .context("option --bands")?;
-    let rejects = args.points.skip_invalid.then(|| {
-        args.points
-            .rejects
-            .clone()
-            .unwrap_or_else(|| default_rejects_path(&args.output))
-    });
-    let mut inputs = vec![args.points.input.as_path()];
-    inputs.extend(args.qpv.qpv_files.iter().map(PathBuf::as_path));
-    let mut outputs = vec![("--output", args.output.as_path())];
-    outputs.extend(rejects.as_deref().map(|r| ("--rejects", r)));
-    refuse_input_as_output(&inputs, &outputs)?;
+    let rejects = args.points.rejects_for(&args.output, &args.qpv)?;
     let index = qpv_source::index(&args.qpv)?;
     let reader = PointReader::open(&args.points.input, args.points.crs.as_deref())?;
     let summary = locate_file(&index, reader, &args.output, &bands, rejects.as_deref())?;

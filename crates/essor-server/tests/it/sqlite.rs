@@ -233,6 +233,12 @@ async fn a_new_ingest_is_served_without_a_restart() {
     let territory = "/territoires/commune/93066";
     let (_, first) = app.text(territory).await;
     assert!(!first.contains("monstration"));
+    // So is its diagnostic report (issue 11, point 9: made once per generation).
+    // Paris: its actors are not in the second ingest, so its report changes.
+    let report = "/territoires/commune/75056/dossier";
+    let (status, first_report) = app.text(report).await;
+    assert_eq!(status, 200);
+    assert_eq!(app.text(report).await.1, first_report, "the kept report");
     let generation = store.generation();
     essor_app::store::sqlite::write_snapshot(
         dir.path(),
@@ -255,6 +261,11 @@ async fn a_new_ingest_is_served_without_a_restart() {
     assert_eq!(now["data"]["actors"], kept);
     assert_eq!(now["data"]["synthetic"], true);
     assert_ne!(store.generation(), generation);
+    let (_, new_report) = app.text(report).await;
+    assert_ne!(
+        new_report, first_report,
+        "the report kept for the old snapshot is not served for the new one"
+    );
     let (_, again) = app.text(territory).await;
     assert!(
         again.contains("monstration"),

@@ -4,19 +4,55 @@ use super::{file, pack_data};
 use crate::AppState;
 use crate::dossier::methodology_text;
 use crate::error::{ApiError, ErrorEnvelope};
+use crate::store::TerritoryLevel;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
 /// The report of a territory: the pack's HTML, with the méthodologie of the loaded data.
+///
+/// A report reads every actor of its territory and can take seconds of CPU (France's lists
+/// every QPV), so it is made once per store generation and kept (`AppState::reports`), and
+/// at most [`crate::state::HEAVY_RENDERS`] are made at once (`AppState::heavy`): a burst of
+/// requests waits for a permit, then finds the report another request has just made.
 pub async fn render(state: &AppState, level: &str, code: &str) -> Result<String, ApiError> {
+    let generation = state.store.generation();
+    let kept = |l: TerritoryLevel| {
+        state
+            .reports
+            .get(generation, l, code)
+            .map(|html| String::from_utf8_lossy(&html).into_owned())
+    };
+    let key = TerritoryLevel::from_code(level);
+    if let Some(html) = key.and_then(kept) {
+        return Ok(html);
+    }
+    let _permit = state
+        .heavy
+        .acquire()
+        .await
+        .map_err(|_| ApiError::internal())?;
+    if let Some(html) = key.and_then(kept) {
+        return Ok(html);
+    }
     let data = pack_data(state, level, code).await?;
-    Ok(essor_observatory::pack::render(
-        &data,
-        state.index.layer(),
-        &methodology_text(state),
-        &essor_observatory::methodology::today(),
-    )
-    .html)
+    let (index, methodology) = (state.index.clone(), methodology_text(state));
+    let html = tokio::task::spawn_blocking(move || {
+        essor_observatory::pack::render(
+            &data,
+            index.layer(),
+            &methodology,
+            &essor_observatory::methodology::today(),
+        )
+        .html
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    if let Some(l) = key {
+        state
+            .reports
+            .put(generation, l, code, axum::body::Bytes::from(html.clone()));
+    }
+    Ok(html)
 }
 
 /// Dossier de diagnostic d'un territoire (HTML)
