@@ -234,9 +234,7 @@ impl Registry {
                 new.referrer,
                 new.profile_json,
                 new.eligibility,
-                clock::stamp(
-                    self.clock.now() + time::Duration::days(i64::from(self.retention.link_days))
-                ),
+                clock::stamp(unit.at() + time::Duration::days(i64::from(self.retention.link_days))),
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -355,7 +353,7 @@ impl Registry {
         let mut conn = self.conn();
         let unit = UnitOfWork::begin(&mut conn, &principal, Channel::Task, self.clock.as_ref())?;
         let cutoff = clock::stamp(retention::months_before(
-            self.clock.now(),
+            unit.at(),
             self.retention.contact_months,
         ));
         let ids: Vec<i64> = unit

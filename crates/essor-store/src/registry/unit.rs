@@ -12,6 +12,7 @@ use super::Channel;
 use super::clock::{Clock, stamp};
 use essor_model::Principal;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+use time::OffsetDateTime;
 
 /// One change in progress.
 #[derive(Debug)]
@@ -19,6 +20,7 @@ pub struct UnitOfWork<'c> {
     tx: Transaction<'c>,
     principal: &'c Principal,
     channel: Channel,
+    at: OffsetDateTime,
     now: String,
 }
 
@@ -31,11 +33,13 @@ impl<'c> UnitOfWork<'c> {
         channel: Channel,
         clock: &dyn Clock,
     ) -> Result<Self, rusqlite::Error> {
+        let at = clock.now();
         Ok(Self {
             tx: conn.transaction_with_behavior(TransactionBehavior::Immediate)?,
             principal,
             channel,
-            now: stamp(clock.now()),
+            at,
+            now: stamp(at),
         })
     }
 
@@ -43,6 +47,11 @@ impl<'c> UnitOfWork<'c> {
     /// carries the same.
     pub fn now(&self) -> &str {
         &self.now
+    }
+
+    /// The time of this change, for dates computed from it (an expiry, a retention cutoff).
+    pub fn at(&self) -> OffsetDateTime {
+        self.at
     }
 
     /// The transaction, for the change's own statements.
