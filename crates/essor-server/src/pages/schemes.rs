@@ -168,6 +168,12 @@ pub struct SchemePage {
     pub source: SourceView,
     pub catalogue_version: String,
     pub catalogue_date: String,
+    /// « ouvert », « appel périodique », « fermé », « à vérifier ».
+    pub status: &'static str,
+    /// When its facts were last checked, in French words.
+    pub checked_on: String,
+    /// Set when that check is older than the catalogue's freshness age (a year).
+    pub stale: bool,
 }
 
 fn perimeter(p: &Perimeter) -> String {
@@ -239,6 +245,15 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Resp
         scheme: scheme.clone(),
         catalogue_version: catalogue.version.clone(),
         catalogue_date: catalogue.date.clone(),
+        status: scheme.status.label(),
+        checked_on: essor_orientation::freshness::french_date(&scheme.checked_on),
+        stale: catalogue
+            .stale_warnings(
+                &essor_orientation::freshness::today_utc(),
+                essor_orientation::freshness::DEFAULT_MAX_AGE_DAYS,
+            )
+            .iter()
+            .any(|w| w.entry.as_deref() == Some(scheme.id.as_str())),
     };
     render(StatusCode::OK, &page)
 }

@@ -648,3 +648,23 @@ async fn a_revoked_link_opens_nothing_on_the_api_and_the_pages() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scheme_page_says_its_status_when_its_facts_were_checked_and_its_official_sources() {
+    // Issue 13, point 1: "information vérifiée le …" on the page, with the sources.
+    let app = TestApp::empty().await;
+    let (status, page) = app.text("/dispositifs/cjs").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(
+            "Statut : <strong>appel périodique</strong>. Informations vérifiées le 7 décembre 2026"
+        ),
+        "{page}"
+    );
+    let catalogue = essor_orientation::Catalogue::embedded().unwrap();
+    let cjs = catalogue.schemes.iter().find(|s| s.id == "cjs").unwrap();
+    assert!(!cjs.sources.is_empty());
+    for r in &cjs.sources {
+        assert!(page.contains(&format!("href=\"{}\"", r.link)), "{}", r.link);
+    }
+}
