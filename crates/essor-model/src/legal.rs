@@ -190,6 +190,12 @@ impl LegalFamily {
         Self::SocieteCommercialeEss,
     ];
 
+    /// The family itself when it is one of the ESS ([`ESS`](Self::ESS)), `None` for
+    /// [`Autre`](Self::Autre): what an actor of the ESS may be.
+    pub fn ess(self) -> Option<Self> {
+        (self != Self::Autre).then_some(self)
+    }
+
     /// The family's one spelling in the API, URLs, CSV, JSON, the store and orientation
     /// (`association`, …, `societe_commerciale_ess`, `autre`).
     pub fn as_str(self) -> &'static str {
@@ -359,6 +365,9 @@ mod tests {
         );
         assert_eq!(LegalFamily::from_code("Association"), None);
         assert!(!LegalFamily::ESS.contains(&LegalFamily::Autre));
+        for f in LegalFamily::ALL {
+            assert_eq!(f.ess().is_some(), LegalFamily::ESS.contains(&f), "{f}");
+        }
     }
 
     #[test]

@@ -6,8 +6,7 @@
 //! terms ([`observatory_actor`]).
 
 use super::{
-    Actor, ActorRecord, Diffusion, Indicator, LegalFamily, MemoryStore, Provenance, SourceFile,
-    TerritoryRef,
+    Actor, ActorRecord, Diffusion, Indicator, MemoryStore, Provenance, SourceFile, TerritoryRef,
 };
 use essor_geo::{Bands, QpvLayer};
 use essor_model::Siret;
@@ -83,7 +82,7 @@ pub fn actor(a: &essor_observatory::Actor, bands: &Bands) -> Option<Actor> {
         siret: Siret::parse(&a.siret).ok()?,
         name: a.name.clone(),
         enseigne: a.enseigne.clone(),
-        legal_family: Some(a.family).filter(|f| LegalFamily::ESS.contains(f))?,
+        legal_family: a.family.ess()?,
         categorie_juridique: a.legal_category.clone().unwrap_or_default(),
         naf: a.naf.clone(),
         tranche_effectifs: a.headcount.clone(),

@@ -10,8 +10,8 @@
 use super::observatory::{indicators, provenance};
 use super::{
     Actor, ActorFacets, ActorPoint, ActorQuery, ActorRecord, ActorStore, ActorStream, DataStatus,
-    Diffusion, Indicator, LegalFamily, Page, Provenance, StoreError, TerritoryLevel, TerritoryRef,
-    TileCluster, TileRequest,
+    Diffusion, Indicator, Page, Provenance, StoreError, TerritoryLevel, TerritoryRef, TileCluster,
+    TileRequest,
 };
 use essor_geo::{Bands, QpvLayer};
 use essor_model::Siret;
@@ -90,11 +90,6 @@ async fn on_snapshot<T: Send + 'static>(
         .map_err(|e| StoreError::Backend(e.to_string()))
 }
 
-/// A family of the snapshot as an actor's: the snapshot holds ESS actors only.
-fn ess_family(f: LegalFamily) -> Option<LegalFamily> {
-    LegalFamily::ESS.contains(&f).then_some(f)
-}
-
 /// The snapshot filter of a query; `None` when nothing can match (a grouping of
 /// `indicators.csv` as a territory: the API refuses those before).
 fn filter(q: &ActorQuery) -> Option<Filter> {
@@ -129,7 +124,7 @@ fn actor(r: ActorRow) -> Option<Actor> {
             siret: Siret::parse(&r.siret).ok()?,
             name: r.name,
             enseigne: r.enseigne,
-            legal_family: ess_family(r.family)?,
+            legal_family: r.family.ess()?,
             categorie_juridique: r.categorie_juridique,
             naf: r.naf,
             tranche_effectifs: r.tranche_effectifs,
@@ -333,8 +328,9 @@ fn facets(x: Facets) -> ActorFacets {
     let mut out = ActorFacets::empty();
     out.total = x.total;
     for (family, n) in x.families {
-        if let Some(slot) =
-            ess_family(family).and_then(|f| out.families.iter_mut().find(|s| s.0 == f))
+        if let Some(slot) = family
+            .ess()
+            .and_then(|f| out.families.iter_mut().find(|s| s.0 == f))
         {
             slot.1 = n;
         }
@@ -370,7 +366,7 @@ pub fn write_snapshot(
     let bands = Bands::default();
     let mut w = SnapshotWriter::create(dir)?;
     for a in &d.actors {
-        let Some(family) = ess_family(a.family) else {
+        let Some(family) = a.family.ess() else {
             continue;
         };
         let folded = a

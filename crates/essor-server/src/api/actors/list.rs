@@ -217,7 +217,7 @@ pub fn query(p: &ActorListParams) -> Result<ActorQuery, ApiError> {
             "family",
             p.family.as_deref(),
             "association, cooperative, mutuelle, fondation, societe_commerciale_ess",
-            |v| LegalFamily::from_code(v).filter(|f| LegalFamily::ESS.contains(f)),
+            |v| LegalFamily::from_code(v).and_then(LegalFamily::ess),
         )?,
         bands: list_of(
             "band",

@@ -36,7 +36,11 @@ pub async fn pack_data(state: &AppState, level: &str, code: &str) -> Result<Pack
 }
 
 /// A file answer: its type, its name for a download, its text.
-pub fn file(content_type: &'static str, name: String, body: String) -> Response {
+pub fn file(
+    content_type: &'static str,
+    name: String,
+    body: impl Into<axum::body::Body>,
+) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
@@ -45,7 +49,7 @@ pub fn file(content_type: &'static str, name: String, body: String) -> Response 
                 format!("inline; filename=\"{name}\""),
             ),
         ],
-        body,
+        Into::<axum::body::Body>::into(body),
     )
         .into_response()
 }

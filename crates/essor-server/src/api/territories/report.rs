@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::dossier::methodology_text;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::store::TerritoryLevel;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
@@ -14,14 +15,9 @@ use axum::response::Response;
 /// every QPV), so it is made once per store generation and kept (`AppState::reports`), and
 /// at most [`crate::state::HEAVY_RENDERS`] are made at once (`AppState::heavy`): a burst of
 /// requests waits for a permit, then finds the report another request has just made.
-pub async fn render(state: &AppState, level: &str, code: &str) -> Result<String, ApiError> {
+pub async fn render(state: &AppState, level: &str, code: &str) -> Result<Bytes, ApiError> {
     let generation = state.store.generation();
-    let kept = |l: TerritoryLevel| {
-        state
-            .reports
-            .get(generation, l, code)
-            .map(|html| String::from_utf8_lossy(&html).into_owned())
-    };
+    let kept = |l: TerritoryLevel| state.reports.get(generation, l, code);
     let key = TerritoryLevel::from_code(level);
     if let Some(html) = key.and_then(kept) {
         return Ok(html);
@@ -47,10 +43,9 @@ pub async fn render(state: &AppState, level: &str, code: &str) -> Result<String,
     })
     .await
     .map_err(|_| ApiError::internal())?;
+    let html = Bytes::from(html);
     if let Some(l) = key {
-        state
-            .reports
-            .put(generation, l, code, axum::body::Bytes::from(html.clone()));
+        state.reports.put(generation, l, code, html.clone());
     }
     Ok(html)
 }
