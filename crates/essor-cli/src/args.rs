@@ -303,10 +303,25 @@ pub enum AdminCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct PurgeArgs {
+#[group(required = true, multiple = false)]
+pub struct PurgeTarget {
     /// Dossier du magasin de données (son registre.sqlite).
     #[arg(long, value_name = "DOSSIER")]
-    pub store: PathBuf,
+    pub store: Option<PathBuf>,
+    /// Registre PostgreSQL partagé (postgres://utilisateur@hôte:port/base), à la place d'un dossier ; se lit aussi dans la variable ESSOR_REGISTRE.
+    #[arg(
+        long = "registre",
+        value_name = "URL",
+        env = "ESSOR_REGISTRE",
+        hide_env_values = true
+    )]
+    pub registry: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    #[command(flatten)]
+    pub target: PurgeTarget,
     #[command(flatten)]
     pub retention: RetentionArgs,
 }
@@ -319,6 +334,14 @@ pub struct ServeArgs {
     /// Dossier du magasin de données : ce que construit `essor ingest`, et le registre des mises en relation (registre.sqlite, créé s'il manque) ; sans lui, la carte montre les contours et les QPV et les mises en relation sont désactivées.
     #[arg(long, value_name = "DOSSIER")]
     pub store: Option<PathBuf>,
+    /// Registre PostgreSQL des mises en relation (postgres://utilisateur@hôte:port/base), partagé par plusieurs serveurs, à la place de DOSSIER/registre.sqlite ; se lit aussi dans la variable ESSOR_REGISTRE (préférable : le mot de passe n'apparaît pas dans la liste des processus).
+    #[arg(
+        long = "registre",
+        value_name = "URL",
+        env = "ESSOR_REGISTRE",
+        hide_env_values = true
+    )]
+    pub registry: Option<String>,
     #[command(flatten)]
     pub web: WebArgs,
     #[command(flatten)]

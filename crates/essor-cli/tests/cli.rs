@@ -650,14 +650,12 @@ fn http(addr: &str, request: &str) -> (u16, String) {
     (status, body)
 }
 
-#[test]
-fn serve_with_a_store_folder_keeps_referrals_in_its_registre_sqlite() {
+/// `essor serve` with `args` on a free port of loopback; returns it with its address.
+fn spawn_serve(args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
     use std::io::BufRead;
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("magasin");
     let mut child = Command::new(env!("CARGO_BIN_EXE_essor"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--store"])
-        .arg(&store)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(args)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("essor serve starts");
@@ -671,22 +669,95 @@ fn serve_with_a_store_folder_keeps_referrals_in_its_registre_sqlite() {
             break rest.1.split('/').next().unwrap().to_owned();
         }
     };
+    // Keep reading its log so that it never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, addr)
+}
+
+const MAUREPAS: &str = r#"{"scheme":"cjs","operator":"pole-ess","person":"Collectif jeunesse","contact":"06 00 00 00 00","consent":true,"referrer":"Réso solidaire","profile":{"holder":"collective","stage":"emergence","public":["jeunes_16_18"]}}"#;
+
+fn post_referral(addr: &str) -> (u16, String) {
+    http(
+        addr,
+        &format!(
+            "POST /api/v1/referrals HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{MAUREPAS}",
+            MAUREPAS.len()
+        ),
+    )
+}
+
+#[test]
+fn serve_with_a_store_folder_keeps_referrals_in_its_registre_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("magasin");
+    let (mut child, addr) = spawn_serve(&["--store".as_ref(), store.as_os_str()]);
     assert!(
         store.join("registre.sqlite").is_file(),
         "created when absent"
     );
-    let body = r#"{"scheme":"cjs","operator":"pole-ess","person":"Collectif jeunesse","contact":"06 00 00 00 00","consent":true,"referrer":"Réso solidaire","profile":{"holder":"collective","stage":"emergence","public":["jeunes_16_18"]}}"#;
-    let (status, answer) = http(
-        &addr,
-        &format!(
-            "POST /api/v1/referrals HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        ),
-    );
+    let (status, answer) = post_referral(&addr);
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(status, 201, "{answer}");
     assert!(answer.contains("\"status\":\"proposee\""), "{answer}");
+}
+
+#[test]
+fn two_servers_share_one_postgresql_registry() {
+    // Issue 10, part 4, and issue 15: the deployment of a département or a région, several
+    // `essor serve` behind one PostgreSQL. A referral made on one is moved on through the
+    // other; `essor admin purge` reaches the same database.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = runtime.block_on(essor_store::registry::testing::TestRegistry::postgres())
+    else {
+        return;
+    };
+    runtime.block_on(db.registry.close());
+    let url = std::ffi::OsString::from(&db.url);
+    let (mut a, addr_a) = spawn_serve(&["--registre".as_ref(), url.as_os_str()]);
+    let (mut b, addr_b) = spawn_serve(&["--registre".as_ref(), url.as_os_str()]);
+    let (status, answer) = post_referral(&addr_a);
+    assert_eq!(status, 201, "{answer}");
+    let created: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    let token = created["token"].as_str().unwrap();
+    let body = r#"{"status":"acceptee"}"#;
+    let (status, moved) = http(
+        &addr_b,
+        &format!(
+            "PATCH /api/v1/referrals/{token} HTTP/1.1\r\nHost: {addr_b}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert_eq!(status, 200, "{moved}");
+    let (status, read) = http(
+        &addr_a,
+        &format!(
+            "GET /api/v1/referrals/{token} HTTP/1.1\r\nHost: {addr_a}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    for child in [&mut a, &mut b] {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    assert_eq!(status, 200, "{read}");
+    let read: serde_json::Value = serde_json::from_str(&read).unwrap();
+    assert_eq!(read["status"], "acceptee");
+    assert_eq!(read["history"].as_array().unwrap().len(), 2);
+
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_essor"))
+        .args(["admin", "purge"])
+        .env("ESSOR_REGISTRE", &db.url)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("noms et contacts de 0 mises en relation effacés"),
+        "{}",
+        stderr(&o)
+    );
+    runtime.block_on(db.finish());
 }
 
 #[test]
@@ -778,7 +849,13 @@ fn admin_purge_erases_what_is_past_its_retention_and_names_a_missing_registry() 
     assert!(stderr(&o).contains("aucun registre"), "{}", stderr(&o));
 
     let store = dir.path().join("magasin");
-    drop(essor_store::registry::Registry::open_in(&store).unwrap());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        essor_store::registry::Registry::open_in(&store)
+            .await
+            .unwrap()
+            .close()
+            .await
+    });
     let o = essor(
         &[
             "admin",

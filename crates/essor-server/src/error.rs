@@ -96,9 +96,9 @@ pub struct ErrorItem {
     #[schema(example = 400)]
     pub status: u16,
     /// Stable machine code: `bad_parameter`, `not_found`, `invalid_transition`,
-    /// `store_unavailable`, `registry_unavailable`, `internal`, `method_not_allowed`,
-    /// `cross_site_write`, `payload_too_large`, `uri_too_long`, `too_many_parameters`,
-    /// `unsupported_media_type`, `too_many_requests`.
+    /// `concurrent_change`, `store_unavailable`, `registry_unavailable`, `internal`,
+    /// `method_not_allowed`, `cross_site_write`, `payload_too_large`, `uri_too_long`,
+    /// `too_many_parameters`, `unsupported_media_type`, `too_many_requests`.
     #[schema(example = "bad_parameter")]
     pub code: String,
     /// The query or path parameter at fault, if any.
@@ -178,6 +178,12 @@ impl ApiError {
                 code: "invalid_transition",
                 parameter: Some("status".to_owned()),
                 detail: t.to_string(),
+            },
+            RegistryFailure::Conflict(message) => Self {
+                status: StatusCode::CONFLICT,
+                code: "concurrent_change",
+                parameter: None,
+                detail: message.clone(),
             },
             // `Backend`, and whatever the application layer adds later.
             _ => {

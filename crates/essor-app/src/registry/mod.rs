@@ -1,6 +1,5 @@
 //! The registry seam: what the web layer asks of the database of user writes (referrals
-//! today), in one small trait, so that the embedded SQLite registry and a later PostgreSQL one
-//! plug in without touching handlers. Handlers and pages only see
+//! today), in one small trait, so that handlers do not know which database holds them. Handlers and pages only see
 //! `Arc<dyn ReferralRegistry>`; each backend gets an adapter module here.
 //!
 //! The referral types and their lifecycle come from `essor_store::registry` (no HTTP there):
@@ -10,16 +9,17 @@
 //! - [`Disabled`]: a server started without `--store` keeps no personal data anywhere; every
 //!   referral call answers [`RegistryFailure::Disabled`], shown as a French 503 that says how
 //!   to turn referrals on.
-//! - [`sqlite::SqliteRegistry`]: `registre.sqlite` in the store folder.
+//! - [`sql::SqlRegistry`]: `registre.sqlite` in the store folder, or a PostgreSQL database
+//!   (`--registre postgres://…`) shared by several servers.
 
-/// The SQLite adapter.
-pub mod sqlite;
+/// The SQL adapter (SQLite and PostgreSQL).
+pub mod sql;
 
 pub use essor_store::registry::{
     Channel, FieldError, NewReferral, Principal, Referral, ReferralEvent, ReferralFilter,
     ReferralListing, ReferralToken, Status, StatusChange, TransitionError,
 };
-pub use sqlite::SqliteRegistry;
+pub use sql::SqlRegistry;
 
 /// Why a registry call did not succeed.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +36,10 @@ pub enum RegistryFailure {
     /// The link has expired or was revoked (French message saying which).
     #[error("{0}")]
     LinkClosed(String),
+    /// Someone else changed the record between the check and the write; nothing written
+    /// (French message).
+    #[error("{0}")]
+    Conflict(String),
     /// A field is refused; French message.
     #[error("{0}")]
     Field(FieldError),

@@ -13,24 +13,39 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
 }
 
 fn purge(args: PurgeArgs) -> Result<ExitCode> {
-    let path = args.store.join(FILE_NAME);
-    if !path.is_file() {
-        anyhow::bail!(
-            "{} : aucun registre (les mises en relation sont enregistrées par `essor serve --store {}`)",
-            path.display(),
-            args.store.display()
-        );
-    }
     let retention = args.retention.retention();
-    let registry = Registry::open(&path)?.with_retention(retention);
-    let n = registry
-        .purge()
-        .with_context(|| format!("{} : effacement impossible", path.display()))?;
-    eprintln!(
-        "essor admin purge : noms et contacts de {} mises en relation effacés (sans changement depuis plus de {} mois) dans {}.",
-        crate::text::count(n),
-        retention.contact_months,
-        path.display()
-    );
-    Ok(ExitCode::SUCCESS)
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("démarrage du moteur d'exécution")?;
+    runtime.block_on(async {
+        let registry = match (&args.target.registry, &args.target.store) {
+            (Some(url), _) => Registry::connect(url).await?,
+            (None, Some(store)) => {
+                let path = store.join(FILE_NAME);
+                if !path.is_file() {
+                    anyhow::bail!(
+                        "{} : aucun registre (les mises en relation sont enregistrées par `essor serve --store {}`)",
+                        path.display(),
+                        store.display()
+                    );
+                }
+                Registry::open(&path).await?
+            }
+            (None, None) => anyhow::bail!("--store DOSSIER ou --registre URL attendu"),
+        }
+        .with_retention(retention);
+        let n = registry
+            .purge()
+            .await
+            .with_context(|| format!("{} : effacement impossible", registry.location()))?;
+        registry.close().await;
+        eprintln!(
+            "essor admin purge : noms et contacts de {} mises en relation effacés (sans changement depuis plus de {} mois) dans {}.",
+            crate::text::count(n),
+            retention.contact_months,
+            registry.location()
+        );
+        Ok(ExitCode::SUCCESS)
+    })
 }

@@ -12,7 +12,6 @@ use crate::commands::serve;
 use crate::progress::SireneBar;
 use crate::text;
 use anyhow::{Context, Result};
-use essor_app::registry::SqliteRegistry;
 use essor_observatory::{ActorScope, Inputs, indicators};
 use essor_server::AppState;
 use essor_synth::{SynthConfig, files};
@@ -82,12 +81,13 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let sqlite = serve::open_store(&store)?;
-    let registry = SqliteRegistry::open_in(&store, Default::default())?;
-    let state = AppState::new(index, Arc::new(sqlite)).with_registry(Arc::new(registry));
+    let state = AppState::new(index, Arc::new(sqlite));
     args.web.init_logs();
     serve::serve(
         args.addr,
         args.web.apply(state),
+        serve::RegistryPlace::Folder(store.clone()),
+        Default::default(),
         Some(
             "essor demo : DÉMONSTRATION sur données synthétiques ; ouvrez l'adresse ci-dessous dans un navigateur.",
         ),

@@ -4,16 +4,18 @@
 //!
 //! With `--store DIR`, the actors and figures come from `DIR/essor.sqlite`, followed: a new
 //! ingest into the same folder is picked up without a restart. Referrals are kept in
-//! `DIR/registre.sqlite` (created when absent).
-//! Without it, no personal data is written anywhere and the referral pages and endpoints say
-//! how to turn them on (503): a folder nobody chose is no place for names and contacts.
+//! `DIR/registre.sqlite` (created when absent), or in the PostgreSQL database of
+//! `--registre postgres://…` that several servers share.
+//! Without either, no personal data is written anywhere and the referral pages and endpoints
+//! say how to turn them on (503): a folder nobody chose is no place for names and contacts.
 
 use crate::args::ServeArgs;
 use crate::qpv_source;
 use anyhow::{Context, Result};
-use essor_app::registry::SqliteRegistry;
+use essor_app::registry::SqlRegistry;
 use essor_app::store::{ActorStore, EmptyStore, SqliteStore};
 use essor_server::{AppState, Server, ServerConfig};
+use essor_store::registry::Retention;
 use essor_store::snapshot::LiveEvent;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -24,20 +26,47 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         None => Arc::new(EmptyStore),
         Some(dir) => Arc::new(open_store(dir)?),
     };
-    let mut state = AppState::new(index, store);
-    if let Some(dir) = &args.store {
-        let registry = SqliteRegistry::open_in(dir, args.retention.retention())?;
-        let r = args.retention;
-        eprintln!(
-            "essor serve : mises en relation enregistrées dans {} (liens valables {} jours, noms et contacts effacés {} mois après le dernier changement)",
-            registry.path().display(),
-            r.link_days,
-            r.contact_months
-        );
-        state = state.with_registry(Arc::new(registry));
-    }
+    let state = AppState::new(index, store);
+    let registry = match (&args.registry, &args.store) {
+        (Some(url), _) => RegistryPlace::Server(url.clone()),
+        (None, Some(dir)) => RegistryPlace::Folder(dir.clone()),
+        (None, None) => RegistryPlace::None,
+    };
     args.web.init_logs();
-    serve(args.addr, args.web.apply(state), None)
+    serve(
+        args.addr,
+        args.web.apply(state),
+        registry,
+        args.retention.retention(),
+        None,
+    )
+}
+
+/// Where a server keeps its referrals.
+#[derive(Debug, Clone)]
+pub enum RegistryPlace {
+    /// Nowhere: referrals are off.
+    None,
+    /// `registre.sqlite` in this store folder.
+    Folder(std::path::PathBuf),
+    /// This PostgreSQL database.
+    Server(String),
+}
+
+/// Opens the registry of `place` (inside the runtime that will use its connections).
+async fn open_registry(place: &RegistryPlace, retention: Retention) -> Result<Option<SqlRegistry>> {
+    let registry = match place {
+        RegistryPlace::None => return Ok(None),
+        RegistryPlace::Folder(dir) => SqlRegistry::open_in(dir, retention).await?,
+        RegistryPlace::Server(url) => SqlRegistry::connect(url, retention).await?,
+    };
+    eprintln!(
+        "essor serve : mises en relation enregistrées dans {} (liens valables {} jours, noms et contacts effacés {} mois après le dernier changement)",
+        registry.location(),
+        retention.link_days,
+        retention.contact_months
+    );
+    Ok(Some(registry))
 }
 
 /// The store of a folder, followed, with a French line for each new snapshot.
@@ -69,16 +98,23 @@ pub fn open_store(dir: &std::path::Path) -> Result<SqliteStore> {
     Ok(store)
 }
 
-/// Serves `state` on `addr` until Ctrl-C or SIGTERM. `banner` is printed once the port is
-/// taken, so that a port already in use is said before any invitation to open the address.
+/// Serves `state`, with the registry of `registry`, on `addr` until Ctrl-C or SIGTERM.
+/// `banner` is printed once the port is taken, so that a port already in use is said before
+/// any invitation to open the address.
 pub fn serve(
     addr: std::net::SocketAddr,
     state: AppState,
+    registry: RegistryPlace,
+    retention: Retention,
     banner: Option<&str>,
 ) -> Result<ExitCode> {
-    let state_registry = state.registry.clone();
     let runtime = tokio::runtime::Runtime::new().context("démarrage du serveur")?;
     runtime.block_on(async move {
+        let state = match open_registry(&registry, retention).await? {
+            Some(registry) => state.with_registry(Arc::new(registry)),
+            None => state,
+        };
+        let state_registry = state.registry.clone();
         let server = Server::bind(ServerConfig { addr, state })
             .await
             .with_context(|| format!("écoute sur {addr} impossible (port déjà pris ?)"))?;

@@ -492,6 +492,7 @@ pub async fn update(
                 return private((StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response());
             }
             Err(RegistryFailure::Field(f)) => (f.field, f.message),
+            Err(RegistryFailure::Conflict(message)) => ("status", message),
             Err(RegistryFailure::Transition(t)) => {
                 let field = match t {
                     crate::registry::TransitionError::ReasonRequired { .. }

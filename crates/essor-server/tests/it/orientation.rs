@@ -218,12 +218,18 @@ fn maurepas_referral() -> Value {
 }
 
 /// Rows of the registry's tables, read through a second connection to the same file.
-fn registry_rows(dir: &Path) -> (usize, usize) {
-    let registry = Registry::open_in(dir).unwrap();
-    (
-        registry.list_referrals(&Default::default()).unwrap().len(),
-        registry.audit_log(None).unwrap().len(),
-    )
+async fn registry_rows(dir: &Path) -> (usize, usize) {
+    let registry = Registry::open_in(dir).await.unwrap();
+    let rows = (
+        registry
+            .list_referrals(&Default::default())
+            .await
+            .unwrap()
+            .len(),
+        registry.audit_log(None).await.unwrap().len(),
+    );
+    registry.close().await;
+    rows
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -280,9 +286,10 @@ async fn a_referral_is_created_then_moved_on_through_its_link_with_audit_rows() 
     assert_eq!(done["history"][2]["reason"], "premier atelier le 2 juillet");
     assert_eq!(done["next"], json!([]));
 
-    let registry = Registry::open_in(dir.path()).unwrap();
+    let registry = Registry::open_in(dir.path()).await.unwrap();
     let audit = registry
         .audit_log(Some(done["id"].as_i64().unwrap()))
+        .await
         .unwrap();
     let actions: Vec<(&str, &str)> = audit
         .iter()
@@ -307,7 +314,7 @@ async fn a_forbidden_move_is_refused_with_the_exact_french_error_and_writes_noth
         .post_json("/api/v1/referrals", &maurepas_referral())
         .await;
     let path = format!("/api/v1/referrals/{}", created["token"].as_str().unwrap());
-    let before = registry_rows(dir.path());
+    let before = registry_rows(dir.path()).await;
     assert_eq!(before, (1, 1));
 
     let (status, refused) = app.patch_json(&path, &json!({"status": "terminee"})).await;
@@ -332,7 +339,7 @@ async fn a_forbidden_move_is_refused_with_the_exact_french_error_and_writes_noth
             .unwrap()
             .starts_with("champ « status » : statut « annulee » inconnu ; statuts : proposee,")
     );
-    assert_eq!(registry_rows(dir.path()), before, "nothing written");
+    assert_eq!(registry_rows(dir.path()).await, before, "nothing written");
     let (_, read) = app.json(&path).await;
     assert_eq!(read["status"], "proposee");
     assert_eq!(read["history"].as_array().unwrap().len(), 1);
@@ -351,7 +358,7 @@ async fn a_forbidden_move_is_refused_with_the_exact_french_error_and_writes_noth
         closed["errors"][0]["detail"],
         "la mise en relation est close (statut « refusée ») : son statut ne peut plus changer"
     );
-    assert_eq!(registry_rows(dir.path()), (1, 2));
+    assert_eq!(registry_rows(dir.path()).await, (1, 2));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -415,7 +422,7 @@ async fn a_referral_needs_consent_a_known_scheme_and_operator_and_an_eligible_pr
             error["detail"]
         );
     }
-    assert_eq!(registry_rows(dir.path()), (0, 0), "nothing written");
+    assert_eq!(registry_rows(dir.path()).await, (0, 0), "nothing written");
     // An unknown or malformed link is a 404.
     for token in ["0".repeat(64), "pas-un-jeton".to_owned()] {
         let (status, answer) = app.json(&format!("/api/v1/referrals/{token}")).await;
@@ -527,7 +534,7 @@ async fn the_pages_move_referrals_through_the_same_checks_and_keep_links_private
             .unwrap()
             .contains("Mise en relation enregistrée")
     );
-    let before = registry_rows(dir.path());
+    let before = registry_rows(dir.path()).await;
     assert_eq!(before, (1, 1));
 
     // A move the lifecycle forbids, posted by hand: the exact French error, nothing written.
@@ -542,7 +549,7 @@ async fn the_pages_move_referrals_through_the_same_checks_and_keep_links_private
     assert!(html.contains(
         "passage de « proposée » à « terminée » impossible ; depuis « proposée », statuts possibles : « acceptée », « refusée », « pas pour nous »"
     ));
-    assert_eq!(registry_rows(dir.path()), before, "nothing written");
+    assert_eq!(registry_rows(dir.path()).await, before, "nothing written");
 
     let accepted = client
         .post(app.url(&path))
@@ -551,8 +558,8 @@ async fn the_pages_move_referrals_through_the_same_checks_and_keep_links_private
         .await
         .unwrap();
     assert_eq!(accepted.status(), 303);
-    let registry = Registry::open_in(dir.path()).unwrap();
-    let audit = registry.audit_log(None).unwrap();
+    let registry = Registry::open_in(dir.path()).await.unwrap();
+    let audit = registry.audit_log(None).await.unwrap();
     let channels: Vec<(&str, &str)> = audit
         .iter()
         .map(|a| (a.action.as_str(), a.channel.as_str()))
@@ -633,9 +640,10 @@ async fn a_revoked_link_opens_nothing_on_the_api_and_the_pages() {
     let (status, page) = app.text(&format!("/mises-en-relation/suivi/{token}")).await;
     assert_eq!(status, 410);
     assert!(page.contains("Lien expiré ou révoqué"), "{page}");
-    let registry = Registry::open_in(dir.path()).unwrap();
+    let registry = Registry::open_in(dir.path()).await.unwrap();
     let actions: Vec<String> = registry
         .audit_log(None)
+        .await
         .unwrap()
         .into_iter()
         .map(|a| format!("{} {} {}", a.action, a.principal_kind, a.channel))

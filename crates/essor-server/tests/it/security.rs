@@ -3,16 +3,17 @@
 //! French problem JSON, absolute links from the configured address only.
 
 use crate::support::{EMBEDDED, TILLEULS_SIRET, TestApp};
-use essor_app::registry::SqliteRegistry;
+use essor_app::registry::SqlRegistry;
 use essor_server::AppState;
 use essor_server::security::{PublicUrl, WriteRate};
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-fn registry_state(dir: &std::path::Path) -> AppState {
-    let registry =
-        SqliteRegistry::open_in(dir, Default::default()).expect("a registry in a temporary folder");
+async fn registry_state(dir: &std::path::Path) -> AppState {
+    let registry = SqlRegistry::open_in(dir, Default::default())
+        .await
+        .expect("a registry in a temporary folder");
     EMBEDDED.with_registry(Arc::new(registry))
 }
 
@@ -80,7 +81,7 @@ fn assert_security_headers(path: &str, h: &HeaderMap, referrer: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_route_family_answers_the_security_headers() {
     let dir = tempfile::tempdir().unwrap();
-    let app = TestApp::start(registry_state(dir.path())).await;
+    let app = TestApp::start(registry_state(dir.path()).await).await;
     let client = client();
     for path in [
         "/",
@@ -157,7 +158,7 @@ async fn no_page_has_an_inline_script_or_style_the_policy_would_block() {
 #[tokio::test(flavor = "multi_thread")]
 async fn cors_is_open_for_reads_and_closed_for_writes_and_their_preflights() {
     let dir = tempfile::tempdir().unwrap();
-    let app = TestApp::start(registry_state(dir.path())).await;
+    let app = TestApp::start(registry_state(dir.path()).await).await;
     let client = client();
     let res = client.get(app.url("/api/v1/status")).send().await.unwrap();
     assert_eq!(res.headers()["access-control-allow-origin"], "*");
@@ -200,7 +201,7 @@ async fn cors_is_open_for_reads_and_closed_for_writes_and_their_preflights() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_api_write_sent_as_plain_text_is_refused_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let app = TestApp::start(registry_state(dir.path())).await;
+    let app = TestApp::start(registry_state(dir.path()).await).await;
     // What a foreign page can send without a preflight: a "simple" text/plain body.
     for (method, path) in [
         (reqwest::Method::POST, "/api/v1/referrals"),
@@ -243,7 +244,7 @@ async fn an_api_write_sent_as_plain_text_is_refused_and_writes_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_form_posted_from_another_site_is_refused_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let app = TestApp::start(registry_state(dir.path())).await;
+    let app = TestApp::start(registry_state(dir.path()).await).await;
     for (header, value) in [
         ("origin", "https://ailleurs.example"),
         ("origin", "null"),
@@ -418,7 +419,7 @@ async fn errors_made_around_the_handlers_are_french_problems_on_the_api() {
 #[tokio::test(flavor = "multi_thread")]
 async fn free_text_fields_are_capped_and_nothing_is_stored() {
     let dir = tempfile::tempdir().unwrap();
-    let app = TestApp::start(registry_state(dir.path())).await;
+    let app = TestApp::start(registry_state(dir.path()).await).await;
     let mut long = referral();
     long["profile"]["description"] = json!("é".repeat(5_001));
     let res = client()
@@ -481,7 +482,9 @@ async fn free_text_fields_are_capped_and_nothing_is_stored() {
 #[tokio::test(flavor = "multi_thread")]
 async fn writes_past_the_rate_limit_get_a_french_429() {
     let dir = tempfile::tempdir().unwrap();
-    let state = registry_state(dir.path()).with_write_rate(WriteRate { per_minute: 3 });
+    let state = registry_state(dir.path())
+        .await
+        .with_write_rate(WriteRate { per_minute: 3 });
     let app = TestApp::start(state).await;
     for _ in 0..3 {
         let (status, body) = app.post_json("/api/v1/referrals", &referral()).await;
@@ -528,7 +531,7 @@ async fn writes_past_the_rate_limit_get_a_french_429() {
 async fn absolute_links_come_from_the_public_url_never_from_request_headers() {
     let dir = tempfile::tempdir().unwrap();
     let public = PublicUrl::parse("https://essor.example.fr").unwrap();
-    let app = TestApp::start(registry_state(dir.path()).with_public_url(public)).await;
+    let app = TestApp::start(registry_state(dir.path()).await.with_public_url(public)).await;
     let hostile = |req: reqwest::RequestBuilder| {
         req.header("host", "attaquant.example")
             .header("x-forwarded-proto", "javascript")
@@ -561,7 +564,7 @@ async fn absolute_links_come_from_the_public_url_never_from_request_headers() {
     assert!(!page.contains("javascript:"));
     assert!(!page.contains("attaquant.example"));
     // Without --public-url, the listening address, whatever Host says.
-    let plain = TestApp::start(registry_state(dir.path())).await;
+    let plain = TestApp::start(registry_state(dir.path()).await).await;
     let page = hostile(client().get(plain.url("/orientation?holder=person")))
         .send()
         .await

@@ -1,6 +1,6 @@
 //! A real server on 127.0.0.1, port 0, over the embedded QPV and a chosen store.
 
-use essor_app::registry::SqliteRegistry;
+use essor_app::registry::SqlRegistry;
 use essor_app::store::{
     Actor, ActorRecord, Diffusion, Indicator, LegalFamily, MemoryStore, SqliteStore,
     TerritoryLevel, TerritoryRef,
@@ -122,7 +122,8 @@ impl TestApp {
 
     /// The embedded QPV, no actors, and referrals kept in `dir/registre.sqlite`.
     pub async fn with_registry(dir: &std::path::Path) -> Self {
-        let registry = SqliteRegistry::open_in(dir, Default::default())
+        let registry = SqlRegistry::open_in(dir, Default::default())
+            .await
             .expect("a registry in a temporary folder");
         Self::start(EMBEDDED.with_registry(Arc::new(registry))).await
     }

@@ -1,4 +1,7 @@
-//! The registry: what users write, in `registre.sqlite` inside the store folder.
+//! The registry: what users write — in `registre.sqlite` inside the store folder (SQLite,
+//! embedded), or in a PostgreSQL database for a shared deployment (several `essor serve`
+//! behind one database). The same code, the same SQL and the same tests serve both, through
+//! `sqlx`'s `Any` driver; only the schema migrations are written once per backend.
 //!
 //! Today it holds **referrals** ([`referral`]): a person or structure oriented towards the
 //! operator of a scheme of the orientation catalogue, with a lifecycle, a dated history and
@@ -14,9 +17,11 @@
 //!   before any statement that writes.
 //! - **Secrets are hashed**: only the SHA-256 of a link's token is stored.
 //!
-//! The schema is versioned ([`migrations`]); opening a registry creates the file when absent
-//! and applies the missing migrations. [`Registry`] serialises access through one connection
-//! (writes are rare and short); the server calls it from a blocking thread.
+//! The schema is versioned ([`migrations`], `sqlx`'s migrator); opening a registry creates the
+//! file when absent and applies the missing migrations. Checks that a change depends on hold
+//! until it commits: SQLite units take the write lock when they begin (`BEGIN IMMEDIATE`),
+//! and every status update is conditional on the status read (`… WHERE status = $from`), so
+//! two concurrent changes on PostgreSQL cannot both pass the lifecycle check.
 
 /// The application clock.
 pub mod clock;
@@ -26,6 +31,8 @@ pub mod migrations;
 pub mod referral;
 /// Retention of personal data and private file permissions.
 pub mod retention;
+/// Registries for tests, on both backends.
+pub mod testing;
 /// The secret link of a referral.
 pub mod token;
 /// One change and its audit row, in one transaction.
@@ -41,25 +48,55 @@ pub use retention::Retention;
 pub use token::ReferralToken;
 pub use unit::UnitOfWork;
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, AssertSqlSafe, Row};
+use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 /// The registry file's name inside a store folder.
 pub const FILE_NAME: &str = "registre.sqlite";
+
+/// Which database engine holds a registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `registre.sqlite` in a store folder: the embedded default.
+    Sqlite,
+    /// A PostgreSQL database, for a deployment that several servers share.
+    Postgres,
+}
+
+/// Where a registry lives, as messages name it (a PostgreSQL address never shows its
+/// password).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    Server(String),
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File(path) => write!(f, "{}", path.display()),
+            Location::Server(url) => f.write_str(url),
+        }
+    }
+}
 
 /// Why the registry could not do what was asked. Messages are French; the CLI prints them
 /// and the server maps each kind to its answer (400, 404, 409, 500).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RegistryError {
-    #[error("registre {} : ouverture impossible : {reason}", .path.display())]
-    Open { path: PathBuf, reason: String },
-    #[error("registre {} : créé par une version plus récente d'essor (schéma {found}, cette version connaît jusqu'au schéma {known}) ; mettez essor à jour", .path.display())]
+    #[error("registre {location} : ouverture impossible : {reason}")]
+    Open { location: Location, reason: String },
+    #[error(
+        "registre {location} : créé par une version plus récente d'essor (schéma {found}, cette version connaît jusqu'au schéma {known}) ; mettez essor à jour"
+    )]
     NewerSchema {
-        path: PathBuf,
-        found: u32,
-        known: u32,
+        location: Location,
+        found: i64,
+        known: i64,
     },
     /// A field of a new referral is refused.
     #[error("{0}")]
@@ -80,10 +117,19 @@ pub enum RegistryError {
         "ce lien a été révoqué : demandez un nouveau lien à la personne qui a fait la mise en relation"
     )]
     LinkRevoked,
+    /// Another change to the same record committed between this one's check and its write;
+    /// nothing was written.
+    #[error(
+        "la mise en relation vient d'être modifiée par quelqu'un d'autre : rechargez-la puis recommencez"
+    )]
+    Conflict,
     #[error("générateur aléatoire du système indisponible : {0}")]
     Random(String),
-    #[error("registre : erreur SQLite : {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    /// A stored value this version of essor cannot read.
+    #[error("registre : valeur illisible dans la base : {0}")]
+    Corrupt(String),
+    #[error("registre : erreur de la base de données : {0}")]
+    Database(#[from] sqlx::Error),
 }
 
 /// One row of the audit log.
@@ -95,7 +141,7 @@ pub struct AuditEntry {
     pub action: String,
     pub object_type: String,
     pub object_id: i64,
-    /// `api` or `page`.
+    /// `api`, `page` or `task`.
     pub channel: String,
     /// JSON, without personal data (ids, statuses).
     pub detail: String,
@@ -110,57 +156,88 @@ pub struct AuditEntry {
     pub after: Option<String>,
 }
 
-/// An open registry.
-#[derive(Debug)]
+/// An open registry: a pool of connections to its database.
+#[derive(Debug, Clone)]
 pub struct Registry {
-    path: PathBuf,
-    conn: Mutex<Connection>,
+    location: Location,
+    backend: Backend,
+    pool: AnyPool,
     clock: Arc<dyn Clock>,
     retention: Retention,
 }
 
+/// Connections a registry keeps open.
+const SQLITE_CONNECTIONS: u32 = 4;
+const POSTGRES_CONNECTIONS: u32 = 8;
+
 impl Registry {
     /// Opens (creating it when absent) `registre.sqlite` in the store folder `dir`, which is
-    /// created too if needed, and brings its schema up to date.
-    pub fn open_in(dir: &Path) -> Result<Self, RegistryError> {
+    /// created too if needed (0700), and brings its schema up to date.
+    pub async fn open_in(dir: &Path) -> Result<Self, RegistryError> {
         retention::private_dir(dir).map_err(|e| RegistryError::Open {
-            path: dir.join(FILE_NAME),
+            location: Location::File(dir.join(FILE_NAME)),
             reason: format!("création du dossier impossible ({e})"),
         })?;
-        Self::open(&dir.join(FILE_NAME))
+        Self::open(&dir.join(FILE_NAME)).await
     }
 
-    /// Opens (creating it when absent) the registry file at `path`.
-    pub fn open(path: &Path) -> Result<Self, RegistryError> {
-        let open_err = |e: rusqlite::Error| RegistryError::Open {
-            path: path.to_owned(),
-            reason: e.to_string(),
+    /// Opens (creating it, 0600, when absent) the SQLite registry file at `path`.
+    pub async fn open(path: &Path) -> Result<Self, RegistryError> {
+        let location = Location::File(path.to_owned());
+        let open_err = |reason: String| RegistryError::Open {
+            location: location.clone(),
+            reason,
         };
         // Personal data: the file (and the -wal and -shm SQLite makes beside it) is 0600.
-        retention::private_file(path).map_err(|e| RegistryError::Open {
-            path: path.to_owned(),
-            reason: format!("droits du fichier impossibles à restreindre ({e})"),
-        })?;
-        let mut conn = Connection::open(path).map_err(open_err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(open_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_err)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(open_err)?;
-        match migrations::migrate(&mut conn, path) {
-            Ok(_) => {}
-            Err(e @ RegistryError::NewerSchema { .. }) => return Err(e),
-            Err(e) => {
-                return Err(RegistryError::Open {
-                    path: path.to_owned(),
-                    reason: e.to_string(),
-                });
-            }
+        retention::private_file(path)
+            .map_err(|e| open_err(format!("droits du fichier impossibles à restreindre ({e})")))?;
+        let url = sqlite_url(path).map_err(open_err)?;
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(SQLITE_CONNECTIONS)
+            .connect(&url)
+            .await
+            .map_err(|e| open_err(e.to_string()))?;
+        // Readers never wait for a writer; a persistent property of the file.
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&pool)
+            .await
+            .map_err(|e| open_err(e.to_string()))?;
+        Self::ready(location, Backend::Sqlite, pool).await
+    }
+
+    /// Connects to the PostgreSQL registry at `url` (`postgres://user@host:port/base`), and
+    /// brings its schema up to date (several servers may start at once: the migrator locks).
+    pub async fn connect(url: &str) -> Result<Self, RegistryError> {
+        let location = Location::Server(redact(url));
+        let open_err = |reason: String| RegistryError::Open {
+            location: location.clone(),
+            reason,
+        };
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(open_err(
+                "adresse PostgreSQL attendue (postgres://utilisateur@hôte:port/base)".into(),
+            ));
         }
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(POSTGRES_CONNECTIONS)
+            .connect(url)
+            .await
+            .map_err(|e| open_err(e.to_string()))?;
+        Self::ready(location, Backend::Postgres, pool).await
+    }
+
+    async fn ready(
+        location: Location,
+        backend: Backend,
+        pool: AnyPool,
+    ) -> Result<Self, RegistryError> {
+        migrations::migrate(&pool, backend, &location).await?;
         Ok(Self {
-            path: path.to_owned(),
-            conn: Mutex::new(conn),
+            location,
+            backend,
+            pool,
             clock: Arc::new(SystemClock),
             retention: Retention::default(),
         })
@@ -182,30 +259,51 @@ impl Registry {
         Self { clock, ..self }
     }
 
-    /// The registry file.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// Where the registry lives.
+    pub fn location(&self) -> &Location {
+        &self.location
     }
 
-    /// The schema version of the file (the last migration applied).
-    pub fn schema_version(&self) -> Result<u32, RegistryError> {
-        Ok(self
-            .conn()
-            .query_row("SELECT MAX(version) FROM schema_migration", [], |r| {
-                r.get(0)
-            })?)
+    /// Its database engine.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves no half-done write: transactions roll back
-        // when dropped. The connection is safe to reuse.
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    /// The schema version of the database (the last migration applied).
+    pub async fn schema_version(&self) -> Result<i64, RegistryError> {
+        migrations::version(&self.pool).await
+    }
+
+    /// Closes the connections (a test, or the end of a command, before the file is read).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn begin(
+        &self,
+        principal: &Principal,
+        channel: Channel,
+    ) -> Result<UnitOfWork, RegistryError> {
+        UnitOfWork::begin(
+            &self.pool,
+            self.backend,
+            principal,
+            channel,
+            self.clock.as_ref(),
+        )
+        .await
+    }
+
+    /// A referral with its history, read after a change has committed.
+    async fn load(&self, id: i64) -> Result<Option<Referral>, RegistryError> {
+        let mut conn = self.pool.acquire().await?;
+        load(&mut conn, id).await
     }
 
     /// Records a new referral (status `proposee`) with its first history row and its audit
     /// row, in one transaction. Returns it with its token, which is stored only as a hash:
     /// this is the one moment it can be read.
-    pub fn create_referral(
+    pub async fn create_referral(
         &self,
         new: NewReferral,
         principal: &Principal,
@@ -213,36 +311,40 @@ impl Registry {
     ) -> Result<(Referral, ReferralToken), RegistryError> {
         let new = new.validate()?;
         let token = ReferralToken::generate().map_err(|e| RegistryError::Random(e.to_string()))?;
-        let mut conn = self.conn();
-        let unit = UnitOfWork::begin(&mut conn, principal, channel, self.clock.as_ref())?;
-        let (tx, now) = (unit.tx(), unit.now());
-        tx.execute(
+        let mut unit = self.begin(principal, channel).await?;
+        let now = unit.now().to_owned();
+        let expires =
+            clock::stamp(unit.at() + time::Duration::days(i64::from(self.retention.link_days)));
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO referral (token_hash, scheme_id, scheme_name, operator_id, operator_name,
                  catalogue_version, person, contact, consent_at, referrer, profile_json,
                  eligibility, status, status_reason, created_at, updated_at, link_expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'proposee', NULL, ?9, ?9, ?13)",
-            params![
-                token.hash(),
-                new.scheme_id,
-                new.scheme_name,
-                new.operator_id,
-                new.operator_name,
-                new.catalogue_version,
-                new.person,
-                new.contact,
-                now,
-                new.referrer,
-                new.profile_json,
-                new.eligibility,
-                clock::stamp(unit.at() + time::Duration::days(i64::from(self.retention.link_days))),
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.execute(
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'proposee', NULL, $9, $9, $13)
+             RETURNING id",
+        )
+        .bind(token.hash())
+        .bind(&new.scheme_id)
+        .bind(&new.scheme_name)
+        .bind(&new.operator_id)
+        .bind(&new.operator_name)
+        .bind(&new.catalogue_version)
+        .bind(&new.person)
+        .bind(&new.contact)
+        .bind(&now)
+        .bind(&new.referrer)
+        .bind(&new.profile_json)
+        .bind(&new.eligibility)
+        .bind(&expires)
+        .fetch_one(unit.conn())
+        .await?;
+        sqlx::query(
             "INSERT INTO referral_event (referral_id, at, from_status, to_status, reason)
-             VALUES (?1, ?2, NULL, 'proposee', NULL)",
-            params![id, now],
-        )?;
+             VALUES ($1, $2, NULL, 'proposee', NULL)",
+        )
+        .bind(id)
+        .bind(&now)
+        .execute(unit.conn())
+        .await?;
         let after = serde_json::json!({
             "scheme": new.scheme_id,
             "operator": new.operator_id,
@@ -255,38 +357,41 @@ impl Registry {
             &after,
             None,
             Some(&after),
-        )?;
-        unit.commit()?;
-        let referral = load(&conn, id)?.ok_or(RegistryError::NotFound)?;
+        )
+        .await?;
+        unit.commit().await?;
+        let referral = self.load(id).await?.ok_or(RegistryError::NotFound)?;
         Ok((referral, token))
     }
 
     /// The referral of a link, with its history; `None` for an unknown token.
-    pub fn referral_by_token(
+    pub async fn referral_by_token(
         &self,
         token: &ReferralToken,
     ) -> Result<Option<Referral>, RegistryError> {
-        let conn = self.conn();
-        match open_link(&conn, token, &clock::stamp(self.clock.now()))? {
+        let mut conn = self.pool.acquire().await?;
+        match open_link(&mut conn, token, &clock::stamp(self.clock.now())).await? {
             None => Ok(None),
-            Some((id, _)) => load(&conn, id),
+            Some((id, _)) => load(&mut conn, id).await,
         }
     }
 
     /// Moves a referral on. The lifecycle check runs inside the transaction before any
     /// write: a refused change writes nothing. A change writes the new status, a history row
-    /// and an audit row together.
-    pub fn change_status(
+    /// and an audit row together; the update applies only if the status is still the one
+    /// checked (else [`RegistryError::Conflict`], nothing written).
+    pub async fn change_status(
         &self,
         token: &ReferralToken,
         change: &StatusChange,
         principal: &Principal,
         channel: Channel,
     ) -> Result<Referral, RegistryError> {
-        let mut conn = self.conn();
-        let unit = UnitOfWork::begin(&mut conn, principal, channel, self.clock.as_ref())?;
-        let (tx, now) = (unit.tx(), unit.now());
-        let (id, status) = open_link(tx, token, now)?.ok_or(RegistryError::NotFound)?;
+        let mut unit = self.begin(principal, channel).await?;
+        let now = unit.now().to_owned();
+        let (id, status) = open_link(unit.conn(), token, &now)
+            .await?
+            .ok_or(RegistryError::NotFound)?;
         let from = status_of(&status)?;
         from.check(change)?;
         let reason = change
@@ -294,15 +399,31 @@ impl Registry {
             .as_deref()
             .map(str::trim)
             .filter(|r| !r.is_empty());
-        tx.execute(
-            "UPDATE referral SET status = ?1, status_reason = ?2, updated_at = ?3 WHERE id = ?4",
-            params![change.to.word(), reason, now, id],
-        )?;
-        tx.execute(
+        let updated = sqlx::query(
+            "UPDATE referral SET status = $1, status_reason = $2, updated_at = $3
+             WHERE id = $4 AND status = $5",
+        )
+        .bind(change.to.word())
+        .bind(reason)
+        .bind(&now)
+        .bind(id)
+        .bind(from.word())
+        .execute(unit.conn())
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(RegistryError::Conflict);
+        }
+        sqlx::query(
             "INSERT INTO referral_event (referral_id, at, from_status, to_status, reason)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, now, from.word(), change.to.word(), reason],
-        )?;
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(&now)
+        .bind(from.word())
+        .bind(change.to.word())
+        .bind(reason)
+        .execute(unit.conn())
+        .await?;
         unit.audit(
             "referral",
             id,
@@ -310,25 +431,34 @@ impl Registry {
             &serde_json::json!({ "from": from.word(), "to": change.to.word() }),
             Some(&serde_json::json!({ "status": from.word() })),
             Some(&serde_json::json!({ "status": change.to.word() })),
-        )?;
-        unit.commit()?;
-        load(&conn, id)?.ok_or(RegistryError::NotFound)
+        )
+        .await?;
+        unit.commit().await?;
+        self.load(id).await?.ok_or(RegistryError::NotFound)
     }
 
     /// Revokes a referral's link: from now on it opens nothing. Recorded with its audit row.
-    pub fn revoke_link(
+    pub async fn revoke_link(
         &self,
         token: &ReferralToken,
         principal: &Principal,
         channel: Channel,
     ) -> Result<(), RegistryError> {
-        let mut conn = self.conn();
-        let unit = UnitOfWork::begin(&mut conn, principal, channel, self.clock.as_ref())?;
-        let (id, _) = open_link(unit.tx(), token, unit.now())?.ok_or(RegistryError::NotFound)?;
-        unit.tx().execute(
-            "UPDATE referral SET link_revoked_at = ?1 WHERE id = ?2",
-            params![unit.now(), id],
-        )?;
+        let mut unit = self.begin(principal, channel).await?;
+        let now = unit.now().to_owned();
+        let (id, _) = open_link(unit.conn(), token, &now)
+            .await?
+            .ok_or(RegistryError::NotFound)?;
+        let updated = sqlx::query(
+            "UPDATE referral SET link_revoked_at = $1 WHERE id = $2 AND link_revoked_at IS NULL",
+        )
+        .bind(&now)
+        .bind(id)
+        .execute(unit.conn())
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(RegistryError::LinkRevoked);
+        }
         let (before, after) = (
             serde_json::json!({ "link": "active" }),
             serde_json::json!({ "link": "revoked" }),
@@ -340,36 +470,40 @@ impl Registry {
             &after,
             Some(&before),
             Some(&after),
-        )?;
-        unit.commit()?;
+        )
+        .await?;
+        unit.commit().await?;
         Ok(())
     }
 
     /// Erases the name and contact of every referral whose last change is older than the
     /// contact retention ([`Retention::contact_months`]), as essor itself (the `purge` task):
     /// one transaction, one audit row per referral. Returns how many were erased.
-    pub fn purge(&self) -> Result<u64, RegistryError> {
+    pub async fn purge(&self) -> Result<u64, RegistryError> {
         let principal = Principal::system("purge");
-        let mut conn = self.conn();
-        let unit = UnitOfWork::begin(&mut conn, &principal, Channel::Task, self.clock.as_ref())?;
+        let mut unit = self.begin(&principal, Channel::Task).await?;
+        let now = unit.now().to_owned();
         let cutoff = clock::stamp(retention::months_before(
             unit.at(),
             self.retention.contact_months,
         ));
-        let ids: Vec<i64> = unit
-            .tx()
-            .prepare(
-                "SELECT id FROM referral WHERE contact_erased_at IS NULL AND updated_at < ?1
-                 ORDER BY id",
-            )?
-            .query_map([&cutoff], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM referral WHERE contact_erased_at IS NULL AND updated_at < $1
+             ORDER BY id",
+        )
+        .bind(&cutoff)
+        .fetch_all(unit.conn())
+        .await?;
         let erased = serde_json::json!({ "erased": ["person", "contact"] });
         for &id in &ids {
-            unit.tx().execute(
-                "UPDATE referral SET person = '', contact = '', contact_erased_at = ?1 WHERE id = ?2",
-                params![unit.now(), id],
-            )?;
+            sqlx::query(
+                "UPDATE referral SET person = '', contact = '', contact_erased_at = $1
+                 WHERE id = $2",
+            )
+            .bind(&now)
+            .bind(id)
+            .execute(unit.conn())
+            .await?;
             unit.audit(
                 "referral",
                 id,
@@ -377,101 +511,147 @@ impl Registry {
                 &erased,
                 Some(&serde_json::json!({ "contact": "kept" })),
                 Some(&serde_json::json!({ "contact": "erased" })),
-            )?;
+            )
+            .await?;
         }
-        unit.commit()?;
+        unit.commit().await?;
         Ok(ids.len() as u64)
     }
 
     /// Referrals without personal data, most recently changed first.
-    pub fn list_referrals(
+    pub async fn list_referrals(
         &self,
         filter: &ReferralFilter,
     ) -> Result<Vec<ReferralListing>, RegistryError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT id, scheme_id, scheme_name, operator_id, operator_name, status, created_at, updated_at
-             FROM referral
-             WHERE (?1 IS NULL OR operator_id = ?1)
-               AND (?2 IS NULL OR scheme_id = ?2)
-               AND (?3 IS NULL OR status = ?3)
-             ORDER BY updated_at DESC, id DESC",
-        )?;
-        let rows = stmt.query_map(
-            params![
-                filter.operator_id,
-                filter.scheme_id,
-                filter.status.map(Status::word)
-            ],
-            |r| {
-                Ok((
-                    ReferralListing {
-                        id: r.get(0)?,
-                        scheme_id: r.get(1)?,
-                        scheme_name: r.get(2)?,
-                        operator_id: r.get(3)?,
-                        operator_name: r.get(4)?,
-                        status: Status::Proposee,
-                        created_at: r.get(6)?,
-                        updated_at: r.get(7)?,
-                    },
-                    r.get::<_, String>(5)?,
-                ))
-            },
-        )?;
-        rows.map(|row| {
-            let (mut listing, status) = row?;
-            listing.status = status_of(&status)?;
-            Ok(listing)
-        })
-        .collect()
+        let mut sql = String::from(
+            "SELECT id, scheme_id, scheme_name, operator_id, operator_name, status, created_at,
+                    updated_at
+             FROM referral WHERE TRUE",
+        );
+        let mut values: Vec<&str> = Vec::new();
+        for (column, value) in [
+            ("operator_id", filter.operator_id.as_deref()),
+            ("scheme_id", filter.scheme_id.as_deref()),
+            ("status", filter.status.map(Status::word)),
+        ] {
+            if let Some(value) = value {
+                values.push(value);
+                sql.push_str(&format!(" AND {column} = ${}", values.len()));
+            }
+        }
+        sql.push_str(" ORDER BY updated_at DESC, id DESC");
+        // Only fixed column names and numbered placeholders are spliced in: values are bound.
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for value in values {
+            query = query.bind(value);
+        }
+        query
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ReferralListing {
+                    id: r.try_get(0)?,
+                    scheme_id: r.try_get(1)?,
+                    scheme_name: r.try_get(2)?,
+                    operator_id: r.try_get(3)?,
+                    operator_name: r.try_get(4)?,
+                    status: status_of(&r.try_get::<String, _>(5)?)?,
+                    created_at: r.try_get(6)?,
+                    updated_at: r.try_get(7)?,
+                })
+            })
+            .collect()
     }
 
     /// The audit log, oldest first; only the rows of one referral when `referral` is given.
-    pub fn audit_log(&self, referral: Option<i64>) -> Result<Vec<AuditEntry>, RegistryError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT id, at, action, object_type, object_id, channel, detail, principal_kind,
-                    user_id, organisation_id, principal_detail, before_json, after_json
-             FROM audit_log
-             WHERE (?1 IS NULL OR (object_type = 'referral' AND object_id = ?1))
-             ORDER BY id",
-        )?;
-        let rows = stmt.query_map([referral], |r| {
-            Ok(AuditEntry {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                action: r.get(2)?,
-                object_type: r.get(3)?,
-                object_id: r.get(4)?,
-                channel: r.get(5)?,
-                detail: r.get(6)?,
-                principal_kind: r.get(7)?,
-                user_id: r.get(8)?,
-                organisation_id: r.get(9)?,
-                principal_detail: r.get(10)?,
-                before: r.get(11)?,
-                after: r.get(12)?,
+    pub async fn audit_log(&self, referral: Option<i64>) -> Result<Vec<AuditEntry>, RegistryError> {
+        const COLUMNS: &str = "SELECT id, at, action, object_type, object_id, channel, detail,
+                    principal_kind, user_id, organisation_id, principal_detail, before_json,
+                    after_json
+             FROM audit_log";
+        let rows = match referral {
+            None => {
+                sqlx::query(AssertSqlSafe(format!("{COLUMNS} ORDER BY id")))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            Some(id) => {
+                sqlx::query(AssertSqlSafe(format!(
+                    "{COLUMNS} WHERE object_type = 'referral' AND object_id = $1 ORDER BY id"
+                )))
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    id: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    action: r.try_get(2)?,
+                    object_type: r.try_get(3)?,
+                    object_id: r.try_get(4)?,
+                    channel: r.try_get(5)?,
+                    detail: r.try_get(6)?,
+                    principal_kind: r.try_get(7)?,
+                    user_id: r.try_get(8)?,
+                    organisation_id: r.try_get(9)?,
+                    principal_detail: r.try_get(10)?,
+                    before: r.try_get(11)?,
+                    after: r.try_get(12)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .collect()
+    }
+}
+
+/// `sqlite://` address of a file, with the characters the address would misread escaped.
+fn sqlite_url(path: &Path) -> Result<String, String> {
+    let absolute = std::path::absolute(path).map_err(|e| e.to_string())?;
+    let text = absolute
+        .to_str()
+        .ok_or_else(|| "chemin non UTF-8 : renommez le dossier".to_owned())?;
+    let escaped = text
+        .replace('%', "%25")
+        .replace('?', "%3F")
+        .replace('#', "%23");
+    Ok(format!("sqlite://{escaped}?mode=rw"))
+}
+
+/// A PostgreSQL address without its password, for messages and logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
     }
 }
 
 /// The referral a link opens, with its status: `None` for an unknown token, an error for an
 /// expired or revoked one (checked against `now`).
-fn open_link(
-    conn: &Connection,
+async fn open_link(
+    conn: &mut sqlx::AnyConnection,
     token: &ReferralToken,
     now: &str,
 ) -> Result<Option<(i64, String)>, RegistryError> {
-    let row: Option<(i64, String, Option<String>, Option<String>)> = conn
-        .query_row(
-            "SELECT id, status, link_expires_at, link_revoked_at FROM referral WHERE token_hash = ?1",
-            [token.hash()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+    let row: Option<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id, status, link_expires_at, link_revoked_at FROM referral WHERE token_hash = $1",
+    )
+    .bind(token.hash())
+    .fetch_optional(conn)
+    .await?;
     match row {
         None => Ok(None),
         Some((_, _, _, Some(_))) => Err(RegistryError::LinkRevoked),
@@ -483,68 +663,50 @@ fn open_link(
 }
 
 fn status_of(word: &str) -> Result<Status, RegistryError> {
-    Status::from_word(word).ok_or_else(|| {
-        RegistryError::Sqlite(rusqlite::Error::InvalidColumnType(
-            0,
-            format!("status {word}"),
-            rusqlite::types::Type::Text,
-        ))
-    })
+    Status::from_word(word).ok_or_else(|| RegistryError::Corrupt(format!("statut « {word} »")))
 }
 
-fn load(conn: &Connection, id: i64) -> Result<Option<Referral>, RegistryError> {
-    let row = conn
-        .query_row(
-            "SELECT id, scheme_id, scheme_name, operator_id, operator_name, catalogue_version,
-                    person, contact, referrer, profile_json, eligibility, status, status_reason,
-                    created_at, updated_at, link_expires_at, contact_erased_at
-             FROM referral WHERE id = ?1",
-            [id],
-            |r: &Row<'_>| {
-                Ok((
-                    Referral {
-                        id: r.get(0)?,
-                        scheme_id: r.get(1)?,
-                        scheme_name: r.get(2)?,
-                        operator_id: r.get(3)?,
-                        operator_name: r.get(4)?,
-                        catalogue_version: r.get(5)?,
-                        person: r.get(6)?,
-                        contact: r.get(7)?,
-                        referrer: r.get(8)?,
-                        profile_json: r.get(9)?,
-                        eligibility: r.get(10)?,
-                        status: Status::Proposee,
-                        status_reason: r.get(12)?,
-                        created_at: r.get(13)?,
-                        updated_at: r.get(14)?,
-                        link_expires_at: r.get(15)?,
-                        contact_erased_at: r.get(16)?,
-                        history: Vec::new(),
-                    },
-                    r.get::<_, String>(11)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((mut referral, status)) = row else {
+async fn load(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<Referral>, RegistryError> {
+    let row: Option<AnyRow> = sqlx::query(
+        "SELECT id, scheme_id, scheme_name, operator_id, operator_name, catalogue_version,
+                person, contact, referrer, profile_json, eligibility, status, status_reason,
+                created_at, updated_at, link_expires_at, contact_erased_at
+         FROM referral WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else {
         return Ok(None);
     };
-    referral.status = status_of(&status)?;
-    let mut stmt = conn.prepare(
+    let mut referral = Referral {
+        id: r.try_get(0)?,
+        scheme_id: r.try_get(1)?,
+        scheme_name: r.try_get(2)?,
+        operator_id: r.try_get(3)?,
+        operator_name: r.try_get(4)?,
+        catalogue_version: r.try_get(5)?,
+        person: r.try_get(6)?,
+        contact: r.try_get(7)?,
+        referrer: r.try_get(8)?,
+        profile_json: r.try_get(9)?,
+        eligibility: r.try_get(10)?,
+        status: status_of(&r.try_get::<String, _>(11)?)?,
+        status_reason: r.try_get(12)?,
+        created_at: r.try_get(13)?,
+        updated_at: r.try_get(14)?,
+        link_expires_at: r.try_get(15)?,
+        contact_erased_at: r.try_get(16)?,
+        history: Vec::new(),
+    };
+    let events: Vec<(String, Option<String>, String, Option<String>)> = sqlx::query_as(
         "SELECT at, from_status, to_status, reason FROM referral_event
-         WHERE referral_id = ?1 ORDER BY id",
-    )?;
-    let events = stmt.query_map([id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, Option<String>>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-        ))
-    })?;
-    for e in events {
-        let (at, from, to, reason) = e?;
+         WHERE referral_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (at, from, to, reason) in events {
         referral.history.push(ReferralEvent {
             at,
             from: from.as_deref().map(status_of).transpose()?,
@@ -553,4 +715,29 @@ fn load(conn: &Connection, id: i64) -> Result<Option<Referral>, RegistryError> {
         });
     }
     Ok(Some(referral))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_addresses_escape_what_an_address_would_misread() {
+        assert_eq!(
+            sqlite_url(Path::new("/srv/essor 100%/a?b#c/registre.sqlite")).unwrap(),
+            "sqlite:///srv/essor 100%25/a%3Fb%23c/registre.sqlite?mode=rw"
+        );
+    }
+
+    #[test]
+    fn postgres_addresses_lose_their_password_in_messages() {
+        assert_eq!(
+            redact("postgres://essor:s3cret@db.local:5432/essor"),
+            "postgres://essor:***@db.local:5432/essor"
+        );
+        assert_eq!(
+            redact("postgres://essor@127.0.0.1/essor"),
+            "postgres://essor@127.0.0.1/essor"
+        );
+    }
 }

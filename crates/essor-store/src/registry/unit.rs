@@ -8,35 +8,42 @@
 //! organisations, calls for projects, the local register) add their tables and write through
 //! the same unit (see `docs/ARCHITECTURE.md`, "add a new kind of record that users can edit").
 
-use super::Channel;
 use super::clock::{Clock, stamp};
+use super::{Backend, Channel, RegistryError};
 use essor_model::Principal;
-use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use time::OffsetDateTime;
 
 /// One change in progress.
 #[derive(Debug)]
-pub struct UnitOfWork<'c> {
-    tx: Transaction<'c>,
-    principal: &'c Principal,
+pub struct UnitOfWork {
+    tx: Transaction<'static, Any>,
+    principal: Principal,
     channel: Channel,
     at: OffsetDateTime,
     now: String,
 }
 
-impl<'c> UnitOfWork<'c> {
-    /// Starts a unit on `conn` for `principal`: an immediate transaction (the write lock is
-    /// taken now, so checks made inside it hold until the commit) stamped with `clock`'s time.
-    pub fn begin(
-        conn: &'c mut Connection,
-        principal: &'c Principal,
+impl UnitOfWork {
+    /// Starts a unit on `pool` for `principal`, stamped with `clock`'s time. On SQLite the
+    /// transaction takes the write lock now (`BEGIN IMMEDIATE`), so checks made inside it hold
+    /// until the commit; on PostgreSQL, writes that depend on a check are conditional on it
+    /// (see [`Registry::change_status`](super::Registry::change_status)).
+    pub async fn begin(
+        pool: &AnyPool,
+        backend: Backend,
+        principal: &Principal,
         channel: Channel,
         clock: &dyn Clock,
-    ) -> Result<Self, rusqlite::Error> {
+    ) -> Result<Self, RegistryError> {
         let at = clock.now();
+        let tx = match backend {
+            Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => pool.begin().await?,
+        };
         Ok(Self {
-            tx: conn.transaction_with_behavior(TransactionBehavior::Immediate)?,
-            principal,
+            tx,
+            principal: principal.clone(),
             channel,
             at,
             now: stamp(at),
@@ -54,47 +61,47 @@ impl<'c> UnitOfWork<'c> {
         self.at
     }
 
-    /// The transaction, for the change's own statements.
-    pub fn tx(&self) -> &Transaction<'c> {
-        &self.tx
+    /// The transaction's connection, for the change's own statements.
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
     }
 
     /// Records the audit row of the change to `entity_type` `entity_id`: `action` (such as
     /// `referral.create`), a short `detail` for lists, and the entity's state before (none
     /// for a creation) and after (none for a deletion). No personal data in any of them.
-    pub fn audit(
-        &self,
+    pub async fn audit(
+        &mut self,
         entity_type: &str,
         entity_id: i64,
         action: &str,
         detail: &serde_json::Value,
         before: Option<&serde_json::Value>,
         after: Option<&serde_json::Value>,
-    ) -> Result<(), rusqlite::Error> {
-        self.tx.execute(
+    ) -> Result<(), RegistryError> {
+        sqlx::query(
             "INSERT INTO audit_log (at, action, object_type, object_id, channel, detail,
                  principal_kind, user_id, organisation_id, principal_detail, before_json, after_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                self.now,
-                action,
-                entity_type,
-                entity_id,
-                self.channel.word(),
-                detail.to_string(),
-                self.principal.kind(),
-                self.principal.user_id(),
-                self.principal.organisation_id(),
-                self.principal.detail(),
-                before.map(ToString::to_string),
-                after.map(ToString::to_string),
-            ],
-        )?;
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&self.now)
+        .bind(action)
+        .bind(entity_type)
+        .bind(entity_id)
+        .bind(self.channel.word())
+        .bind(detail.to_string())
+        .bind(self.principal.kind())
+        .bind(self.principal.user_id())
+        .bind(self.principal.organisation_id())
+        .bind(self.principal.detail().map(str::to_owned))
+        .bind(before.map(ToString::to_string))
+        .bind(after.map(ToString::to_string))
+        .execute(&mut *self.tx)
+        .await?;
         Ok(())
     }
 
     /// Writes the change and its audit rows.
-    pub fn commit(self) -> Result<(), rusqlite::Error> {
-        self.tx.commit()
+    pub async fn commit(self) -> Result<(), RegistryError> {
+        Ok(self.tx.commit().await?)
     }
 }

@@ -1,48 +1,48 @@
-//! The registry seam over `essor_store::registry::Registry` (`registre.sqlite`). SQLite calls
-//! block, so each runs on tokio's blocking pool.
+//! The registry seam over `essor_store::registry::Registry`: `registre.sqlite` in a store
+//! folder, or a PostgreSQL database shared by several servers — one adapter for both, since
+//! the registry speaks to both through `sqlx`.
 
 use super::{
     Channel, NewReferral, Principal, Referral, ReferralFilter, ReferralListing, ReferralRegistry,
     ReferralToken, RegistryFailure, StatusChange,
 };
-use essor_store::registry::{Registry, RegistryError, Retention};
+use essor_store::registry::{Location, Registry, RegistryError, Retention};
 use std::path::Path;
-use std::sync::Arc;
 
-/// `registre.sqlite` in a store folder.
+/// A registry on SQLite or PostgreSQL.
 #[derive(Debug, Clone)]
-pub struct SqliteRegistry {
-    inner: Arc<Registry>,
+pub struct SqlRegistry {
+    inner: Registry,
 }
 
-impl SqliteRegistry {
+impl SqlRegistry {
     pub fn new(registry: Registry) -> Self {
-        Self {
-            inner: Arc::new(registry),
-        }
+        Self { inner: registry }
     }
 
     /// Opens `registre.sqlite` in the store folder `dir`, creating it (and the folder) when
     /// absent, with its schema brought up to date.
-    pub fn open_in(dir: &Path, retention: Retention) -> Result<Self, RegistryError> {
-        Registry::open_in(dir).map(|r| Self::new(r.with_retention(retention)))
+    pub async fn open_in(dir: &Path, retention: Retention) -> Result<Self, RegistryError> {
+        Ok(Self::new(
+            Registry::open_in(dir).await?.with_retention(retention),
+        ))
     }
 
-    /// The registry file.
-    pub fn path(&self) -> &Path {
-        self.inner.path()
+    /// Connects to the PostgreSQL registry at `url`, with its schema brought up to date.
+    pub async fn connect(url: &str, retention: Retention) -> Result<Self, RegistryError> {
+        Ok(Self::new(
+            Registry::connect(url).await?.with_retention(retention),
+        ))
     }
 
-    /// Runs `f` on the blocking pool.
-    async fn call<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
-    ) -> Result<T, RegistryFailure> {
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || f(&inner))
-            .await
-            .map_err(|e| RegistryFailure::Backend(format!("registry task failed: {e}")))?
-            .map_err(failure)
+    /// Where the registry lives (a file, or a server address without its password).
+    pub fn location(&self) -> &Location {
+        self.inner.location()
+    }
+
+    /// The registry itself (administration commands, tests).
+    pub fn registry(&self) -> &Registry {
+        &self.inner
     }
 }
 
@@ -54,12 +54,13 @@ fn failure(e: RegistryError) -> RegistryFailure {
         e @ (RegistryError::LinkExpired { .. } | RegistryError::LinkRevoked) => {
             RegistryFailure::LinkClosed(e.to_string())
         }
+        e @ RegistryError::Conflict => RegistryFailure::Conflict(e.to_string()),
         other => RegistryFailure::Backend(other.to_string()),
     }
 }
 
 #[async_trait::async_trait]
-impl ReferralRegistry for SqliteRegistry {
+impl ReferralRegistry for SqlRegistry {
     fn enabled(&self) -> bool {
         true
     }
@@ -70,13 +71,14 @@ impl ReferralRegistry for SqliteRegistry {
         principal: Principal,
         channel: Channel,
     ) -> Result<(Referral, ReferralToken), RegistryFailure> {
-        self.call(move |r| r.create_referral(new, &principal, channel))
+        self.inner
+            .create_referral(new, &principal, channel)
             .await
+            .map_err(failure)
     }
 
     async fn by_token(&self, token: &ReferralToken) -> Result<Option<Referral>, RegistryFailure> {
-        let token = token.clone();
-        self.call(move |r| r.referral_by_token(&token)).await
+        self.inner.referral_by_token(token).await.map_err(failure)
     }
 
     async fn change_status(
@@ -86,13 +88,14 @@ impl ReferralRegistry for SqliteRegistry {
         principal: Principal,
         channel: Channel,
     ) -> Result<Referral, RegistryFailure> {
-        let token = token.clone();
-        self.call(move |r| r.change_status(&token, &change, &principal, channel))
+        self.inner
+            .change_status(token, &change, &principal, channel)
             .await
+            .map_err(failure)
     }
 
     async fn list(&self, filter: ReferralFilter) -> Result<Vec<ReferralListing>, RegistryFailure> {
-        self.call(move |r| r.list_referrals(&filter)).await
+        self.inner.list_referrals(&filter).await.map_err(failure)
     }
 
     async fn revoke(
@@ -101,12 +104,13 @@ impl ReferralRegistry for SqliteRegistry {
         principal: Principal,
         channel: Channel,
     ) -> Result<(), RegistryFailure> {
-        let token = token.clone();
-        self.call(move |r| r.revoke_link(&token, &principal, channel))
+        self.inner
+            .revoke_link(token, &principal, channel)
             .await
+            .map_err(failure)
     }
 
     async fn purge(&self) -> Result<u64, RegistryFailure> {
-        self.call(Registry::purge).await
+        self.inner.purge().await.map_err(failure)
     }
 }
