@@ -55,6 +55,20 @@ pub fn to_lonlat(x: f64, y: f64) -> (f64, f64) {
     )
 }
 
+/// WGS84 degrees to the Web Mercator world scaled to `u32` on each axis (`0..2³²`, y
+/// downwards as tile rows; clamped to the Mercator latitude range): the packed positions of
+/// the actor index, where a tile of zoom z is a run of 2^(32−z) units. Same projection as
+/// [`to_mercator`], on the unit square instead of metres.
+pub fn to_world_u32(lon: f64, lat: f64) -> (u32, u32) {
+    const MAX_LAT: f64 = 85.051_128_779_806_59;
+    let scale = 4_294_967_296.0;
+    let x = (lon.clamp(-180.0, 180.0) + 180.0) / 360.0;
+    let phi = lat.clamp(-MAX_LAT, MAX_LAT).to_radians();
+    let y = (1.0 - (phi.tan() + 1.0 / phi.cos()).ln() / std::f64::consts::PI) / 2.0;
+    let q = |v: f64| (v * scale).clamp(0.0, scale - 1.0) as u32;
+    (q(x), q(y))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +83,20 @@ mod tests {
         assert!(l <= mx && mx < r && b < my && my <= tp);
         let (lon, lat) = to_lonlat(mx, my);
         assert!((lon - 2.3815).abs() < 1e-9 && (lat - 48.9177).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_u32_world_agrees_with_the_metres() {
+        // Saint-Denis: the u32 position, scaled back to metres, is within a centimetre of
+        // to_mercator's; the tile of zoom 12 is the 2^20-unit run holding it.
+        let (x, y) = to_world_u32(2.3815, 48.9177);
+        let (mx, my) = to_mercator(2.3815, 48.9177);
+        let unit = 2.0 * HALF_WORLD / 4_294_967_296.0;
+        assert!((f64::from(x) * unit - HALF_WORLD - mx).abs() < 0.01);
+        assert!((HALF_WORLD - f64::from(y) * unit - my).abs() < 0.01);
+        assert_eq!((x >> 20, y >> 20), (2075, 1408));
+        assert_eq!(to_world_u32(0.0, 90.0).1, 0);
+        assert_eq!(to_world_u32(180.0, -90.0), (u32::MAX, u32::MAX));
     }
 
     #[test]

@@ -21,8 +21,6 @@
 pub mod actor;
 /// The store of a server with no data loaded.
 pub mod empty;
-/// The default clustering of a map tile.
-pub mod grid;
 /// An in-memory store.
 pub mod memory;
 /// A memory store from an observatory run.
@@ -161,22 +159,23 @@ pub trait ActorStore: Send + Sync + std::fmt::Debug + 'static {
 
     /// The actors of a map tile matching `query`, clustered: one [`TileCluster`] per occupied
     /// cell of side `tile.cell` (tile units), counting the actors within `tile.buffer` of the
-    /// tile too. The default bins [`points`](Self::points) of the tile's box; a national store
-    /// must do better (the SQLite snapshot answers from its Z-ordered index).
+    /// tile too. The default clusters the [`points`](Self::points) of the tile's box with the
+    /// one clustering of essor, [`ActorIndex::clusters`](essor_store::snapshot::ActorIndex::clusters),
+    /// over an index of those points alone; a national store must not read them (the SQLite
+    /// snapshot answers from its index of every actor).
     async fn clusters(
         &self,
         query: &ActorQuery,
         tile: &TileRequest,
     ) -> Result<Vec<TileCluster>, StoreError> {
-        let grid = grid::TileGrid::of(tile);
         let points = self
             .points(&ActorQuery {
-                bbox: Some(grid.bbox()),
+                bbox: Some(tile_box(tile)),
                 page: 1,
                 ..query.clone()
             })
             .await?;
-        Ok(grid.bin(points))
+        Ok(cluster_points(points, tile))
     }
 
     /// One page of the actors matching `query` and the facets of the whole selection (the
@@ -220,5 +219,141 @@ pub trait ActorStore: Send + Sync + std::fmt::Debug + 'static {
             }
         }
         Ok(facets)
+    }
+}
+
+/// The WGS84 box of a tile and its buffer.
+fn tile_box(tile: &TileRequest) -> BBox {
+    let id = essor_geo::mercator::TileId {
+        z: tile.z,
+        x: tile.x,
+        y: tile.y,
+    };
+    let [left, bottom, right, top] = id.bounds();
+    let margin = f64::from(tile.buffer) * id.size() / f64::from(tile.extent);
+    let (min_lon, min_lat) = essor_geo::mercator::to_lonlat(left - margin, bottom - margin);
+    let (max_lon, max_lat) = essor_geo::mercator::to_lonlat(right + margin, top + margin);
+    BBox {
+        min_lon,
+        min_lat,
+        max_lon,
+        max_lat,
+    }
+}
+
+/// `points` clustered on `tile` by [`ActorIndex::clusters`](essor_store::snapshot::ActorIndex::clusters).
+fn cluster_points(points: Vec<ActorPoint>, tile: &TileRequest) -> Vec<TileCluster> {
+    use essor_store::snapshot::{ActorIndex, Filter, IndexedActor};
+    let mut index = ActorIndex::default();
+    for p in &points {
+        // Only positions matter here: the points already match the query.
+        index.push(&IndexedActor {
+            family: p.family,
+            band: None,
+            sector: essor_model::sector::EssSector::Autres,
+            employer: false,
+            commune: None,
+            departement: None,
+            region: None,
+            epci: None,
+            qpv: None,
+            lon_lat: Some((p.lon, p.lat)),
+        });
+    }
+    index.finish();
+    let mut points: Vec<Option<ActorPoint>> = points.into_iter().map(Some).collect();
+    index
+        .clusters(tile, &Filter::default(), None)
+        .into_iter()
+        .map(|c| TileCluster {
+            count: c.count,
+            x: c.x,
+            y: c.y,
+            // Ids are 1-based ranks in the order pushed.
+            single: c
+                .single
+                .and_then(|id| points.get_mut(id as usize - 1).and_then(Option::take)),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(siret: &str, lon: f64, lat: f64) -> ActorPoint {
+        let record = ActorRecord {
+            siret: Siret::parse(siret).unwrap(),
+            name: format!("Acteur {siret}"),
+            enseigne: None,
+            legal_family: LegalFamily::Association,
+            categorie_juridique: "9220".into(),
+            naf: None,
+            tranche_effectifs: None,
+            employer: false,
+            address: None,
+            commune: None,
+            rna: None,
+            lon_lat: Some((lon, lat)),
+            qpv_code: None,
+            nearest_qpv_code: None,
+            distance_m: None,
+            band: None,
+        };
+        ActorPoint::of(&Actor::new(record, Diffusion::Diffusible).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn points_are_clustered_by_cell_with_their_mean_and_the_lone_actor_named() {
+        // Saint-Denis (two actors 30 m apart) and Marseille, on the world tile in 16 cells of
+        // 1,024 units: Saint-Denis's two share a cell, Marseille is alone in another.
+        let points = vec![
+            point("44306184100013", 2.3600, 48.9360),
+            point("44306184100021", 2.3604, 48.9360),
+            point("44306184100039", 5.3698, 43.2965),
+        ];
+        let world = TileRequest {
+            z: 0,
+            x: 0,
+            y: 0,
+            extent: 4096,
+            buffer: 0,
+            cell: 1024,
+        };
+        let clusters = cluster_points(points.clone(), &world);
+        let counts: Vec<u64> = clusters.iter().map(|c| c.count).collect();
+        assert_eq!(counts.iter().sum::<u64>(), 3);
+        assert_eq!(clusters.len(), 1, "all three in the cell of western Europe");
+        // Mean x of the three, in tile units: (lon + 180) / 360 × 4096.
+        let mean_lon = (2.36 + 2.3604 + 5.3698) / 3.0;
+        assert!((clusters[0].x - (mean_lon + 180.0) / 360.0 * 4096.0).abs() < 0.01);
+
+        // At zoom 10, with a cell per unit, Marseille's tile holds Marseille alone.
+        let (x, y) = {
+            let n = f64::from(1u32 << 10);
+            let (lon, lat) = (5.3698f64, 43.2965f64);
+            let lat = lat.to_radians();
+            (
+                ((lon + 180.0) / 360.0 * n) as u32,
+                ((1.0 - lat.tan().asinh() / std::f64::consts::PI) / 2.0 * n) as u32,
+            )
+        };
+        let tile = TileRequest {
+            z: 10,
+            x,
+            y,
+            extent: 4096,
+            buffer: 64,
+            cell: 1,
+        };
+        let box_ = tile_box(&tile);
+        assert!(box_.contains(5.3698, 43.2965) && !box_.contains(2.36, 48.936));
+        let alone = cluster_points(points, &tile);
+        assert_eq!(alone.len(), 1);
+        assert_eq!(alone[0].count, 1);
+        assert_eq!(
+            alone[0].single.as_ref().map(|p| p.siret.to_string()),
+            Some("44306184100039".to_owned())
+        );
     }
 }

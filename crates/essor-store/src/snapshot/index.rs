@@ -243,16 +243,8 @@ fn sector_index(s: EssSector) -> u8 {
     EssSector::ALL.iter().position(|x| *x == s).unwrap_or(0) as u8
 }
 
-/// WGS84 → Web Mercator scaled to `u32` (clamped to the Mercator latitude range).
-pub fn mercator(lon: f64, lat: f64) -> (u32, u32) {
-    const MAX_LAT: f64 = 85.051_128_779_806_59;
-    let scale = 4_294_967_296.0;
-    let x = (lon.clamp(-180.0, 180.0) + 180.0) / 360.0;
-    let phi = lat.clamp(-MAX_LAT, MAX_LAT).to_radians();
-    let y = (1.0 - (phi.tan() + 1.0 / phi.cos()).ln() / std::f64::consts::PI) / 2.0;
-    let q = |v: f64| (v * scale).clamp(0.0, scale - 1.0) as u32;
-    (q(x), q(y))
-}
+/// WGS84 → Web Mercator scaled to `u32`: [`essor_geo::mercator::to_world_u32`].
+pub use essor_geo::mercator::to_world_u32 as mercator;
 
 /// `list[offset..offset + limit]`, clamped to the list.
 fn window<T>(list: &[T], offset: u64, limit: u64) -> &[T] {
