@@ -14,6 +14,8 @@
 //! - [`csv_line`]: the one CSV writer (RFC 4180 quoting, formula-injection protection).
 //! - [`french`]: numbers, shares, distances and dates written the French way.
 
+/// Organisations, roles: who may act.
+pub mod accounts;
 /// Proximity bands to the QPV (`in`, ≤ 300 m, ≤ 500 m, ≤ 1 km, `out`).
 pub mod band;
 /// CSV lines and spreadsheet-safe text cells: every CSV essor writes.
@@ -37,6 +39,7 @@ pub mod sector;
 /// Territory levels (places and groupings of `indicators.csv`) and territory references.
 pub mod territory;
 
+pub use accounts::{OrganisationKind, Role};
 pub use geography::QpvGeography;
 pub use ids::{CommuneCode, IdError, QpvCode, Rna, Siren, Siret};
 pub use principal::Principal;

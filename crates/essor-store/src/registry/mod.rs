@@ -23,6 +23,8 @@
 //! and every status update is conditional on the status read (`… WHERE status = $from`), so
 //! two concurrent changes on PostgreSQL cannot both pass the lifecycle check.
 
+/// Organisations, accounts, roles, sessions.
+pub mod accounts;
 /// The application clock.
 pub mod clock;
 /// Versioned schema migrations.
@@ -38,6 +40,9 @@ pub mod token;
 /// One change and its audit row, in one transaction.
 pub mod unit;
 
+pub use accounts::{
+    Account, Membership, NewAccount, NewOrganisation, Organisation, SignInError, SignedIn,
+};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use essor_model::Principal;
 pub use referral::{
@@ -45,7 +50,7 @@ pub use referral::{
     Status, StatusChange, TransitionError,
 };
 pub use retention::Retention;
-pub use token::ReferralToken;
+pub use token::{ReferralToken, SecretToken, SessionToken};
 pub use unit::UnitOfWork;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -478,7 +483,8 @@ impl Registry {
 
     /// Erases the name and contact of every referral whose last change is older than the
     /// contact retention ([`Retention::contact_months`]), as essor itself (the `purge` task):
-    /// one transaction, one audit row per referral. Returns how many were erased.
+    /// one transaction, one audit row per referral. Returns how many were erased. Also drops
+    /// failed sign-ins older than a day and sessions ended more than a day ago.
     pub async fn purge(&self) -> Result<u64, RegistryError> {
         let principal = Principal::system("purge");
         let mut unit = self.begin(&principal, Channel::Task).await?;
@@ -514,6 +520,17 @@ impl Registry {
             )
             .await?;
         }
+        // Failed sign-ins are kept a day (throttling needs a quarter of an hour); sessions
+        // past their end are of no use.
+        let day_ago = clock::stamp(unit.at() - time::Duration::days(1));
+        sqlx::query("DELETE FROM login_failure WHERE at < $1")
+            .bind(&day_ago)
+            .execute(unit.conn())
+            .await?;
+        sqlx::query("DELETE FROM session WHERE expires_at < $1")
+            .bind(&day_ago)
+            .execute(unit.conn())
+            .await?;
         unit.commit().await?;
         Ok(ids.len() as u64)
     }

@@ -1,11 +1,12 @@
-//! The secret link of a referral: what lets an operator act on it until accounts exist.
+//! Secret tokens: the link of a referral (what lets an operator act on it without an
+//! account) and the cookie of a signed-in session.
 //!
 //! A token is 32 bytes (256 bits) from the operating system's random generator, written as
 //! 64 lowercase hexadecimal digits. The registry stores only its SHA-256 hash, so a copy of
 //! the database does not give the links away. The token's `Debug` never shows it (habit of
 //! crates.io's `PlainToken`), and it has no `Display`: the one way to read it is
-//! [`ReferralToken::expose`], called where the link is handed to the person who created the
-//! referral.
+//! [`SecretToken::expose`], called where the link (or cookie) is handed to whoever created the
+//! referral or signed in.
 
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -13,11 +14,16 @@ use std::fmt;
 /// Bytes of randomness in a token (256 bits, above the 128 the design requires).
 const TOKEN_BYTES: usize = 32;
 
-/// A referral's secret token.
+/// A secret token (a referral's link, a session's cookie).
 #[derive(Clone, PartialEq, Eq)]
-pub struct ReferralToken(String);
+pub struct SecretToken(String);
 
-impl ReferralToken {
+/// A referral's secret link.
+pub type ReferralToken = SecretToken;
+/// A signed-in session's cookie.
+pub type SessionToken = SecretToken;
+
+impl SecretToken {
     /// A new token from the OS random generator.
     pub fn generate() -> Result<Self, getrandom::Error> {
         let mut bytes = [0u8; TOKEN_BYTES];
@@ -46,9 +52,9 @@ impl ReferralToken {
     }
 }
 
-impl fmt::Debug for ReferralToken {
+impl fmt::Debug for SecretToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ReferralToken(<secret>)")
+        f.write_str("SecretToken(<secret>)")
     }
 }
 
@@ -97,7 +103,7 @@ mod tests {
     fn the_hash_is_sha256_of_the_token_text() {
         // SHA-256("abc"), FIPS 180-2 appendix B.1.
         assert_eq!(
-            ReferralToken("abc".into()).hash(),
+            SecretToken("abc".into()).hash(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }

@@ -1,4 +1,6 @@
-//! essor-store's integration tests, one binary, on real SQLite files in temporary folders.
+//! essor-store's integration tests, one binary: real SQLite files in temporary folders and,
+//! when `ESSOR_TEST_POSTGRES` names a server, PostgreSQL too.
 
+mod accounts;
 mod registry;
 mod snapshot;
