@@ -147,6 +147,7 @@ impl<R: Read> Import<R> {
                 offset: 0,
                 ahead: VecDeque::new(),
                 passed: 0,
+                record_start: 0,
             });
         let header = reader
             .byte_headers()
@@ -466,10 +467,22 @@ struct LineIndex<R> {
     ahead: VecDeque<u64>,
     /// `\n` before the last record asked about.
     passed: u64,
+    /// Where the last record asked about starts.
+    record_start: u64,
 }
+
+/// The longest record read, in bytes: a quote opened and never closed would otherwise make
+/// the rest of the file one record, held in memory whole.
+pub const MAX_RECORD_BYTES: u64 = 16 << 20;
 
 impl<R: Read> Read for LineIndex<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.offset - self.record_start > MAX_RECORD_BYTES {
+            return Err(std::io::Error::other(format!(
+                "un enregistrement dépasse {} Mio : un guillemet ouvert n'est jamais fermé ?",
+                MAX_RECORD_BYTES >> 20
+            )));
+        }
         let n = self.inner.read(buf)?;
         let start = self.offset;
         self.ahead
@@ -484,6 +497,7 @@ impl<R> LineIndex<R> {
     /// of a record may be the `\n` that ends the line before it (after a `\r`): a break at
     /// `byte` itself is counted.
     fn line_at(&mut self, byte: u64) -> u64 {
+        self.record_start = byte;
         while self.ahead.front().is_some_and(|&at| at <= byte) {
             self.ahead.pop_front();
             self.passed += 1;
@@ -630,6 +644,20 @@ mod tests {
         for bad in ["nature=prêt", "montant", "inconnu=1"] {
             assert!(Defaults::parse(&[bad]).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_quote_never_closed_stops_the_import_instead_of_filling_memory() {
+        let mut file = format!("{HEADER}\na;\"b").into_bytes();
+        file.resize(file.len() + (MAX_RECORD_BYTES as usize) + (1 << 20), b'x');
+        let import = Import::open(&file[..], Path::new("f.csv"), Defaults::default()).unwrap();
+        let err = import.run(std::io::sink(), |_| Ok(())).unwrap_err();
+        let cause = std::error::Error::source(&err).unwrap().to_string();
+        assert!(err.to_string().starts_with("f.csv, ligne "), "{err}");
+        assert!(
+            cause.contains("guillemet ouvert n'est jamais fermé"),
+            "{cause}"
+        );
     }
 
     #[test]

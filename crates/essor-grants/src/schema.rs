@@ -199,5 +199,9 @@ mod tests {
             assert_eq!(Field::from_header(header), None, "{header}");
         }
         assert_eq!(FIELDS.iter().filter(|f| f.required()).count(), 11);
+        // Rows and column maps are indexed by `field as usize`: the schema's order.
+        for (i, f) in FIELDS.into_iter().enumerate() {
+            assert_eq!(f as usize, i, "{}", f.name());
+        }
     }
 }

@@ -51,8 +51,10 @@ fn kept_or_corrected(text: &str, value: String, why: impl FnOnce() -> String) ->
 /// exponent (`21860194600000.0`, `2.18601946E+13`) undone. `None` if it has a fraction.
 fn identifier_digits(text: &str) -> Option<String> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(compact);
+    // `02544006600915.0`: the digits as written, leading zero included.
+    let (int, frac) = compact.split_once('.').unwrap_or((&compact, ""));
+    if int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b == b'0') {
+        return Some(int.to_owned());
     }
     let number = parse_decimal(&compact)?;
     match number.split_once('.') {
@@ -323,6 +325,13 @@ mod tests {
         // Issue 16, point 7: Haute-Garonne keeps its SIRET, Poitiers lost its NIC.
         assert_eq!(siret("21310458100011"), kept("21310458100011"));
         assert_eq!(value(&siret("52499120500013.0")), Some("52499120500013"));
+        assert_eq!(
+            siret("02544006600915.0"),
+            Cell::Corrected(
+                "02544006600915".into(),
+                "SIRET écrit comme un nombre (espaces ou décimales retirés)".into()
+            )
+        );
         assert_eq!(value(&siret("5.2499120500013E+13")), Some("52499120500013"));
         assert_eq!(value(&siret("524 991 205 00013")), Some("52499120500013"));
         // The leading zero of 00572131100026 (a real SIRET shape) taken away by a spreadsheet.
