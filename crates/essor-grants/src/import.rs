@@ -142,13 +142,7 @@ impl<R: Read> Import<R> {
             .delimiter(delimiter)
             .flexible(true)
             .has_headers(true)
-            .from_reader(LineIndex {
-                inner: Cursor::new(head).chain(input),
-                offset: 0,
-                ahead: VecDeque::new(),
-                passed: 0,
-                record_start: 0,
-            });
+            .from_reader(LineIndex::new(Cursor::new(head).chain(input)));
         let header = reader
             .byte_headers()
             .map_err(|e| csv_error(path, 1, e))?
@@ -454,17 +448,21 @@ impl<R: Read> Import<R> {
 }
 
 /// The input, remembering where its line breaks are, to tell the line a record starts on.
-/// The csv crate's own line count is one short after a `\r\n` (it counts the `\n` when it
-/// reads the next record) and files mix `\r\n` between records with `\n` inside quoted
-/// values (Poitiers 2017), so lines are counted here from byte offsets. Only the breaks
-/// read ahead of the current record are kept (a buffer's worth).
+/// The csv crate's own line count is one short after a `\r\n` and files mix `\r\n` between
+/// records with `\n` inside quoted values (Poitiers 2017), so lines are counted here from
+/// byte offsets. The csv crate's position of a record is the first byte after the previous
+/// record's end: the `\n` of a `\r\n`, or blank lines, may lie between it and the record, so
+/// the `\r` and `\n` read are both remembered. Only those read ahead of the current record are
+/// kept (a buffer's worth).
 #[derive(Debug)]
 struct LineIndex<R> {
     inner: R,
     /// Bytes read so far.
     offset: u64,
     /// Offsets of the `\n` read and not yet passed by a record.
-    ahead: VecDeque<u64>,
+    newlines: VecDeque<u64>,
+    /// Offsets of the `\r` read and not yet passed by a record.
+    returns: VecDeque<u64>,
     /// `\n` before the last record asked about.
     passed: u64,
     /// Where the last record asked about starts.
@@ -475,6 +473,45 @@ struct LineIndex<R> {
 /// the rest of the file one record, held in memory whole.
 pub const MAX_RECORD_BYTES: u64 = 16 << 20;
 
+impl<R> LineIndex<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            offset: 0,
+            newlines: VecDeque::new(),
+            returns: VecDeque::new(),
+            passed: 0,
+            record_start: 0,
+        }
+    }
+
+    /// The line (from 1) of the record whose csv position is `byte`: the `\n` before it,
+    /// and those of the line ends and blank lines between `byte` and its first character.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        self.record_start = byte;
+        while self.newlines.front().is_some_and(|&at| at < byte) {
+            self.newlines.pop_front();
+            self.passed += 1;
+        }
+        while self.returns.front().is_some_and(|&at| at < byte) {
+            self.returns.pop_front();
+        }
+        let mut at = byte;
+        loop {
+            if self.newlines.front() == Some(&at) {
+                self.newlines.pop_front();
+                self.passed += 1;
+            } else if self.returns.front() == Some(&at) {
+                self.returns.pop_front();
+            } else {
+                break;
+            }
+            at += 1;
+        }
+        self.passed + 1
+    }
+}
+
 impl<R: Read> Read for LineIndex<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if self.offset - self.record_start > MAX_RECORD_BYTES {
@@ -484,25 +521,16 @@ impl<R: Read> Read for LineIndex<R> {
             )));
         }
         let n = self.inner.read(buf)?;
-        let start = self.offset;
-        self.ahead
-            .extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| start + i as u64));
+        for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
+            let at = self.offset + i as u64;
+            if buf[i] == b'\n' {
+                self.newlines.push_back(at);
+            } else {
+                self.returns.push_back(at);
+            }
+        }
         self.offset += n as u64;
         Ok(n)
-    }
-}
-
-impl<R> LineIndex<R> {
-    /// The line (from 1) of the record whose position is `byte`. The csv crate's position
-    /// of a record may be the `\n` that ends the line before it (after a `\r`): a break at
-    /// `byte` itself is counted.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        self.record_start = byte;
-        while self.ahead.front().is_some_and(|&at| at <= byte) {
-            self.ahead.pop_front();
-            self.passed += 1;
-        }
-        self.passed + 1
     }
 }
 
@@ -658,6 +686,18 @@ mod tests {
             cause.contains("guillemet ouvert n'est jamais fermé"),
             "{cause}"
         );
+    }
+
+    #[test]
+    fn lines_are_those_of_the_file_whatever_its_line_ends() {
+        // A blank line, a value holding a line break, LF then CRLF line ends.
+        for end in ["\n", "\r\n"] {
+            let file = [HEADER, "", "a;b", "\"x\ny\";b", "c;d", ""].join(end);
+            let (summary, _, issues) = run(file.as_bytes(), &[]);
+            assert_eq!(summary.rows_read, 3, "{end:?}");
+            let lines: Vec<u64> = issues.iter().map(|i| i.line).collect();
+            assert_eq!(lines, [3, 4, 6], "{end:?}");
+        }
     }
 
     #[test]
