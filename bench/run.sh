@@ -9,11 +9,12 @@
 #   locate     (default) `essor locate` against GeoPandas and PostGIS       bench/locate.sh
 #   diagnose   `essor diagnose` against DuckDB and pandas/GeoPandas         bench/diagnose.sh
 #   serve      `essor serve --store` under load (wrk), national store        bench/serve.sh
+#   grants     `essor grants import` against a pandas script                 bench/grants.sh
 set -euo pipefail
 
 SUITE=locate
 case ${1:-} in
-    locate | diagnose | serve) SUITE=$1; shift ;;
+    locate | diagnose | serve | grants) SUITE=$1; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 esac
 COMMAND="bench/run.sh${*:+ $*}"

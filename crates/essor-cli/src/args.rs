@@ -27,6 +27,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Diagnostic de l'ESS à partir des stocks Sirene : indicateurs pour chaque QPV, commune, EPCI, département, région et la France ; dossier de diagnostic d'un territoire.
     Diagnose(DiagnoseArgs),
+    /// Subventions publiques : import de fichiers de subventions (format SCDL « subventions » actuel ou ancien) en un CSV SCDL 2.1.1 valide.
+    Grants(GrantsArgs),
     /// Construit le magasin de données de `essor serve` (acteurs, recherche plein texte, indicateurs de chaque territoire) à partir des stocks Sirene ; un serveur en marche passe au nouveau magasin sans s'arrêter.
     Ingest(IngestArgs),
     /// Orientation : les dispositifs d'accompagnement et de financement adaptés à un projet, avec leurs raisons.
@@ -253,6 +255,34 @@ pub struct SynthArgs {
     /// Écrire aussi le fichier INSEE de géolocalisation des établissements (codes QPV 2015 calculés par essor).
     #[arg(long)]
     pub geoloc: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GrantsArgs {
+    #[command(subcommand)]
+    pub command: GrantsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GrantsCommand {
+    /// Lit un fichier de subventions (SCDL actuel ou ancien, séparé par « ; » ou « , », UTF-8 ou CP1252, montants à la française) et écrit un CSV conforme au schéma SCDL 2.1.1, une ligne par bénéficiaire, avec le rapport de chaque valeur corrigée et de chaque ligne rejetée. Code de sortie 1 si des lignes sont rejetées (le CSV est écrit quand même), 2 en cas d'erreur.
+    Import(GrantsImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GrantsImportArgs {
+    /// Fichier de subventions à lire (CSV).
+    #[arg(long, value_name = "FICHIER")]
+    pub input: PathBuf,
+    /// CSV SCDL 2.1.1 à écrire (écrit dans un fichier temporaire, puis renommé).
+    #[arg(long, value_name = "SCDL.csv")]
+    pub output: PathBuf,
+    /// Rapport JSON : lignes lues, écrites, rejetées, et pour chaque problème la ligne, le champ, la valeur, le motif et l'action (rejected ou corrected).
+    #[arg(long, value_name = "RAPPORT.json")]
+    pub report: Option<PathBuf>,
+    /// Valeur d'un champ SCDL quand le fichier ne la donne pas (colonne absente, valeur vide ou illisible), ex. --default nature="aide en numéraire" ; répétable. Chaque usage est inscrit au rapport : rien n'est inventé sans vous.
+    #[arg(long = "default", value_name = "CHAMP=VALEUR")]
+    pub defaults: Vec<String>,
 }
 
 #[derive(Debug, Args)]

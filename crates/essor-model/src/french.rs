@@ -121,9 +121,160 @@ pub fn date(iso: &str) -> String {
     }
 }
 
+/// The letter without its accent, for the accented letters of French (lower case); any
+/// other character unchanged. For anchors and for comparing names (`Numéraire` ~ `numeraire`).
+pub fn strip_accent(c: char) -> char {
+    match c {
+        'à' | 'â' | 'ä' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'î' | 'ï' => 'i',
+        'ô' | 'ö' => 'o',
+        'ù' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        _ => c,
+    }
+}
+
+/// A number as people write it in French and spreadsheet files, read back without changing
+/// its value: the canonical decimal text (`-` sign, digits, `.` decimal point, no grouping)
+/// or `None` when it is not a number. `137 825,00` → `137825.00`, `1.234.567,8` →
+/// `1234567.8`, `1,234.5` → `1234.5`, `2400.0` → `2400.0`, `2.186E+13` → `21860000000000`,
+/// `12 €` → `12`. Digits are kept as written (no rounding, no float): the decimal separator
+/// is the last `,` or `.` when both appear, a lone `,` or `.` otherwise; a separator that
+/// repeats, or a space, groups thousands and must be followed by exactly three digits.
+pub fn parse_decimal(text: &str) -> Option<String> {
+    let mut t = text.trim();
+    for unit in ["€", "EUR", "eur"] {
+        t = t.strip_suffix(unit).unwrap_or(t).trim_end();
+    }
+    let (negative, t) = match t.strip_prefix(['-', '\u{2212}']) {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (mantissa, exponent) = match t.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.strip_prefix('+').unwrap_or(e).parse::<i32>().ok()?),
+        None => (t, 0),
+    };
+    let is_space = |c: char| matches!(c, ' ' | NBSP | THIN | '\u{2009}');
+    let last_comma = mantissa.rfind(',');
+    let last_dot = mantissa.rfind('.');
+    let decimal_at = match (last_comma, last_dot) {
+        (Some(c), Some(d)) => Some(c.max(d)),
+        (Some(c), None) if mantissa.matches(',').count() == 1 => Some(c),
+        (None, Some(d)) if mantissa.matches('.').count() == 1 => Some(d),
+        _ => None,
+    };
+    let (int_part, frac_part) = match decimal_at {
+        Some(at) => (&mantissa[..at], &mantissa[at + 1..]),
+        None => (mantissa, ""),
+    };
+    if !frac_part.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // The integer part: digit groups; every group after the first has three digits.
+    let groups: Vec<&str> = int_part
+        .split(|c: char| is_space(c) || c == ',' || c == '.')
+        .collect();
+    let grouped = groups.len() > 1;
+    let mut int_digits = String::with_capacity(int_part.len());
+    for (i, g) in groups.iter().enumerate() {
+        let ok = g.bytes().all(|b| b.is_ascii_digit())
+            && if i == 0 {
+                !grouped || (1..=3).contains(&g.len())
+            } else {
+                g.len() == 3
+            };
+        if !ok {
+            return None;
+        }
+        int_digits.push_str(g);
+    }
+    if int_digits.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    let (int_digits, frac_digits) = shift_point(int_digits, frac_part.to_owned(), exponent)?;
+    let mut out = String::with_capacity(int_digits.len() + frac_digits.len() + 2);
+    if negative {
+        out.push('-');
+    }
+    out.push_str(if int_digits.is_empty() {
+        "0"
+    } else {
+        &int_digits
+    });
+    if !frac_digits.is_empty() {
+        out.push('.');
+        out.push_str(&frac_digits);
+    }
+    Some(out)
+}
+
+/// Moves the decimal point of `int.frac` by `exponent` places (scientific notation written by
+/// spreadsheets), padding with zeros; leading zeros of the integer part are dropped (the
+/// caller writes `0` for an empty one).
+fn shift_point(mut int: String, mut frac: String, exponent: i32) -> Option<(String, String)> {
+    if exponent.unsigned_abs() > 40 {
+        return None;
+    }
+    if exponent > 0 {
+        let moved = (exponent as usize).min(frac.len());
+        int.push_str(&frac[..moved]);
+        frac.drain(..moved);
+        int.extend(std::iter::repeat_n('0', exponent as usize - moved));
+    } else if exponent < 0 {
+        let moved = (exponent.unsigned_abs() as usize).min(int.len());
+        let tail = int.split_off(int.len() - moved);
+        let zeros = exponent.unsigned_abs() as usize - moved;
+        frac = "0".repeat(zeros) + &tail + &frac;
+    }
+    let trimmed = int.trim_start_matches('0');
+    Some((trimmed.to_owned(), frac))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_read_back_with_their_digits() {
+        // Issue 16, point 7: amounts of real grant files.
+        for (text, canonical) in [
+            ("137 825,00", "137825.00"),
+            ("137\u{a0}825,00", "137825.00"),
+            ("137\u{202f}825,00 €", "137825.00"),
+            ("2400.0", "2400.0"),
+            ("99786.57", "99786.57"),
+            ("1.234.567,89", "1234567.89"),
+            ("1,234,567.89", "1234567.89"),
+            ("1,234,567", "1234567"),
+            ("-5,5", "-5.5"),
+            ("+12", "12"),
+            (",5", "0.5"),
+            ("0,45", "0.45"),
+            ("21860194600000.0", "21860194600000.0"),
+            ("2.18601946E+13", "21860194600000"),
+            ("1.5e-2", "0.015"),
+            ("100000,1", "100000.1"),
+            ("007", "7"),
+            ("0", "0"),
+        ] {
+            assert_eq!(parse_decimal(text).as_deref(), Some(canonical), "{text}");
+        }
+        for text in [
+            "",
+            "abc",
+            "1 23",
+            "12,5%",
+            "1.2.3,4,5",
+            "1,23,456",
+            "--1",
+            "€",
+            "1e",
+            "12 34,5",
+        ] {
+            assert_eq!(parse_decimal(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn dates_are_written_in_words() {

@@ -1,6 +1,8 @@
 //! Each identifier is a small `Copy` or `Box<str>` newtype with a `parse` that checks the
 //! shape only (length, character classes). SIRENE contains valid SIRET that fail the Luhn
-//! check (La Poste's establishments), so no checksum is enforced.
+//! check (La Poste's establishments), so no checksum is enforced by `parse`; callers that
+//! read identifiers typed by people (grant files) ask [`Siren::checksum_ok`] and
+//! [`Siret::checksum_ok`].
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -45,6 +47,10 @@ impl Siren {
     pub fn get(self) -> u32 {
         self.0
     }
+    /// Does the SIREN pass the Luhn check, as every SIREN INSEE assigns does?
+    pub fn checksum_ok(self) -> bool {
+        luhn_sum(u64::from(self.0), 9).is_multiple_of(10)
+    }
 }
 
 impl fmt::Display for Siren {
@@ -72,6 +78,42 @@ impl Siret {
     pub fn siren(self) -> Siren {
         Siren((self.0 / 100_000) as u32)
     }
+    /// Does the SIRET pass INSEE's check: the Luhn check on its 14 digits and on its SIREN,
+    /// except for La Poste's establishments (SIREN 356 000 000 but the head office
+    /// 356 000 000 00048), whose digits instead sum to a multiple of 5 — the rule of the
+    /// reference validators (python-stdnum `fr.siret`, used by the SCDL check
+    /// `french-siret-value`).
+    pub fn checksum_ok(self) -> bool {
+        const LA_POSTE: u32 = 356_000_000;
+        if self.siren().get() == LA_POSTE && self.0 != 35_600_000_000_048 {
+            let mut digits_sum = 0;
+            let mut n = self.0;
+            while n > 0 {
+                digits_sum += n % 10;
+                n /= 10;
+            }
+            return digits_sum.is_multiple_of(5);
+        }
+        luhn_sum(self.0, 14).is_multiple_of(10) && self.siren().checksum_ok()
+    }
+}
+
+/// The Luhn sum of the `len` rightmost digits of `number`: every second digit from the
+/// right doubled (9 taken away when over 9).
+fn luhn_sum(mut number: u64, len: u32) -> u64 {
+    let mut sum = 0;
+    for position in 0..len {
+        let mut d = number % 10;
+        number /= 10;
+        if position % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum
 }
 
 impl fmt::Display for Siret {
@@ -236,6 +278,29 @@ string_conversions!(Siren, Siret, Rna, CommuneCode, QpvCode);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checksums_follow_insee_and_la_poste() {
+        // Issue 16, point 7: grant files carry SIRET whose NIC was lost in a float.
+        for ok in [
+            "21310458100011",
+            "38047555800058",
+            "52499120500013",
+            "35600000000048",
+        ] {
+            assert!(Siret::parse(ok).unwrap().checksum_ok(), "{ok}");
+        }
+        // La Poste: digits summing to a multiple of 5 (3+5+6+4+9+4+5+4 = 40), not Luhn;
+        // …49458 passes Luhn but not La Poste's rule.
+        assert!(Siret::parse("35600000049454").unwrap().checksum_ok());
+        assert!(!Siret::parse("35600000049458").unwrap().checksum_ok());
+        // Poitiers 2017: the NIC became 00000; the SIREN itself is fine.
+        let lost = Siret::parse("21860194600000").unwrap();
+        assert!(!lost.checksum_ok());
+        assert!(lost.siren().checksum_ok());
+        assert!(Siren::parse("356000000").unwrap().checksum_ok());
+        assert!(!Siren::parse("356000001").unwrap().checksum_ok());
+    }
 
     #[test]
     fn siret_keeps_leading_zeros_and_gives_its_siren() {

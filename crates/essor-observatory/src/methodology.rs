@@ -133,13 +133,7 @@ pub fn anchor(words: &str) -> String {
     let folded: String = words
         .chars()
         .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
+        .map(|c| match essor_model::french::strip_accent(c) {
             c if c.is_ascii_alphanumeric() => c,
             _ => ' ',
         })

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod coverage;
 pub mod demo;
 pub mod diagnose;
+pub mod grants;
 pub mod ingest;
 pub mod locate;
 pub mod orient;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => demo::run(args),
         Command::Orient(args) => orient::run(args),
         Command::Diagnose(args) => diagnose::run(args),
+        Command::Grants(args) => grants::run(args),
         Command::Ingest(args) => ingest::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Synth(args) => synth::run(args),
