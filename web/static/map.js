@@ -159,9 +159,36 @@ for (const layer of ['acteurs-amas', 'acteurs-point']) {
   map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
   map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
 }
+// A territory filter frames the map on its territory (issue 12): at once when it is chosen
+// among the suggestions, after a look-up when it is typed and applied, and on arrival when
+// the address has a territory but no view.
+let framed = '';
+function frame(bbox) {
+  if (!bbox) return;
+  map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 40, maxZoom: 15, duration: 0 });
+}
+async function frameTerritory() {
+  const value = form.elements.territoire ? form.elements.territoire.value.trim() : '';
+  if (!value || value === framed) return;
+  framed = value;
+  try {
+    const res = await fetch(`/api/v1/territories/search?${new URLSearchParams({ q: value, limit: '1' })}`);
+    if (!res.ok) return;
+    const answer = await res.json();
+    const first = answer.items[0];
+    if (first && ['code', 'region_code', 'postcode', 'name'].includes(first.matched)) frame(first.bbox);
+  } catch (err) {
+    // The count says what is wrong with the filter; the view stays.
+  }
+}
+form.addEventListener('territoire-choisi', (e) => {
+  framed = e.detail.value;
+  frame(e.detail.bbox);
+});
 function applyFilters() {
   filtersToUrl();
   refreshCount();
+  frameTerritory();
   const source = map.getSource('acteurs');
   if (source) source.setTiles(actorTiles());
 }
@@ -170,6 +197,8 @@ form.addEventListener('submit', (e) => { e.preventDefault(); applyFilters(); });
 
 map.on('moveend', refreshCount);
 map.on('load', refreshCount);
+if (!window.location.hash.includes('carte=')) map.on('load', frameTerritory);
+else if (form.elements.territoire) framed = form.elements.territoire.value.trim();
 map.on('idle', () => {
   refreshVisible();
   document.body.dataset.carte = 'prete';

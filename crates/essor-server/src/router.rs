@@ -26,6 +26,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::qpv::get::get))
         .routes(routes!(api::actors::list::list))
         .routes(routes!(api::actors::get::get))
+        .routes(routes!(api::territories::search::search))
         .routes(routes!(api::territories::get::get))
         .routes(routes!(api::territories::indicators_csv::get))
         .routes(routes!(api::territories::actors_geojson::get))
@@ -73,8 +74,11 @@ pub fn router(state: AppState) -> Router {
         }),
     )
     .route("/tiles/{layer}/{z}/{x}/{file}", get(api::tiles::get::tile))
-    .route("/", get(pages::map::show))
+    .route("/", get(pages::home::show))
+    .route("/carte", get(pages::map::show))
     .route("/annuaire", get(pages::directory::show))
+    .route("/territoires", get(pages::territories::search))
+    .route("/territoires/{name}", get(pages::territories::named))
     .route("/territoires/{level}/{code}", get(pages::territory::show))
     .route(
         "/territoires/{level}/{code}/dossier",

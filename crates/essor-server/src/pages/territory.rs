@@ -271,6 +271,76 @@ pub struct TerritoryPage {
     pub downloads: Vec<Download>,
     pub provenance: Option<ProvenanceView>,
     pub api: String,
+    /// The territories one level down, linked (a commune's QPV only when the QPV table does
+    /// not already list them).
+    pub children: Vec<essor_app::territories::Named>,
+    /// « Ses 43 communes ».
+    pub children_title: String,
+    /// « Les autres communes de Rennes Métropole ».
+    pub neighbours_title: String,
+}
+
+/// The headings of a territory's lists: (children, neighbours).
+fn list_titles(t: &Territory) -> (String, String) {
+    let n = t.children.len();
+    let plural = |one: &str, many: &str| {
+        if n > 1 {
+            many.to_owned()
+        } else {
+            one.to_owned()
+        }
+    };
+    let children = match t.level {
+        TerritoryLevel::France => format!("Ses {n} régions"),
+        TerritoryLevel::Region => format!("Ses {n} {}", plural("département", "départements")),
+        TerritoryLevel::Departement => format!(
+            "Ses {n} {}",
+            plural(
+                "intercommunalité (EPCI)",
+                "intercommunalités (EPCI) et communes isolées"
+            )
+        ),
+        TerritoryLevel::Epci => format!("Ses {n} {}", plural("commune", "communes")),
+        TerritoryLevel::Commune => format!(
+            "Ses {n} {}",
+            plural("quartier prioritaire", "quartiers prioritaires")
+        ),
+        _ => String::new(),
+    };
+    let parent_name = |level: TerritoryLevel| {
+        t.parents
+            .iter()
+            .find(|p| p.0 == level)
+            .map(|p| p.2.clone())
+            .unwrap_or_default()
+    };
+    let neighbours = match t.level {
+        TerritoryLevel::Region => "Les autres régions, pour comparer".to_owned(),
+        TerritoryLevel::Departement => format!(
+            "Les autres départements de {}, pour comparer",
+            parent_name(TerritoryLevel::Region)
+        ),
+        TerritoryLevel::Epci => format!(
+            "Les autres EPCI de {}, pour comparer",
+            parent_name(TerritoryLevel::Departement)
+        ),
+        TerritoryLevel::Commune => format!(
+            "Les autres communes de {}, pour comparer",
+            parent_name(TerritoryLevel::Epci)
+        ),
+        TerritoryLevel::Qpv => {
+            let parent = t
+                .parents
+                .iter()
+                .rev()
+                .find(|p| matches!(p.0, TerritoryLevel::Commune | TerritoryLevel::Epci))
+                .map(|p| p.2.clone())
+                .unwrap_or_default();
+            format!("Les autres quartiers prioritaires de {parent}, pour comparer")
+        }
+        _ => String::new(),
+    };
+    (children, neighbours)
 }
 
 fn page_of(t: &TerritoryRef) -> String {
@@ -762,22 +832,51 @@ fn qpv_rows(d: &Dossier) -> Vec<QpvRow> {
 /// The WGS84 box of the territory, for the map: its outline in the embedded layers, else
 /// its QPV. Reads the outline layers (blocking the first time).
 fn bbox(state: &AppState, t: &Territory) -> Option<[f64; 4]> {
+    let communes: Vec<&str> = t.communes.iter().map(String::as_str).collect();
+    bounds(state, t.level, &t.code, &communes, &t.qpv)
+}
+
+/// The WGS84 box `[minLon, minLat, maxLon, maxLat]` of a territory known by its level and
+/// code, for framing a map on it (the territory search). Blocking the first time, as
+/// [`bbox`].
+pub fn bbox_of(state: &AppState, level: TerritoryLevel, code: &str) -> Option<[f64; 4]> {
+    let cog = essor_refdata::cog::cog();
+    let communes: Vec<&str> = match level {
+        TerritoryLevel::Epci => cog
+            .communes_of_epci(code)
+            .map(|c| c.code.as_str())
+            .collect(),
+        TerritoryLevel::Commune => vec![code],
+        _ => Vec::new(),
+    };
+    let qpv: Vec<essor_geo::QpvId> = match level {
+        TerritoryLevel::Qpv => state.index.layer().find(code).into_iter().collect(),
+        _ => Vec::new(),
+    };
+    bounds(state, level, code, &communes, &qpv)
+}
+
+fn bounds(
+    state: &AppState,
+    level: TerritoryLevel,
+    code: &str,
+    communes: &[&str],
+    qpv: &[essor_geo::QpvId],
+) -> Option<[f64; 4]> {
     let tiles = &state.tiles;
-    let outline = match t.level {
+    let outline = match level {
         TerritoryLevel::France => return Some([-5.2, 41.3, 9.6, 51.1]),
-        TerritoryLevel::Region => tiles.polygon("regions")?.bounds(&[t.code.as_str()]),
-        TerritoryLevel::Departement => tiles.polygon("departements")?.bounds(&[t.code.as_str()]),
+        TerritoryLevel::Region => tiles.polygon("regions")?.bounds(&[code]),
+        TerritoryLevel::Departement => tiles.polygon("departements")?.bounds(&[code]),
         TerritoryLevel::Epci | TerritoryLevel::Commune => {
-            let codes: Vec<&str> = t.communes.iter().map(String::as_str).collect();
-            tiles.polygon("communes")?.bounds(&codes)
+            tiles.polygon("communes")?.bounds(communes)
         }
         _ => None,
     };
     outline.or_else(|| {
         use geo::BoundingRect;
         let layer = state.index.layer();
-        t.qpv
-            .iter()
+        qpv.iter()
             .filter_map(|&q| state.shapes.get(layer.get(q).code.as_str()))
             .filter_map(|s| s.geometry.bounding_rect())
             .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
@@ -891,6 +990,13 @@ pub async fn show(
         return Html(html).into_response();
     }
     let Some(territory) = territories::resolve(&state, level, &code) else {
+        // A name instead of a code (`/territoires/commune/Rennes`), issue 12.
+        if level.is_place()
+            && level != TerritoryLevel::France
+            && let Some(answer) = super::territories::by_name(&state, Some(level), &code)
+        {
+            return answer;
+        }
         return errors::not_found(
             &state,
             format!(
@@ -1008,6 +1114,13 @@ pub async fn show(
         },
         provenance: state.store.provenance().map(ProvenanceView::new),
         api: format!("/api/v1/territories/{}/{}", level.code(), territory.code),
+        children: if level == TerritoryLevel::Commune && !dossier.qpv.is_empty() {
+            Vec::new()
+        } else {
+            territory.children.clone()
+        },
+        children_title: list_titles(&territory).0,
+        neighbours_title: list_titles(&territory).1,
         column_notes,
         columns,
         territory,

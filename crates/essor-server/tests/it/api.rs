@@ -222,7 +222,8 @@ async fn actors_filter_page_and_export_the_selection() {
         body["errors"][0]["detail"]
             .as_str()
             .unwrap()
-            .contains("NIVEAU:CODE")
+            .contains("NIVEAU:CODE"),
+        "{body}"
     );
     let csv = app
         .get("/api/v1/actors?format=csv")

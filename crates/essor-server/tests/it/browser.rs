@@ -155,6 +155,28 @@ impl Browser {
         self.client.as_ref().unwrap()
     }
 
+    /// Types `text` into the field of that id.
+    pub async fn type_into(&self, id: &str, text: &str) {
+        self.client()
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("field #{id}: {e}"))
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+
+    /// Clicks the element `css` selects.
+    pub async fn click(&self, css: &str) {
+        self.client()
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("element {css}: {e}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
     /// Waits until `script` (a JS expression) is truthy.
     /// Goes to `url` and waits until the page is parsed down to its footer (`#pied`, in every
     /// page): on a busy CI machine, long pages were once queried before their end (10 of the
@@ -268,7 +290,7 @@ async fn the_map_draws_the_outlines_and_qp093028_over_saint_denis() {
     };
     let c = browser.client();
     browser
-        .open(&app.url("/?famille=association#carte=13/48.9177/2.3815"))
+        .open(&app.url("/carte?famille=association#carte=13/48.9177/2.3815"))
         .await;
     browser
         .wait_until(
@@ -348,7 +370,7 @@ async fn the_map_of_france_draws_regions_and_a_click_on_a_qpv_opens_its_popup() 
         return;
     };
     let c = browser.client();
-    browser.open(&app.url("/")).await;
+    browser.open(&app.url("/carte")).await;
     browser
         .wait_until(
             "document.body.dataset.carte === 'prete'",
@@ -411,7 +433,9 @@ async fn the_map_shows_a_demo_actor_that_a_filter_hides_and_the_url_keeps() {
         return;
     };
     let c = browser.client();
-    browser.open(&app.url("/#carte=16/48.9177/2.3815")).await;
+    browser
+        .open(&app.url("/carte#carte=16/48.9177/2.3815"))
+        .await;
     let actors = "window.essorMap.getLayer('acteurs-point') && window.essorMap.queryRenderedFeatures({layers: ['acteurs-point']}).map(f => f.properties.siret)";
     browser
         .wait_until(
@@ -877,6 +901,9 @@ async fn the_pages_pass_the_basic_accessibility_checks() {
     let mut failures = Vec::new();
     for path in [
         "/".to_owned(),
+        "/carte".to_owned(),
+        "/territoires?q=saint-denis".to_owned(),
+        "/territoires/commune/Saint-Denis".to_owned(),
         "/annuaire?q=fictive".to_owned(),
         "/territoires/qpv/QP093028".to_owned(),
         "/territoires/commune/93066".to_owned(),
@@ -996,7 +1023,7 @@ async fn directory_facets_over_the_sqlite_store_narrow_the_selection_and_keep_th
 
     // The map's sector filter reaches the count through the same store.
     browser
-        .open(&app.url("/?secteur=sante#carte=5/46.6/2.6"))
+        .open(&app.url("/carte?secteur=sante#carte=5/46.6/2.6"))
         .await;
     browser
         .wait_until(
