@@ -28,6 +28,9 @@ fn tool(var: &str, default: &str) -> Option<PathBuf> {
     None
 }
 
+/// axe-core, vendored by `tests/vendor/fetch.sh` (never served by essor).
+const AXE: &str = include_str!("../../../../tests/vendor/axe-core/axe.min.js");
+
 /// A chromedriver process and a browser session, both ended on drop.
 pub struct Browser {
     client: Option<Client>,
@@ -153,6 +156,36 @@ impl Browser {
 
     pub fn client(&self) -> &Client {
         self.client.as_ref().unwrap()
+    }
+
+    /// The violations of axe-core's WCAG 2.0 and 2.1 A and AA rules on the current page, one
+    /// line each: « rule (impact) : the first elements concerned ».
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let c = self.client();
+        c.execute(&format!("{AXE}\nreturn true;"), vec![])
+            .await
+            .unwrap();
+        let found = c
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+  .then((r) => done({ passes: r.passes.length, violations: r.violations.map((v) => `${v.id} (${v.impact}) : ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`) }))
+  .catch((e) => done({ passes: 0, violations: [`axe-core : ${e}`] }));"#,
+                vec![],
+            )
+            .await
+            .unwrap();
+        // A page where no rule applied means axe did not look at it.
+        assert!(
+            found["passes"].as_u64().unwrap_or(0) > 10,
+            "axe-core ran: {found}"
+        );
+        found["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .collect()
     }
 
     /// Types `text` into the field of that id.

@@ -294,6 +294,11 @@ async fn suggestions_as_one_types_frame_the_map_and_the_form_works_without_javas
     browser.screenshot("territoires-suggestions.png").await;
     let problems = c.execute(ACCESSIBILITY_CHECKS, vec![]).await.unwrap();
     assert_eq!(problems, serde_json::json!([]), "with the suggestions open");
+    assert_eq!(
+        browser.axe_violations().await,
+        Vec::<String>::new(),
+        "/ with the suggestions open"
+    );
     field
         .send_keys(&format!(
             "{}{}",
@@ -308,6 +313,20 @@ async fn suggestions_as_one_types_frame_the_map_and_the_form_works_without_javas
             "the page of Rennes",
         )
         .await;
+
+    // axe-core's WCAG 2.1 AA rules on the pages of the search.
+    for path in [
+        "/territoires",
+        "/territoires?q=rennes",
+        "/territoires/commune/Saint-Denis",
+    ] {
+        browser.open(&app.url(path)).await;
+        assert_eq!(
+            browser.axe_violations().await,
+            Vec::<String>::new(),
+            "{path}"
+        );
+    }
 
     // The map: choosing a territory frames it.
     browser.open(&app.url("/carte")).await;
