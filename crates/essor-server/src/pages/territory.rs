@@ -912,6 +912,11 @@ fn map_view(state: &AppState, t: &Territory, bbox: Option<[f64; 4]>) -> Option<M
             "Carte du quartier {} : son contour en bleu, les acteurs de l'ESS diffusibles situés dans le quartier en vert.",
             t.name
         ),
+        // France holds every QPV, not listed as its own (issue 12: « ses 0 quartiers »).
+        TerritoryLevel::France => format!(
+            "Carte de France : les {} quartiers prioritaires en rouge, les acteurs de l'ESS diffusibles en vert (groupés en bleu quand ils sont proches).",
+            format::count(layer.len() as u64)
+        ),
         _ => format!(
             "Carte de {} : son contour en bleu, ses {} quartiers prioritaires en rouge, ses acteurs de l'ESS diffusibles en vert (groupés en bleu quand ils sont proches).",
             t.name,

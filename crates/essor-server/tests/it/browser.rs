@@ -1066,3 +1066,54 @@ async fn directory_facets_over_the_sqlite_store_narrow_the_selection_and_keep_th
         .await;
     browser.close().await;
 }
+
+/// Issue 12: axe-core's WCAG 2.1 A/AA rules find nothing on any page type, on a desktop and
+/// on a 390 px phone, and no page scrolls sideways on the phone (a table's screen-reader words
+/// once widened commune and EPCI pages to 1,200 px).
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_type_passes_axe_core_and_fits_a_phone() {
+    let app = TestApp::demo().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let c = browser.client();
+    let mut failures = Vec::new();
+    for width in [1280, 390] {
+        c.set_window_size(width, 900).await.unwrap();
+        for path in [
+            "/",
+            "/territoires?q=rennes",
+            "/carte",
+            "/annuaire?q=fictive",
+            "/territoires/qpv/QP093028",
+            "/territoires/commune/93066",
+            "/territoires/epci/200054781",
+            "/territoires/france/FR",
+            "/methodologie",
+            "/orientation",
+            "/dispositifs",
+            "/api/docs",
+        ] {
+            browser.open(&app.url(path)).await;
+            for v in browser.axe_violations().await {
+                failures.push(format!("{width} px {path} : {v}"));
+            }
+            let overflow = c
+                .execute(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_i64()
+                .unwrap();
+            if overflow > 0 {
+                failures.push(format!(
+                    "{width} px {path} : {overflow} px de trop en largeur"
+                ));
+            }
+        }
+    }
+    browser.close().await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
