@@ -1117,3 +1117,74 @@ async fn every_page_type_passes_axe_core_and_fits_a_phone() {
     browser.close().await;
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Issue 12, point 2: on a phone the map comes before its filters; the keyboard focus on the
+/// map is visible (MapLibre focuses its canvas, not the container the outline was on);
+/// without JavaScript the map page says where the same information is.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_map_comes_first_on_a_phone_shows_its_keyboard_focus_and_has_a_no_javascript_path() {
+    let app = TestApp::empty().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let c = browser.client();
+    c.set_window_size(390, 900).await.unwrap();
+    browser.open(&app.url("/carte")).await;
+    browser
+        .wait_until("document.body.dataset.carte === 'prete'", "the map")
+        .await;
+    let first = c
+        .execute(
+            "return document.getElementById('carte').getBoundingClientRect().top < document.getElementById('filtres').getBoundingClientRect().top;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(first, serde_json::json!(true), "the map above the filters");
+    c.set_window_size(1280, 1000).await.unwrap();
+    let tab = char::from(fantoccini::key::Key::Tab).to_string();
+    let mut on_canvas = false;
+    for _ in 0..80 {
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(&tab)
+            .await
+            .unwrap();
+        let focused = c
+            .execute(
+                "return document.activeElement.classList.contains('maplibregl-canvas');",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if focused == serde_json::json!(true) {
+            on_canvas = true;
+            break;
+        }
+    }
+    assert!(on_canvas, "the canvas is reached with Tab");
+    let outline = c
+        .execute(
+            "const s = getComputedStyle(document.activeElement); return [document.activeElement.matches(':focus-visible'), s.outlineStyle, s.outlineWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(outline, serde_json::json!([true, "solid", "3px"]));
+    browser.screenshot("carte-focus-clavier.png").await;
+    browser.close().await;
+
+    let Some(browser) = Browser::start_without_javascript().await else {
+        return;
+    };
+    browser.open(&app.url("/carte")).await;
+    browser
+        .client()
+        .find(Locator::Css(
+            "#carte-sans-javascript a[href='/territoires']",
+        ))
+        .await
+        .expect("the no-JavaScript paths");
+    browser.close().await;
+}
