@@ -107,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         get(move |s| pages::api_docs::show(s, docs.clone())),
     )
     .route("/assets/{*path}", get(assets::serve))
+    .route("/favicon.ico", get(assets::favicon))
     .fallback(pages::errors::fallback)
     .layer(DefaultBodyLimit::max(security::BODY_LIMIT))
     .layer(from_fn_with_state(guard, security::guard::guard))

@@ -17,15 +17,20 @@ pub struct Series {
     pub values: Vec<Option<f64>>,
 }
 
-/// The DSFR colours of the chart series, in page order: the territory (blue France), its
-/// QPV (red Marianne), the territory it is compared with (green), all QPV (brown), France
-/// (grey), the territory outside its QPV (light blue). Each has at least 3:1 contrast on
-/// white, as graphics need; the values are written in dark grey beside the bars.
+/// The colours of the chart series, in page order: the territory (blue France), its QPV (red
+/// Marianne, as on the maps), the territory it is compared with (bluish green), all QPV
+/// (purple), France (grey), the territory outside its QPV (light blue). Each has at least 3:1
+/// contrast on white, as graphics need; the values are written in dark grey beside the bars.
+///
+/// Issue 12: « ses QPV » and « ensemble des QPV » were two reds, and the comparison's green
+/// had the red's lightness, which red-green colour blindness confuses. Neighbours now differ
+/// in hue along the blue–yellow axis those readers keep (the Okabe–Ito bluish green, Paul
+/// Tol's purple) as well as in lightness.
 pub mod colour {
     pub const TERRITORY: &str = "#000091";
     pub const ITS_QPV: &str = "#ce0500";
-    pub const COMPARISON: &str = "#18753c";
-    pub const ALL_QPV: &str = "#a94645";
+    pub const COMPARISON: &str = "#00866a";
+    pub const ALL_QPV: &str = "#aa4499";
     pub const FRANCE: &str = "#666666";
     pub const OUTSIDE: &str = "#6a6af4";
 }

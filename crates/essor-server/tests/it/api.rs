@@ -459,3 +459,11 @@ async fn the_commercial_ess_family_has_one_spelling_and_the_old_one_is_still_rea
     let (status, _) = app.json("/api/v1/actors?family=autre").await;
     assert_eq!(status, 400, "only the five families of the ESS are filters");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_favicon_browsers_ask_for_is_served_issue_12() {
+    let app = TestApp::empty().await;
+    let res = app.get("/favicon.ico").await;
+    assert_eq!(res.status(), 200);
+    assert!(!res.bytes().await.unwrap().is_empty());
+}
