@@ -15,6 +15,23 @@ pub struct Series {
     /// use `colour`.
     pub colours: Vec<&'static str>,
     pub values: Vec<Option<f64>>,
+    /// What to write for each missing value, as the table beside the chart writes it
+    /// (« sans objet », « non publié »); « non publié » where this is shorter than `values`.
+    pub missing: Vec<String>,
+}
+
+impl Series {
+    /// The value of a category in words, or why it is missing.
+    fn text(&self, category: usize, format: impl Fn(f64) -> String) -> String {
+        match self.values.get(category).copied().flatten() {
+            Some(v) => format(v),
+            None => self
+                .missing
+                .get(category)
+                .cloned()
+                .unwrap_or_else(|| super::format::NOT_PUBLISHED.to_owned()),
+        }
+    }
 }
 
 /// The colours of the chart series, in page order: the territory (blue France), its QPV (red
@@ -74,8 +91,7 @@ pub fn bars(
         let values: Vec<String> = series
             .iter()
             .map(|s| {
-                let v = s.values.get(c).copied().flatten();
-                let text = v.map_or_else(|| super::format::NOT_PUBLISHED.to_owned(), &format);
+                let text = s.text(c, &format);
                 if series.len() > 1 {
                     format!("{} {text}", s.label)
                 } else {
@@ -118,7 +134,7 @@ pub fn bars(
             let w = v.map_or(0.0, |v| {
                 (BAR_W * v.max(0.0) / max).max(if v > 0.0 { 1.0 } else { 0.0 })
             });
-            let text = v.map_or_else(|| super::format::NOT_PUBLISHED.to_owned(), &format);
+            let text = s.text(c, &format);
             let _ = write!(
                 svg,
                 "<rect x=\"{LABEL_W}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#161616\">{}</text>",
@@ -150,6 +166,7 @@ mod tests {
                 colour: colour::TERRITORY,
                 colours: Vec::new(),
                 values: vec![Some(0.5), None],
+                missing: Vec::new(),
             }],
             super::super::format::percent,
         );
@@ -164,5 +181,29 @@ mod tests {
             "the largest value fills the bar area"
         );
         assert!(svg.contains("<title id=\"part-titre\">Part de l'ESS dans l'emploi</title>"));
+    }
+
+    /// Issue 12: a share of nothing read « non publié » in the chart and « sans objet » in
+    /// the table beside it.
+    #[test]
+    fn a_missing_value_is_named_as_its_table_names_it() {
+        let svg = bars(
+            "part",
+            "Part",
+            &["QPV".into(), "France".into()],
+            &[Series {
+                label: "Part".into(),
+                colour: colour::TERRITORY,
+                colours: Vec::new(),
+                values: vec![None, None],
+                missing: vec!["sans objet".into()],
+            }],
+            super::super::format::percent,
+        );
+        assert!(
+            svg.contains("QPV : sans objet ; France : non publié."),
+            "{svg}"
+        );
+        assert!(svg.contains(">sans objet</text>"));
     }
 }

@@ -583,7 +583,14 @@ fn chart_columns(columns: &[Column]) -> Vec<&Column> {
         .collect()
 }
 
-fn series(columns: &[&Column], name: impl Fn(usize) -> String, n: usize) -> Vec<Series> {
+/// One series per column of the shares `name(i)` of `denominator`; a missing share is named
+/// as its table cell names it (« sans objet » when the denominator is zero).
+fn series(
+    columns: &[&Column],
+    name: impl Fn(usize) -> String,
+    n: usize,
+    denominator: &str,
+) -> Vec<Series> {
     columns
         .iter()
         .map(|c| Series {
@@ -592,6 +599,13 @@ fn series(columns: &[&Column], name: impl Fn(usize) -> String, n: usize) -> Vec<
             colours: Vec::new(),
             values: (0..n)
                 .map(|i| c.figures.as_ref().and_then(|f| f.get(&name(i))))
+                .collect(),
+            missing: (0..n)
+                .map(|i| {
+                    Kind::Share(&name(i), denominator)
+                        .cell(c.figures.as_ref())
+                        .main
+                })
                 .collect(),
         })
         .collect()
@@ -613,6 +627,7 @@ fn families(columns: &[Column]) -> Chart {
             &cols,
             |i| format!("ess_employer_{}_share", keys[i]),
             keys.len(),
+            "ess_employer_establishments",
         ),
         format::percent,
     );
@@ -669,6 +684,7 @@ fn sectors(columns: &[Column]) -> Chart {
             &cols,
             |i| format!("ess_jobs_part_{}", EssSector::ALL[i].as_str()),
             labels.len(),
+            "ess_jobs",
         ),
         format::percent,
     );
@@ -1092,6 +1108,10 @@ pub async fn show(
                     values: columns
                         .iter()
                         .map(|c| kind.value(c.figures.as_ref()))
+                        .collect(),
+                    missing: columns
+                        .iter()
+                        .map(|c| kind.cell(c.figures.as_ref()).main)
                         .collect(),
                 }],
                 format::percent,
