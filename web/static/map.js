@@ -1,7 +1,7 @@
 // The map page: MapLibre GL JS over essor's own vector tiles (no external tile or glyph
 // server: the style has no text layers). The view lives in the URL hash (#carte=z/lat/lon)
 // and the filters in the query string, so a view can be shared by copying the address.
-import { Map, NavigationControl, ScaleControl, Popup } from '/assets/vendor/maplibre-gl/maplibre-gl.mjs';
+import { Map, NavigationControl, ScaleControl, Popup, Marker } from '/assets/vendor/maplibre-gl/maplibre-gl.mjs';
 import { baseStyle, locale } from '/assets/static/style.js';
 
 const style = baseStyle(window.location.origin);
@@ -121,23 +121,58 @@ function actorTiles() {
 }
 map.on('load', () => {
   map.addSource('acteurs', { type: 'vector', tiles: actorTiles(), maxzoom: 16 });
+  // Groups are drawn under the QPV, so that a group never hides a quarter.
   map.addLayer({
     id: 'acteurs-amas', type: 'circle', source: 'acteurs', 'source-layer': 'actors',
     filter: ['>', ['get', 'count'], 1],
     paint: {
       'circle-color': '#000091',
-      'circle-opacity': 0.85,
+      'circle-opacity': 0.8,
       'circle-radius': ['interpolate', ['linear'], ['ln', ['get', 'count']], 0, 7, 7, 22],
       'circle-stroke-color': '#ffffff',
       'circle-stroke-width': 1.5,
     },
-  });
+  }, 'qpv-fill');
   map.addLayer({
     id: 'acteurs-point', type: 'circle', source: 'acteurs', 'source-layer': 'actors',
     filter: ['==', ['get', 'count'], 1],
     paint: { 'circle-color': '#18753c', 'circle-radius': 6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
   });
 });
+// The number of actors of each group, written on it. The style has no text layer (essor
+// serves no glyphs), so the numbers are small HTML labels placed on the groups drawn, rebuilt
+// when the map rests; they are hidden from screen readers, which get the count above the map.
+const groupLabels = new globalThis.Map();
+function groupCount(n) {
+  return n >= 10000 ? `${Math.round(n / 1000)}\u202fk` : n.toLocaleString('fr-FR');
+}
+function refreshGroupLabels() {
+  const seen = new Set();
+  if (map.getLayer('acteurs-amas')) {
+    for (const f of map.queryRenderedFeatures({ layers: ['acteurs-amas'] })) {
+      const [lon, lat] = f.geometry.coordinates;
+      const n = Number(f.properties.count);
+      const key = `${lon.toFixed(5)},${lat.toFixed(5)},${n}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (groupLabels.has(key)) continue;
+      const el = document.createElement('span');
+      el.className = 'essor-amas-compte';
+      el.setAttribute('aria-hidden', 'true');
+      el.dataset.count = String(n);
+      el.textContent = groupCount(n);
+      groupLabels.set(key, new Marker({ element: el }).setLngLat([lon, lat]).addTo(map));
+    }
+  }
+  for (const [key, marker] of groupLabels) {
+    if (!seen.has(key)) { marker.remove(); groupLabels.delete(key); }
+  }
+}
+map.on('zoomstart', () => {
+  for (const marker of groupLabels.values()) marker.remove();
+  groupLabels.clear();
+});
+
 map.on('click', 'acteurs-amas', (e) => {
   map.easeTo({ center: e.lngLat, zoom: Math.min(map.getZoom() + 2, 18) });
 });
@@ -201,6 +236,7 @@ if (!window.location.hash.includes('carte=')) map.on('load', frameTerritory);
 else if (form.elements.territoire) framed = form.elements.territoire.value.trim();
 map.on('idle', () => {
   refreshVisible();
+  refreshGroupLabels();
   document.body.dataset.carte = 'prete';
 });
 map.on('error', (e) => { console.error('carte :', e.error && e.error.message); });

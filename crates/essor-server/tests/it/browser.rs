@@ -1188,3 +1188,49 @@ async fn the_map_comes_first_on_a_phone_shows_its_keyboard_focus_and_has_a_no_ja
         .expect("the no-JavaScript paths");
     browser.close().await;
 }
+
+/// Issue 12, point 2: at national zoom the groups of actors said nothing of their size and
+/// hid the QPV; each now shows its count, and groups are drawn under the QPV.
+#[tokio::test(flavor = "multi_thread")]
+async fn groups_of_actors_show_their_counts_and_lie_under_the_qpv() {
+    let app = TestApp::fixtures().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let c = browser.client();
+    browser.open(&app.url("/carte#carte=5/46.6/2.6")).await;
+    browser
+        .wait_until(
+            "document.body.dataset.carte === 'prete' && document.querySelectorAll('.essor-amas-compte').length > 0",
+            "the groups' counts",
+        )
+        .await;
+    let labels = c
+        .execute(
+            "return [...document.querySelectorAll('.essor-amas-compte')].map(e => [Number(e.dataset.count), e.textContent, e.getAttribute('aria-hidden')]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let labels = labels.as_array().unwrap();
+    assert!(labels.len() >= 3, "{labels:?}");
+    for l in labels {
+        let n = l[0].as_u64().unwrap();
+        assert!(n > 1, "{l}");
+        assert_eq!(
+            l[1].as_str().unwrap().replace('\u{202f}', ""),
+            n.to_string()
+        );
+        assert_eq!(l[2], "true");
+    }
+    let under = c
+        .execute(
+            "const ids = window.essorMap.getStyle().layers.map(l => l.id); return ids.indexOf('acteurs-amas') < ids.indexOf('qpv-fill');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(under, serde_json::json!(true));
+    browser.screenshot("carte-amas-comptes.png").await;
+    browser.close().await;
+}
