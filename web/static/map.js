@@ -173,6 +173,73 @@ map.on('zoomstart', () => {
   groupLabels.clear();
 });
 
+// Place names (issue 12): régions, then départements, then communes by population as one
+// zooms in, and QPV names up close, written as HTML labels (the style has no text layer)
+// from /api/v1/map/labels and the QPV tiles. Larger places first; a name that would overlap
+// one already written is left out. Hidden from screen readers: the page lists the QPV shown.
+let places = [];
+fetch('/api/v1/map/labels').then((r) => r.json()).then((body) => {
+  places = body.labels;
+  refreshLabels();
+}).catch(() => {});
+const labels = new globalThis.Map();
+function minPopulation(z) {
+  if (z < 6) return Infinity;
+  if (z < 7) return 150000;
+  if (z < 8) return 50000;
+  if (z < 9) return 20000;
+  return 5000;
+}
+function refreshLabels() {
+  const z = map.getZoom();
+  const bounds = map.getBounds();
+  const candidates = [];
+  for (const p of places) {
+    const show = p.level === 'region' ? z < 6.5
+      : p.level === 'departement' ? z >= 6 && z < 9
+        : p.population >= minPopulation(z);
+    if (show && bounds.contains([p.lon, p.lat])) {
+      const rank = p.level === 'region' ? 0 : p.level === 'departement' ? 1 : 2;
+      candidates.push({ key: `${p.level}:${p.code}`, name: p.name, level: p.level, at: [p.lon, p.lat], rank, population: p.population });
+    }
+  }
+  if (z >= 13 && map.getLayer('qpv-fill')) {
+    const seen = new Set();
+    for (const f of map.queryRenderedFeatures({ layers: ['qpv-fill'] })) {
+      if (seen.has(f.properties.code)) continue;
+      seen.add(f.properties.code);
+      const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0];
+      const xs = ring.map((c) => c[0]);
+      const ys = ring.map((c) => c[1]);
+      const at = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+      candidates.push({ key: `qpv:${f.properties.code}`, name: f.properties.name, level: 'qpv', at, rank: -1, population: 0 });
+    }
+  }
+  candidates.sort((a, b) => a.rank - b.rank || b.population - a.population);
+  const taken = [];
+  const keep = new Set();
+  for (const c of candidates) {
+    if (keep.size >= 80) break;
+    const p = map.project(c.at);
+    const w = c.name.length * 7 + 8;
+    const box = [p.x - w / 2, p.y - 9, p.x + w / 2, p.y + 9];
+    if (taken.some((t) => box[0] < t[2] && box[2] > t[0] && box[1] < t[3] && box[3] > t[1])) continue;
+    taken.push(box);
+    keep.add(c.key);
+    if (!labels.has(c.key)) {
+      const el = document.createElement('span');
+      el.className = `essor-etiquette essor-etiquette--${c.level}`;
+      el.setAttribute('aria-hidden', 'true');
+      el.dataset.lieu = c.key;
+      el.textContent = c.name;
+      labels.set(c.key, new Marker({ element: el }).setLngLat(c.at).addTo(map));
+    }
+  }
+  for (const [key, marker] of labels) {
+    if (!keep.has(key)) { marker.remove(); labels.delete(key); }
+  }
+}
+
 map.on('click', 'acteurs-amas', (e) => {
   map.easeTo({ center: e.lngLat, zoom: Math.min(map.getZoom() + 2, 18) });
 });
@@ -237,6 +304,7 @@ else if (form.elements.territoire) framed = form.elements.territoire.value.trim(
 map.on('idle', () => {
   refreshVisible();
   refreshGroupLabels();
+  refreshLabels();
   document.body.dataset.carte = 'prete';
 });
 map.on('error', (e) => { console.error('carte :', e.error && e.error.message); });

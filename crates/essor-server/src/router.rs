@@ -33,6 +33,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::territories::qpv_geojson::get))
         .routes(routes!(api::territories::report::get))
         .routes(routes!(api::status::get::get))
+        .routes(routes!(api::tiles::labels::get))
         .routes(routes!(api::orientation::post::post))
         .routes(routes!(api::schemes::list::list))
         .routes(routes!(api::schemes::get::get))

@@ -467,3 +467,27 @@ async fn the_favicon_browsers_ask_for_is_served_issue_12() {
     assert_eq!(res.status(), 200);
     assert!(!res.bytes().await.unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_map_labels_name_regions_departements_and_large_communes_issue_12() {
+    let app = TestApp::empty().await;
+    let (status, body) = app.json("/api/v1/map/labels").await;
+    assert_eq!(status, 200);
+    let labels = body["labels"].as_array().unwrap();
+    let rennes = labels
+        .iter()
+        .find(|l| l["level"] == "commune" && l["code"] == "35238")
+        .expect("Rennes");
+    assert_eq!(rennes["name"], "Rennes");
+    assert!((rennes["lon"].as_f64().unwrap() + 1.67).abs() < 0.05);
+    assert!(
+        labels
+            .iter()
+            .any(|l| l["level"] == "region" && l["name"] == "Bretagne")
+    );
+    assert!(
+        labels
+            .iter()
+            .any(|l| l["level"] == "departement" && l["code"] == "93")
+    );
+}

@@ -1234,3 +1234,48 @@ async fn groups_of_actors_show_their_counts_and_lie_under_the_qpv() {
     browser.screenshot("carte-amas-comptes.png").await;
     browser.close().await;
 }
+
+/// Issue 12, point 2: the map had no place name at any zoom. Régions at national zoom, a
+/// city's name at city zoom, a QPV's name up close.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_map_names_regions_then_communes_then_qpv_as_one_zooms_in() {
+    let app = TestApp::empty().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let c = browser.client();
+    browser.open(&app.url("/carte#carte=5/46.6/2.6")).await;
+    browser
+        .wait_until(
+            "document.body.dataset.carte === 'prete' && document.querySelector('[data-lieu=\"region:53\"]')",
+            "Bretagne named at national zoom",
+        )
+        .await;
+    browser.screenshot("carte-noms-france.png").await;
+    c.execute(
+        "window.essorMap.jumpTo({center: [-1.68, 48.11], zoom: 11.5});",
+        vec![],
+    )
+    .await
+    .unwrap();
+    browser
+        .wait_until(
+            "document.querySelector('[data-lieu=\"commune:35238\"]') && !document.querySelector('[data-lieu=\"region:53\"]')",
+            "Rennes named at city zoom, the région no more",
+        )
+        .await;
+    browser.screenshot("carte-noms-rennes.png").await;
+    c.execute(
+        "window.essorMap.jumpTo({center: [2.3815, 48.9177], zoom: 15});",
+        vec![],
+    )
+    .await
+    .unwrap();
+    browser
+        .wait_until(
+            "document.querySelector('[data-lieu=\"qpv:QP093028\"]')",
+            "QP093028 named up close",
+        )
+        .await;
+    browser.close().await;
+}
