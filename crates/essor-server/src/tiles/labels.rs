@@ -9,7 +9,7 @@ use crate::store::TerritoryLevel;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-/// Communes smaller than this are not labelled (about 1,900 communes remain).
+/// Communes smaller than this are not labelled (2,250 communes remain).
 pub const COMMUNE_MIN_POPULATION: u32 = 5_000;
 
 /// A place name and where to write it.
