@@ -1112,6 +1112,21 @@ async fn every_page_type_passes_axe_core_and_fits_a_phone() {
                     "{width} px {path} : {overflow} px de trop en largeur"
                 ));
             }
+            // Chart text stays readable (it shrank to about 5 px on a phone).
+            let smallest = c
+                .execute(
+                    "const h = [...document.querySelectorAll('.essor-graphique__svg text')].map(t => t.getBoundingClientRect().height).filter(h => h > 0); return h.length ? Math.min(...h) : null;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if let Some(h) = smallest.as_f64()
+                && h < 8.0
+            {
+                failures.push(format!(
+                    "{width} px {path} : texte des graphiques de {h:.1} px"
+                ));
+            }
         }
     }
     browser.close().await;
