@@ -1,7 +1,7 @@
 // The map page: MapLibre GL JS over essor's own vector tiles (no external tile or glyph
 // server: the style has no text layers). The view lives in the URL hash (#carte=z/lat/lon)
 // and the filters in the query string, so a view can be shared by copying the address.
-import { Map, NavigationControl, ScaleControl, Popup } from '/assets/vendor/maplibre-gl/maplibre-gl.mjs';
+import { Map, NavigationControl, ScaleControl, Popup, Marker } from '/assets/vendor/maplibre-gl/maplibre-gl.mjs';
 import { baseStyle, locale } from '/assets/static/style.js';
 
 const style = baseStyle(window.location.origin);
@@ -121,23 +121,125 @@ function actorTiles() {
 }
 map.on('load', () => {
   map.addSource('acteurs', { type: 'vector', tiles: actorTiles(), maxzoom: 16 });
+  // Groups are drawn under the QPV, so that a group never hides a quarter.
   map.addLayer({
     id: 'acteurs-amas', type: 'circle', source: 'acteurs', 'source-layer': 'actors',
     filter: ['>', ['get', 'count'], 1],
     paint: {
       'circle-color': '#000091',
-      'circle-opacity': 0.85,
+      'circle-opacity': 0.8,
       'circle-radius': ['interpolate', ['linear'], ['ln', ['get', 'count']], 0, 7, 7, 22],
       'circle-stroke-color': '#ffffff',
       'circle-stroke-width': 1.5,
     },
-  });
+  }, 'qpv-fill');
   map.addLayer({
     id: 'acteurs-point', type: 'circle', source: 'acteurs', 'source-layer': 'actors',
     filter: ['==', ['get', 'count'], 1],
     paint: { 'circle-color': '#18753c', 'circle-radius': 6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
   });
 });
+// The number of actors of each group, written on it. The style has no text layer (essor
+// serves no glyphs), so the numbers are small HTML labels placed on the groups drawn, rebuilt
+// when the map rests; they are hidden from screen readers, which get the count above the map.
+const groupLabels = new globalThis.Map();
+function groupCount(n) {
+  return n >= 10000 ? `${Math.round(n / 1000)}\u202fk` : n.toLocaleString('fr-FR');
+}
+function refreshGroupLabels() {
+  const seen = new Set();
+  if (map.getLayer('acteurs-amas')) {
+    for (const f of map.queryRenderedFeatures({ layers: ['acteurs-amas'] })) {
+      const [lon, lat] = f.geometry.coordinates;
+      const n = Number(f.properties.count);
+      const key = `${lon.toFixed(5)},${lat.toFixed(5)},${n}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (groupLabels.has(key)) continue;
+      const el = document.createElement('span');
+      el.className = 'essor-amas-compte';
+      el.setAttribute('aria-hidden', 'true');
+      el.dataset.count = String(n);
+      el.textContent = groupCount(n);
+      groupLabels.set(key, new Marker({ element: el }).setLngLat([lon, lat]).addTo(map));
+    }
+  }
+  for (const [key, marker] of groupLabels) {
+    if (!seen.has(key)) { marker.remove(); groupLabels.delete(key); }
+  }
+}
+map.on('zoomstart', () => {
+  for (const marker of groupLabels.values()) marker.remove();
+  groupLabels.clear();
+});
+
+// Place names (issue 12): régions, then départements, then communes by population as one
+// zooms in, and QPV names up close, written as HTML labels (the style has no text layer)
+// from /api/v1/map/labels and the QPV tiles. Larger places first; a name that would overlap
+// one already written is left out. Hidden from screen readers: the page lists the QPV shown.
+let places = [];
+fetch('/api/v1/map/labels').then((r) => r.json()).then((body) => {
+  places = body.labels;
+  refreshLabels();
+}).catch(() => {});
+const labels = new globalThis.Map();
+function minPopulation(z) {
+  if (z < 6) return Infinity;
+  if (z < 7) return 150000;
+  if (z < 8) return 50000;
+  if (z < 9) return 20000;
+  return 5000;
+}
+function refreshLabels() {
+  const z = map.getZoom();
+  const bounds = map.getBounds();
+  const candidates = [];
+  for (const p of places) {
+    const show = p.level === 'region' ? z < 6.5
+      : p.level === 'departement' ? z >= 6 && z < 9
+        : p.population >= minPopulation(z);
+    if (show && bounds.contains([p.lon, p.lat])) {
+      const rank = p.level === 'region' ? 0 : p.level === 'departement' ? 1 : 2;
+      candidates.push({ key: `${p.level}:${p.code}`, name: p.name, level: p.level, at: [p.lon, p.lat], rank, population: p.population });
+    }
+  }
+  if (z >= 13 && map.getLayer('qpv-fill')) {
+    const seen = new Set();
+    for (const f of map.queryRenderedFeatures({ layers: ['qpv-fill'] })) {
+      if (seen.has(f.properties.code)) continue;
+      seen.add(f.properties.code);
+      const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0];
+      const xs = ring.map((c) => c[0]);
+      const ys = ring.map((c) => c[1]);
+      const at = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+      candidates.push({ key: `qpv:${f.properties.code}`, name: f.properties.name, level: 'qpv', at, rank: -1, population: 0 });
+    }
+  }
+  candidates.sort((a, b) => a.rank - b.rank || b.population - a.population);
+  const taken = [];
+  const keep = new Set();
+  for (const c of candidates) {
+    if (keep.size >= 80) break;
+    const p = map.project(c.at);
+    const w = c.name.length * 7 + 8;
+    const box = [p.x - w / 2, p.y - 9, p.x + w / 2, p.y + 9];
+    if (taken.some((t) => box[0] < t[2] && box[2] > t[0] && box[1] < t[3] && box[3] > t[1])) continue;
+    taken.push(box);
+    keep.add(c.key);
+    if (!labels.has(c.key)) {
+      const el = document.createElement('span');
+      el.className = `essor-etiquette essor-etiquette--${c.level}`;
+      el.setAttribute('aria-hidden', 'true');
+      el.dataset.lieu = c.key;
+      el.textContent = c.name;
+      labels.set(c.key, new Marker({ element: el }).setLngLat(c.at).addTo(map));
+    }
+  }
+  for (const [key, marker] of labels) {
+    if (!keep.has(key)) { marker.remove(); labels.delete(key); }
+  }
+}
+
 map.on('click', 'acteurs-amas', (e) => {
   map.easeTo({ center: e.lngLat, zoom: Math.min(map.getZoom() + 2, 18) });
 });
@@ -159,9 +261,36 @@ for (const layer of ['acteurs-amas', 'acteurs-point']) {
   map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
   map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
 }
+// A territory filter frames the map on its territory (issue 12): at once when it is chosen
+// among the suggestions, after a look-up when it is typed and applied, and on arrival when
+// the address has a territory but no view.
+let framed = '';
+function frame(bbox) {
+  if (!bbox) return;
+  map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 40, maxZoom: 15, duration: 0 });
+}
+async function frameTerritory() {
+  const value = form.elements.territoire ? form.elements.territoire.value.trim() : '';
+  if (!value || value === framed) return;
+  framed = value;
+  try {
+    const res = await fetch(`/api/v1/territories/search?${new URLSearchParams({ q: value, limit: '1' })}`);
+    if (!res.ok) return;
+    const answer = await res.json();
+    const first = answer.items[0];
+    if (first && ['code', 'region_code', 'postcode', 'name'].includes(first.matched)) frame(first.bbox);
+  } catch (err) {
+    // The count says what is wrong with the filter; the view stays.
+  }
+}
+form.addEventListener('territoire-choisi', (e) => {
+  framed = e.detail.value;
+  frame(e.detail.bbox);
+});
 function applyFilters() {
   filtersToUrl();
   refreshCount();
+  frameTerritory();
   const source = map.getSource('acteurs');
   if (source) source.setTiles(actorTiles());
 }
@@ -170,8 +299,12 @@ form.addEventListener('submit', (e) => { e.preventDefault(); applyFilters(); });
 
 map.on('moveend', refreshCount);
 map.on('load', refreshCount);
+if (!window.location.hash.includes('carte=')) map.on('load', frameTerritory);
+else if (form.elements.territoire) framed = form.elements.territoire.value.trim();
 map.on('idle', () => {
   refreshVisible();
+  refreshGroupLabels();
+  refreshLabels();
   document.body.dataset.carte = 'prete';
 });
 map.on('error', (e) => { console.error('carte :', e.error && e.error.message); });

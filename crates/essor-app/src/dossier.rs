@@ -271,12 +271,19 @@ pub async fn pack_data(app: &App, territory: Territory) -> Result<PackData, Doss
         .collect::<Result<Vec<_>, DossierError>>()?;
     let ids: Vec<QpvId> = qpv.iter().map(|q: &PackQpv| q.id).collect();
     let actors = pack_actors(app, &reference, &ids).await?;
+    let status = app.store.status();
     Ok(PackData {
         territory: territory_row,
         france,
         all_qpv,
         qpv,
         actors,
+        notice: status.synthetic.then(|| {
+            format!(
+                "Démonstration : les acteurs et les chiffres de ce dossier sont synthétiques ({}). Ils ne décrivent aucun établissement réel.",
+                status.description
+            )
+        }),
     })
 }
 

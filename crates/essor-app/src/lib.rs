@@ -9,7 +9,8 @@
 //!   in-memory, the SQLite snapshot) and [`store::sqlite::write_snapshot`], the ingest of an
 //!   observatory run into a store.
 //! - [`territories`]: naming a territory from the reference data, its breadcrumb, communes,
-//!   QPV and comparison.
+//!   QPV, children, neighbours and comparison; [`territories::search`], finding one by what
+//!   people type.
 //! - [`dossier`]: a territory's diagnostic (the figures it compares, its pack), read through
 //!   the store seam only.
 //! - [`orientation`]: the catalogue, the matcher run with the QPV engine ([`EngineLocator`](orientation::EngineLocator),
@@ -38,6 +39,7 @@ use qpv_shapes::QpvShapes;
 use registry::{Disabled, ReferralRegistry};
 use std::sync::Arc;
 use store::{ActorStore, EmptyStore};
+use territories::search::TerritorySearch;
 
 /// What the use cases share: the QPV engine, the territories of the reference data, the QPV
 /// in WGS84, the store, the orientation catalogue and the registry of referrals. Cheap to
@@ -56,6 +58,8 @@ pub struct App {
     pub orientation: Arc<Orientation>,
     /// Referrals; [`Disabled`] unless a store folder was given.
     pub registry: Arc<dyn ReferralRegistry>,
+    /// Every territory's names, codes and postcodes, for the territory search.
+    pub search: Arc<TerritorySearch>,
 }
 
 impl App {
@@ -67,6 +71,10 @@ impl App {
         Self {
             orientation: Arc::new(Orientation::embedded(index.clone())),
             places: Arc::new(Territories::new(index.layer())),
+            search: Arc::new(TerritorySearch::new(
+                essor_refdata::cog::cog(),
+                index.layer(),
+            )),
             index,
             shapes: Arc::new(shapes),
             store,

@@ -2,10 +2,13 @@
 //! so that a page or an answer has a name, a few facts and its place in the hierarchy even
 //! before any store is loaded.
 
+/// Finding a territory by name, code or postcode.
+pub mod search;
+
 use crate::App;
 use crate::store::{TerritoryLevel, TerritoryRef};
 use essor_geo::QpvId;
-use essor_refdata::cog::cog;
+use essor_refdata::cog::{cog, name_key};
 
 /// A territory known to the reference data.
 #[derive(Debug, Clone)]
@@ -25,7 +28,18 @@ pub struct Territory {
     /// Its QPV in the served layer (for a QPV, itself; for France and the groupings, none:
     /// they are all of them).
     pub qpv: Vec<QpvId>,
+    /// The territories one level down, by name: France's régions, a région's départements,
+    /// a département's EPCI (and its communes without one), an EPCI's communes, a commune's
+    /// QPV.
+    pub children: Vec<Named>,
+    /// The territories of the same level and the same parent, by name, for comparison: the
+    /// other départements of its région, the other communes of its EPCI, the other QPV of
+    /// its commune (of its EPCI when it spans several)…
+    pub neighbours: Vec<Named>,
 }
+
+/// A territory in a list: its level, code and name.
+pub type Named = (TerritoryLevel, String, String);
 
 impl Territory {
     pub fn reference(&self) -> TerritoryRef {
@@ -139,15 +153,7 @@ pub fn resolve(app: &App, level: TerritoryLevel, code: &str) -> Option<Territory
         }
         TerritoryLevel::Epci => {
             let e = cog.epci(code)?;
-            let kind = match e.kind.as_str() {
-                "CC" => "Communauté de communes",
-                "CA" => "Communauté d'agglomération",
-                "CU" => "Communauté urbaine",
-                "METRO" => "Métropole",
-                "MET69" => "Métropole de Lyon",
-                other => other,
-            };
-            facts.push(("Nature".into(), kind.to_owned()));
+            facts.push(("Nature".into(), search::epci_nature(&e.kind).to_owned()));
             facts.push(("Communes".into(), e.nb_communes.to_string()));
             facts.push((
                 "Population municipale".into(),
@@ -216,7 +222,7 @@ pub fn resolve(app: &App, level: TerritoryLevel, code: &str) -> Option<Territory
             name
         }
     };
-    Some(Territory {
+    let mut territory = Territory {
         level,
         code: code.to_owned(),
         name,
@@ -224,7 +230,136 @@ pub fn resolve(app: &App, level: TerritoryLevel, code: &str) -> Option<Territory
         parents,
         communes,
         qpv,
-    })
+        children: Vec::new(),
+        neighbours: Vec::new(),
+    };
+    territory.children = children(app, &territory);
+    territory.neighbours = neighbours(app, &territory);
+    Some(territory)
+}
+
+/// Sorted by name as French readers expect (accents and case ignored), then code.
+fn by_name(mut list: Vec<Named>) -> Vec<Named> {
+    list.sort_by_cached_key(|(_, c, n)| (name_key(n), c.clone()));
+    list
+}
+
+/// The EPCI with a commune in a département, and its communes without an EPCI.
+fn in_departement(departement: &str) -> Vec<Named> {
+    let cog = cog();
+    let mut epci: Vec<&str> = Vec::new();
+    let mut alone = Vec::new();
+    for c in cog.communes.iter().filter(|c| c.departement == departement) {
+        match &c.code_epci {
+            Some(e) if !epci.contains(&e.as_str()) => epci.push(e),
+            Some(_) => {}
+            None => alone.push((TerritoryLevel::Commune, c.code.clone(), c.nom.clone())),
+        }
+    }
+    let mut list: Vec<Named> = epci
+        .into_iter()
+        .filter_map(|e| cog.epci(e))
+        .map(|e| (TerritoryLevel::Epci, e.code.clone(), e.nom.clone()))
+        .collect();
+    list.extend(alone);
+    by_name(list)
+}
+
+fn regions() -> Vec<Named> {
+    by_name(
+        cog()
+            .regions
+            .iter()
+            .filter(|r| r.is_region())
+            .map(|r| (TerritoryLevel::Region, r.code.clone(), r.nom.clone()))
+            .collect(),
+    )
+}
+
+fn qpv_named(app: &App, ids: &[QpvId]) -> Vec<Named> {
+    let layer = app.index.layer();
+    by_name(
+        ids.iter()
+            .map(|&q| {
+                let f = layer.get(q);
+                (TerritoryLevel::Qpv, f.code.to_string(), f.name.clone())
+            })
+            .collect(),
+    )
+}
+
+fn children(app: &App, t: &Territory) -> Vec<Named> {
+    let cog = cog();
+    match t.level {
+        TerritoryLevel::France => regions(),
+        TerritoryLevel::Region => by_name(
+            cog.departements
+                .iter()
+                .filter(|d| d.region == t.code)
+                .map(|d| (TerritoryLevel::Departement, d.code.clone(), d.nom.clone()))
+                .collect(),
+        ),
+        TerritoryLevel::Departement => in_departement(&t.code),
+        TerritoryLevel::Epci => by_name(
+            cog.communes_of_epci(&t.code)
+                .map(|c| (TerritoryLevel::Commune, c.code.clone(), c.nom.clone()))
+                .collect(),
+        ),
+        TerritoryLevel::Commune => qpv_named(app, &t.qpv),
+        _ => Vec::new(),
+    }
+}
+
+fn neighbours(app: &App, t: &Territory) -> Vec<Named> {
+    let cog = cog();
+    let parent = |l| t.parent(l).map(|p| p.code);
+    let list = match t.level {
+        TerritoryLevel::Region => regions(),
+        TerritoryLevel::Departement => cog
+            .departement(&t.code)
+            .map(|d| {
+                cog.departements
+                    .iter()
+                    .filter(|o| o.region == d.region)
+                    .map(|o| (TerritoryLevel::Departement, o.code.clone(), o.nom.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        TerritoryLevel::Epci => parent(TerritoryLevel::Departement)
+            .map(|d| in_departement(&d))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(l, _, _)| *l == TerritoryLevel::Epci)
+            .collect(),
+        TerritoryLevel::Commune => match parent(TerritoryLevel::Epci) {
+            Some(e) => cog
+                .communes_of_epci(&e)
+                .map(|c| (TerritoryLevel::Commune, c.code.clone(), c.nom.clone()))
+                .collect(),
+            None => Vec::new(),
+        },
+        TerritoryLevel::Qpv => {
+            let layer = app.index.layer();
+            let (level, code) = match (
+                parent(TerritoryLevel::Commune),
+                parent(TerritoryLevel::Epci),
+            ) {
+                (Some(c), _) => (TerritoryLevel::Commune, c),
+                (None, Some(e)) => (TerritoryLevel::Epci, e),
+                (None, None) => return Vec::new(),
+            };
+            qpv_named(
+                app,
+                &essor_observatory::pack::qpv_of(&app.places, layer, level, &code),
+            )
+        }
+        _ => Vec::new(),
+    };
+    by_name(
+        list.into_iter()
+            .filter(|(l, c, _)| !(*l == t.level && *c == t.code))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -233,6 +368,54 @@ mod tests {
     use std::sync::LazyLock;
 
     static STATE: LazyLock<App> = LazyLock::new(App::embedded);
+
+    fn names(list: &[Named]) -> Vec<&str> {
+        list.iter().map(|n| n.2.as_str()).collect()
+    }
+
+    #[test]
+    fn every_level_lists_its_children_and_its_neighbours_issue_12() {
+        let france = resolve(&STATE, TerritoryLevel::France, "FR").unwrap();
+        assert_eq!(france.children.len(), 18);
+        assert_eq!(france.children[0].2, "Auvergne-Rhône-Alpes");
+        let bretagne = resolve(&STATE, TerritoryLevel::Region, "53").unwrap();
+        assert_eq!(
+            names(&bretagne.children),
+            ["Côtes-d'Armor", "Finistère", "Ille-et-Vilaine", "Morbihan"]
+        );
+        assert_eq!(bretagne.neighbours.len(), 17);
+        let ille = resolve(&STATE, TerritoryLevel::Departement, "35").unwrap();
+        assert!(names(&ille.children).contains(&"Rennes Métropole"));
+        assert_eq!(
+            names(&ille.neighbours),
+            ["Côtes-d'Armor", "Finistère", "Morbihan"]
+        );
+        let rennes_metropole = resolve(&STATE, TerritoryLevel::Epci, "243500139").unwrap();
+        assert_eq!(rennes_metropole.children.len(), 43);
+        assert!(names(&rennes_metropole.children).contains(&"Rennes"));
+        assert!(
+            names(&rennes_metropole.neighbours)
+                .iter()
+                .all(|n| *n != "Rennes Métropole")
+        );
+        assert!(!rennes_metropole.neighbours.is_empty());
+        let rennes = resolve(&STATE, TerritoryLevel::Commune, "35238").unwrap();
+        assert!(
+            names(&rennes.children).contains(&"Le Blosne"),
+            "{:?}",
+            rennes.children
+        );
+        assert_eq!(rennes.neighbours.len(), 42);
+        let blosne = &rennes
+            .children
+            .iter()
+            .find(|c| c.2 == "Le Blosne")
+            .unwrap()
+            .1;
+        let blosne = resolve(&STATE, TerritoryLevel::Qpv, blosne).unwrap();
+        assert!(blosne.children.is_empty());
+        assert_eq!(blosne.neighbours.len(), rennes.children.len() - 1);
+    }
 
     #[test]
     fn a_qpv_sits_in_its_epci_departement_and_region_and_its_commune_when_it_has_one() {
@@ -274,6 +457,12 @@ mod tests {
             Some(TerritoryRef::new(TerritoryLevel::Region, "11"))
         );
         assert!(resolve(&STATE, TerritoryLevel::QpvTotal, "QPV").is_some());
+        // Issue 12: an EPCI links down to its communes, across to its département's EPCI.
+        assert_eq!(t.children.len(), 130);
+        assert!(t.children.iter().all(|c| c.0 == TerritoryLevel::Commune));
+        assert!(
+            t.neighbours.is_empty() || t.neighbours.iter().all(|n| n.0 == TerritoryLevel::Epci)
+        );
         assert!(resolve(&STATE, TerritoryLevel::QpvTotal, "FR").is_none());
     }
 }

@@ -137,6 +137,9 @@ pub struct PackData {
     /// The diffusible ESS actors of the territory and those within 500 m of one of its QPV,
     /// in SIRET order (as [`ActorScope::Territory`](crate::ActorScope::Territory) keeps them).
     pub actors: Vec<Actor>,
+    /// A warning written under the title, in French: that the data are synthetic, for a pack
+    /// made from a demonstration store (issue 12: the report never said so).
+    pub notice: Option<String>,
 }
 
 /// The QPV of `level:code`, in layer order: those lying wholly or partly in the territory
@@ -192,6 +195,7 @@ impl PackData {
                 .clone(),
             qpv,
             actors: d.actors.clone(),
+            notice: None,
         })
     }
 
@@ -251,6 +255,13 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
         geo = esc(&layer.geography.to_string()),
         generated = esc(generated),
     );
+    if let Some(notice) = &data.notice {
+        let _ = write!(
+            h,
+            r#"<p class="avertissement" role="note">{}</p>"#,
+            esc(notice)
+        );
+    }
 
     // Key figures.
     let cols: [(&str, &Tally); 5] = [
@@ -421,10 +432,12 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
         }
         let _ = write!(
             h,
-            "<h3>{} <span class=\"code\">{}</span> — {} acteurs</h3><table><thead><tr><th scope=\"col\">Nom</th><th scope=\"col\">SIRET</th><th scope=\"col\">Famille</th><th scope=\"col\">Activité (NAF)</th><th scope=\"col\">Tranche d'effectifs</th><th scope=\"col\">Situation</th></tr></thead><tbody>",
+            "<h3>{} <span class=\"code\">{}</span> — {} acteur{}</h3><table class=\"texte\"><thead><tr><th scope=\"col\">Nom</th><th scope=\"col\">SIRET</th><th scope=\"col\">Famille</th><th scope=\"col\">Activité (NAF)</th><th scope=\"col\">Tranche d'effectifs</th><th scope=\"col\">Situation</th></tr></thead><tbody>",
             esc(&f.name),
             f.code,
-            near.len()
+            near.len(),
+            // Issue 12, point 6: « — 1 acteurs ».
+            if near.len() > 1 { "s" } else { "" }
         );
         for a in near {
             let naf = a.naf.as_deref().map(|n| {
@@ -469,7 +482,7 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
     }
 }
 
-const CSS: &str = "body{font-family:Marianne,Arial,sans-serif;color:#161616;margin:0;background:#fff}main{max-width:72rem;margin:0 auto;padding:1.5rem}h1{color:#000091;font-size:1.8rem}h2{color:#000091;border-bottom:2px solid #000091;padding-bottom:.25rem;margin-top:2rem}table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.9rem}caption{text-align:left;font-weight:bold;margin-bottom:.5rem}th,td{border:1px solid #ddd;padding:.35rem .5rem;text-align:right}th[scope=row],td:first-child{text-align:left}thead th{background:#f5f5fe}.code{color:#666;font-size:.8em}.meta{color:#666;font-size:.85rem}svg{max-width:100%;height:auto}code{background:#f6f6f6;padding:0 .2em}";
+const CSS: &str = "body{font-family:Marianne,Arial,sans-serif;color:#161616;margin:0;background:#fff}main{max-width:72rem;margin:0 auto;padding:1.5rem}h1{color:#000091;font-size:1.8rem}h2{color:#000091;border-bottom:2px solid #000091;padding-bottom:.25rem;margin-top:2rem}table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.9rem}caption{text-align:left;font-weight:bold;margin-bottom:.5rem}th,td{border:1px solid #ddd;padding:.35rem .5rem;text-align:right}th[scope=row],td:first-child{text-align:left}table.texte th,table.texte td{text-align:left}thead th{background:#f5f5fe}.code{color:#666;font-size:.8em}.meta{color:#666;font-size:.85rem}svg{max-width:100%;height:auto}code{background:#f6f6f6;padding:0 .2em}.avertissement{border-left:4px solid #b34000;background:#fff4f3;padding:.75rem 1rem;font-weight:bold}";
 
 /// Horizontal bars of shares (0–1), labelled.
 fn bar_chart(title: &str, bars: &[(String, f64)]) -> String {

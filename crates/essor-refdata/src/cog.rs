@@ -55,6 +55,16 @@ pub struct Departement {
 pub struct Region {
     pub code: String,
     pub nom: String,
+    /// `metro`, `drom` or `com`: the 8 collectivités d'outre-mer the table lists are not
+    /// régions.
+    pub zone: String,
+}
+
+impl Region {
+    /// Whether it is one of the 18 régions (not a collectivité d'outre-mer).
+    pub fn is_region(&self) -> bool {
+        self.zone != "com"
+    }
 }
 
 fn empty_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

@@ -42,3 +42,9 @@ pub async fn serve(Path(path): Path<String>) -> Response {
 pub fn exists(path: &str) -> bool {
     Web::get(path).is_some()
 }
+
+/// `GET /favicon.ico`: what browsers ask every site for, and the icon of pages that link none
+/// (the diagnostic report opened from the server), which answered 404 (issue 12, point 6).
+pub async fn favicon() -> Response {
+    serve(Path("vendor/dsfr/favicon/favicon.ico".to_owned())).await
+}

@@ -170,6 +170,11 @@ impl ApiError {
                 detail: message.clone(),
             },
             RegistryFailure::Field(f) => Self::invalid_field(f.field, f.to_string()),
+            // The API answers one problem, the first, as it always has.
+            RegistryFailure::Fields(list) => match list.first() {
+                Some(f) => Self::invalid_field(f.field, f.to_string()),
+                None => Self::internal(),
+            },
             RegistryFailure::Transition(
                 t @ (TransitionError::ReasonRequired { .. } | TransitionError::ReasonTooLong),
             ) => Self::invalid_field("reason", t.to_string()),

@@ -26,12 +26,14 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::qpv::get::get))
         .routes(routes!(api::actors::list::list))
         .routes(routes!(api::actors::get::get))
+        .routes(routes!(api::territories::search::search))
         .routes(routes!(api::territories::get::get))
         .routes(routes!(api::territories::indicators_csv::get))
         .routes(routes!(api::territories::actors_geojson::get))
         .routes(routes!(api::territories::qpv_geojson::get))
         .routes(routes!(api::territories::report::get))
         .routes(routes!(api::status::get::get))
+        .routes(routes!(api::tiles::labels::get))
         .routes(routes!(api::orientation::post::post))
         .routes(routes!(api::schemes::list::list))
         .routes(routes!(api::schemes::get::get))
@@ -73,8 +75,11 @@ pub fn router(state: AppState) -> Router {
         }),
     )
     .route("/tiles/{layer}/{z}/{x}/{file}", get(api::tiles::get::tile))
-    .route("/", get(pages::map::show))
+    .route("/", get(pages::home::show))
+    .route("/carte", get(pages::map::show))
     .route("/annuaire", get(pages::directory::show))
+    .route("/territoires", get(pages::territories::search))
+    .route("/territoires/{name}", get(pages::territories::named))
     .route("/territoires/{level}/{code}", get(pages::territory::show))
     .route(
         "/territoires/{level}/{code}/dossier",
@@ -103,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         get(move |s| pages::api_docs::show(s, docs.clone())),
     )
     .route("/assets/{*path}", get(assets::serve))
+    .route("/favicon.ico", get(assets::favicon))
     .fallback(pages::errors::fallback)
     .layer(DefaultBodyLimit::max(security::BODY_LIMIT))
     .layer(from_fn_with_state(guard, security::guard::guard))

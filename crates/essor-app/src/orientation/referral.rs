@@ -106,6 +106,11 @@ pub async fn create(
         profile_json: serde_json::to_string(&request.profile).expect("a profile serialises"),
         eligibility: eligibility.to_owned(),
     };
+    let mut new = new;
+    let problems = new.problems();
+    if !problems.is_empty() {
+        return Err(RegistryFailure::Fields(problems));
+    }
     app.registry.create(new, principal, channel).await
 }
 

@@ -43,6 +43,10 @@ pub enum RegistryFailure {
     /// A field is refused; French message.
     #[error("{0}")]
     Field(FieldError),
+    /// Several fields of a form are refused, in the form's order (at least one); the first
+    /// is the message.
+    #[error("{}", .0.first().map(ToString::to_string).unwrap_or_default())]
+    Fields(Vec<FieldError>),
     /// The lifecycle refuses the change; French message.
     #[error("{0}")]
     Transition(TransitionError),

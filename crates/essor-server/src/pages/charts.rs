@@ -15,17 +15,39 @@ pub struct Series {
     /// use `colour`.
     pub colours: Vec<&'static str>,
     pub values: Vec<Option<f64>>,
+    /// What to write for each missing value, as the table beside the chart writes it
+    /// (« sans objet », « non publié »); « non publié » where this is shorter than `values`.
+    pub missing: Vec<String>,
 }
 
-/// The DSFR colours of the chart series, in page order: the territory (blue France), its
-/// QPV (red Marianne), the territory it is compared with (green), all QPV (brown), France
-/// (grey), the territory outside its QPV (light blue). Each has at least 3:1 contrast on
-/// white, as graphics need; the values are written in dark grey beside the bars.
+impl Series {
+    /// The value of a category in words, or why it is missing.
+    fn text(&self, category: usize, format: impl Fn(f64) -> String) -> String {
+        match self.values.get(category).copied().flatten() {
+            Some(v) => format(v),
+            None => self
+                .missing
+                .get(category)
+                .cloned()
+                .unwrap_or_else(|| super::format::NOT_PUBLISHED.to_owned()),
+        }
+    }
+}
+
+/// The colours of the chart series, in page order: the territory (blue France), its QPV (red
+/// Marianne, as on the maps), the territory it is compared with (bluish green), all QPV
+/// (purple), France (grey), the territory outside its QPV (light blue). Each has at least 3:1
+/// contrast on white, as graphics need; the values are written in dark grey beside the bars.
+///
+/// Issue 12: « ses QPV » and « ensemble des QPV » were two reds, and the comparison's green
+/// had the red's lightness, which red-green colour blindness confuses. Neighbours now differ
+/// in hue along the blue–yellow axis those readers keep (the Okabe–Ito bluish green, Paul
+/// Tol's purple) as well as in lightness.
 pub mod colour {
     pub const TERRITORY: &str = "#000091";
     pub const ITS_QPV: &str = "#ce0500";
-    pub const COMPARISON: &str = "#18753c";
-    pub const ALL_QPV: &str = "#a94645";
+    pub const COMPARISON: &str = "#00866a";
+    pub const ALL_QPV: &str = "#aa4499";
     pub const FRANCE: &str = "#666666";
     pub const OUTSIDE: &str = "#6a6af4";
 }
@@ -69,8 +91,7 @@ pub fn bars(
         let values: Vec<String> = series
             .iter()
             .map(|s| {
-                let v = s.values.get(c).copied().flatten();
-                let text = v.map_or_else(|| super::format::NOT_PUBLISHED.to_owned(), &format);
+                let text = s.text(c, &format);
                 if series.len() > 1 {
                     format!("{} {text}", s.label)
                 } else {
@@ -113,7 +134,7 @@ pub fn bars(
             let w = v.map_or(0.0, |v| {
                 (BAR_W * v.max(0.0) / max).max(if v > 0.0 { 1.0 } else { 0.0 })
             });
-            let text = v.map_or_else(|| super::format::NOT_PUBLISHED.to_owned(), &format);
+            let text = s.text(c, &format);
             let _ = write!(
                 svg,
                 "<rect x=\"{LABEL_W}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#161616\">{}</text>",
@@ -145,6 +166,7 @@ mod tests {
                 colour: colour::TERRITORY,
                 colours: Vec::new(),
                 values: vec![Some(0.5), None],
+                missing: Vec::new(),
             }],
             super::super::format::percent,
         );
@@ -159,5 +181,29 @@ mod tests {
             "the largest value fills the bar area"
         );
         assert!(svg.contains("<title id=\"part-titre\">Part de l'ESS dans l'emploi</title>"));
+    }
+
+    /// Issue 12: a share of nothing read « non publié » in the chart and « sans objet » in
+    /// the table beside it.
+    #[test]
+    fn a_missing_value_is_named_as_its_table_names_it() {
+        let svg = bars(
+            "part",
+            "Part",
+            &["QPV".into(), "France".into()],
+            &[Series {
+                label: "Part".into(),
+                colour: colour::TERRITORY,
+                colours: Vec::new(),
+                values: vec![None, None],
+                missing: vec!["sans objet".into()],
+            }],
+            super::super::format::percent,
+        );
+        assert!(
+            svg.contains("QPV : sans objet ; France : non publié."),
+            "{svg}"
+        );
+        assert!(svg.contains(">sans objet</text>"));
     }
 }

@@ -59,6 +59,45 @@ pub struct DirectoryPage {
     pub next: Option<String>,
     /// The query string of the selection, for the export links.
     pub selection: String,
+    /// When the territory typed names several (or none exactly): (link to the same
+    /// selection on that territory, its description), to choose from.
+    pub choices: Vec<(String, String)>,
+}
+
+/// The territory field as shown: « Saint-Denis (93066) » for `commune:93066`, else as typed.
+fn territory_text(state: &AppState, typed: &str) -> String {
+    match crate::api::actors::list::territory_filter(&state.search, typed) {
+        Ok(t) => state
+            .search
+            .get(t.level, &t.code)
+            .map_or_else(|| typed.to_owned(), |e| e.field_value()),
+        Err(_) => typed.to_owned(),
+    }
+}
+
+/// The territories a field's text may mean, each as a link to the same selection on it.
+fn territory_choices(state: &AppState, raw: &str, typed: &str) -> Vec<(String, String)> {
+    use essor_app::territories::search::Resolution;
+    let entries = match state.search.resolve(typed, None) {
+        Resolution::Found(_) => return Vec::new(),
+        Resolution::Ambiguous(e) | Resolution::Unknown(e) => e,
+    };
+    entries
+        .into_iter()
+        .map(|e| {
+            let pairs = form_urlencoded::parse(raw.as_bytes())
+                .filter(|(k, _)| k != "territory" && k != "page")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .chain([("territory".to_owned(), e.field_value())]);
+            let query = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(pairs)
+                .finish();
+            (
+                format!("/annuaire?{query}"),
+                crate::api::actors::list::describe(e),
+            )
+        })
+        .collect()
 }
 
 fn band_label(band: Option<&str>) -> String {
@@ -141,7 +180,7 @@ pub async fn show(
 ) -> Response {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let selection = selection(raw.as_deref().unwrap_or_default());
-    let (result, error) = match query(&p) {
+    let (result, error) = match query(&p, &state.search) {
         Ok(q) => match state.store.actors_and_facets(&q).await {
             Ok((page, facets)) => (Some((q, page, facets)), None),
             Err(e) => {
@@ -174,7 +213,13 @@ pub async fn show(
     let view = DirectoryPage {
         layout: Layout::new(&state, "Annuaire des acteurs de l'ESS", "annuaire"),
         q: text(&p.q),
-        territory: text(&p.territory),
+        territory: territory_text(&state, &text(&p.territory)),
+        choices: match p.territory.as_deref() {
+            Some(t) if !t.trim().is_empty() && error.is_some() => {
+                territory_choices(&state, raw.as_deref().unwrap_or_default(), t)
+            }
+            _ => Vec::new(),
+        },
         facets,
         error,
         total: crate::territories::thousands(page.total),

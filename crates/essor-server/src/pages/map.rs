@@ -20,7 +20,7 @@ pub struct MapPage {
     pub qpv_geography: String,
 }
 
-/// `GET /`.
+/// `GET /carte`.
 pub async fn show(State(state): State<AppState>) -> Response {
     let layer = state.index.layer();
     let page = MapPage {

@@ -19,6 +19,8 @@ pub mod errors;
 /// French number formatting.
 pub use essor_model::french as format;
 /// `/`.
+pub mod home;
+/// `/carte`.
 pub mod map;
 /// `/methodologie`.
 pub mod methodology;
@@ -30,6 +32,8 @@ pub mod orientation_form;
 pub mod referrals;
 /// `/dispositifs`.
 pub mod schemes;
+/// `/territoires`: the territory search without JavaScript, and the choice among namesakes.
+pub mod territories;
 /// `/territoires/{level}/{code}`.
 pub mod territory;
 

@@ -309,13 +309,17 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
                 let to = format!("{}?creee=1", referral::link(&token));
                 return private((StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response());
             }
-            Err(RegistryFailure::Field(f)) => Some((f.field, f.message)),
+            Err(RegistryFailure::Field(f)) => vec![(f.field, f.message)],
+            // Every refused field at once (issue 12).
+            Err(RegistryFailure::Fields(list)) => {
+                list.into_iter().map(|f| (f.field, f.message)).collect()
+            }
             Err(other) => return unavailable(&state, &other),
         }
     } else {
-        None
+        Vec::new()
     };
-    let issues = failure.into_iter().collect();
+    let issues = failure;
     match new_page(&state, &pairs, issues) {
         Ok(page) => private(render(StatusCode::BAD_REQUEST, &page)),
         Err(message) => errors::not_found(&state, message),

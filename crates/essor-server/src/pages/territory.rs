@@ -271,6 +271,76 @@ pub struct TerritoryPage {
     pub downloads: Vec<Download>,
     pub provenance: Option<ProvenanceView>,
     pub api: String,
+    /// The territories one level down, linked (a commune's QPV only when the QPV table does
+    /// not already list them).
+    pub children: Vec<essor_app::territories::Named>,
+    /// « Ses 43 communes ».
+    pub children_title: String,
+    /// « Les autres communes de Rennes Métropole ».
+    pub neighbours_title: String,
+}
+
+/// The headings of a territory's lists: (children, neighbours).
+fn list_titles(t: &Territory) -> (String, String) {
+    let n = t.children.len();
+    let plural = |one: &str, many: &str| {
+        if n > 1 {
+            many.to_owned()
+        } else {
+            one.to_owned()
+        }
+    };
+    let children = match t.level {
+        TerritoryLevel::France => format!("Ses {n} régions"),
+        TerritoryLevel::Region => format!("Ses {n} {}", plural("département", "départements")),
+        TerritoryLevel::Departement => format!(
+            "Ses {n} {}",
+            plural(
+                "intercommunalité (EPCI)",
+                "intercommunalités (EPCI) et communes isolées"
+            )
+        ),
+        TerritoryLevel::Epci => format!("Ses {n} {}", plural("commune", "communes")),
+        TerritoryLevel::Commune => format!(
+            "Ses {n} {}",
+            plural("quartier prioritaire", "quartiers prioritaires")
+        ),
+        _ => String::new(),
+    };
+    let parent_name = |level: TerritoryLevel| {
+        t.parents
+            .iter()
+            .find(|p| p.0 == level)
+            .map(|p| p.2.clone())
+            .unwrap_or_default()
+    };
+    let neighbours = match t.level {
+        TerritoryLevel::Region => "Les autres régions, pour comparer".to_owned(),
+        TerritoryLevel::Departement => format!(
+            "Les autres départements de {}, pour comparer",
+            parent_name(TerritoryLevel::Region)
+        ),
+        TerritoryLevel::Epci => format!(
+            "Les autres EPCI de {}, pour comparer",
+            parent_name(TerritoryLevel::Departement)
+        ),
+        TerritoryLevel::Commune => format!(
+            "Les autres communes de {}, pour comparer",
+            parent_name(TerritoryLevel::Epci)
+        ),
+        TerritoryLevel::Qpv => {
+            let parent = t
+                .parents
+                .iter()
+                .rev()
+                .find(|p| matches!(p.0, TerritoryLevel::Commune | TerritoryLevel::Epci))
+                .map(|p| p.2.clone())
+                .unwrap_or_default();
+            format!("Les autres quartiers prioritaires de {parent}, pour comparer")
+        }
+        _ => String::new(),
+    };
+    (children, neighbours)
 }
 
 fn page_of(t: &TerritoryRef) -> String {
@@ -513,7 +583,14 @@ fn chart_columns(columns: &[Column]) -> Vec<&Column> {
         .collect()
 }
 
-fn series(columns: &[&Column], name: impl Fn(usize) -> String, n: usize) -> Vec<Series> {
+/// One series per column of the shares `name(i)` of `denominator`; a missing share is named
+/// as its table cell names it (« sans objet » when the denominator is zero).
+fn series(
+    columns: &[&Column],
+    name: impl Fn(usize) -> String,
+    n: usize,
+    denominator: &str,
+) -> Vec<Series> {
     columns
         .iter()
         .map(|c| Series {
@@ -522,6 +599,13 @@ fn series(columns: &[&Column], name: impl Fn(usize) -> String, n: usize) -> Vec<
             colours: Vec::new(),
             values: (0..n)
                 .map(|i| c.figures.as_ref().and_then(|f| f.get(&name(i))))
+                .collect(),
+            missing: (0..n)
+                .map(|i| {
+                    Kind::Share(&name(i), denominator)
+                        .cell(c.figures.as_ref())
+                        .main
+                })
                 .collect(),
         })
         .collect()
@@ -543,6 +627,7 @@ fn families(columns: &[Column]) -> Chart {
             &cols,
             |i| format!("ess_employer_{}_share", keys[i]),
             keys.len(),
+            "ess_employer_establishments",
         ),
         format::percent,
     );
@@ -599,6 +684,7 @@ fn sectors(columns: &[Column]) -> Chart {
             &cols,
             |i| format!("ess_jobs_part_{}", EssSector::ALL[i].as_str()),
             labels.len(),
+            "ess_jobs",
         ),
         format::percent,
     );
@@ -762,22 +848,51 @@ fn qpv_rows(d: &Dossier) -> Vec<QpvRow> {
 /// The WGS84 box of the territory, for the map: its outline in the embedded layers, else
 /// its QPV. Reads the outline layers (blocking the first time).
 fn bbox(state: &AppState, t: &Territory) -> Option<[f64; 4]> {
+    let communes: Vec<&str> = t.communes.iter().map(String::as_str).collect();
+    bounds(state, t.level, &t.code, &communes, &t.qpv)
+}
+
+/// The WGS84 box `[minLon, minLat, maxLon, maxLat]` of a territory known by its level and
+/// code, for framing a map on it (the territory search). Blocking the first time, as
+/// [`bbox`].
+pub fn bbox_of(state: &AppState, level: TerritoryLevel, code: &str) -> Option<[f64; 4]> {
+    let cog = essor_refdata::cog::cog();
+    let communes: Vec<&str> = match level {
+        TerritoryLevel::Epci => cog
+            .communes_of_epci(code)
+            .map(|c| c.code.as_str())
+            .collect(),
+        TerritoryLevel::Commune => vec![code],
+        _ => Vec::new(),
+    };
+    let qpv: Vec<essor_geo::QpvId> = match level {
+        TerritoryLevel::Qpv => state.index.layer().find(code).into_iter().collect(),
+        _ => Vec::new(),
+    };
+    bounds(state, level, code, &communes, &qpv)
+}
+
+fn bounds(
+    state: &AppState,
+    level: TerritoryLevel,
+    code: &str,
+    communes: &[&str],
+    qpv: &[essor_geo::QpvId],
+) -> Option<[f64; 4]> {
     let tiles = &state.tiles;
-    let outline = match t.level {
+    let outline = match level {
         TerritoryLevel::France => return Some([-5.2, 41.3, 9.6, 51.1]),
-        TerritoryLevel::Region => tiles.polygon("regions")?.bounds(&[t.code.as_str()]),
-        TerritoryLevel::Departement => tiles.polygon("departements")?.bounds(&[t.code.as_str()]),
+        TerritoryLevel::Region => tiles.polygon("regions")?.bounds(&[code]),
+        TerritoryLevel::Departement => tiles.polygon("departements")?.bounds(&[code]),
         TerritoryLevel::Epci | TerritoryLevel::Commune => {
-            let codes: Vec<&str> = t.communes.iter().map(String::as_str).collect();
-            tiles.polygon("communes")?.bounds(&codes)
+            tiles.polygon("communes")?.bounds(communes)
         }
         _ => None,
     };
     outline.or_else(|| {
         use geo::BoundingRect;
         let layer = state.index.layer();
-        t.qpv
-            .iter()
+        qpv.iter()
             .filter_map(|&q| state.shapes.get(layer.get(q).code.as_str()))
             .filter_map(|s| s.geometry.bounding_rect())
             .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
@@ -812,6 +927,11 @@ fn map_view(state: &AppState, t: &Territory, bbox: Option<[f64; 4]>) -> Option<M
         TerritoryLevel::Qpv => format!(
             "Carte du quartier {} : son contour en bleu, les acteurs de l'ESS diffusibles situés dans le quartier en vert.",
             t.name
+        ),
+        // France holds every QPV, not listed as its own (issue 12: « ses 0 quartiers »).
+        TerritoryLevel::France => format!(
+            "Carte de France : les {} quartiers prioritaires en rouge, les acteurs de l'ESS diffusibles en vert (groupés en bleu quand ils sont proches).",
+            format::count(layer.len() as u64)
         ),
         _ => format!(
             "Carte de {} : son contour en bleu, ses {} quartiers prioritaires en rouge, ses acteurs de l'ESS diffusibles en vert (groupés en bleu quand ils sont proches).",
@@ -891,6 +1011,13 @@ pub async fn show(
         return Html(html).into_response();
     }
     let Some(territory) = territories::resolve(&state, level, &code) else {
+        // A name instead of a code (`/territoires/commune/Rennes`), issue 12.
+        if level.is_place()
+            && level != TerritoryLevel::France
+            && let Some(answer) = super::territories::by_name(&state, Some(level), &code)
+        {
+            return answer;
+        }
         return errors::not_found(
             &state,
             format!(
@@ -982,6 +1109,10 @@ pub async fn show(
                         .iter()
                         .map(|c| kind.value(c.figures.as_ref()))
                         .collect(),
+                    missing: columns
+                        .iter()
+                        .map(|c| kind.cell(c.figures.as_ref()).main)
+                        .collect(),
                 }],
                 format::percent,
             )
@@ -1008,6 +1139,13 @@ pub async fn show(
         },
         provenance: state.store.provenance().map(ProvenanceView::new),
         api: format!("/api/v1/territories/{}/{}", level.code(), territory.code),
+        children: if level == TerritoryLevel::Commune && !dossier.qpv.is_empty() {
+            Vec::new()
+        } else {
+            territory.children.clone()
+        },
+        children_title: list_titles(&territory).0,
+        neighbours_title: list_titles(&territory).1,
         column_notes,
         columns,
         territory,

@@ -14,6 +14,8 @@
 
 /// The clustered actors layer.
 pub mod actors;
+/// The place names of the map.
+pub mod labels;
 /// Tile addresses and Web Mercator (EPSG:3857).
 pub use essor_geo::mercator as grid;
 /// Polygon layers.

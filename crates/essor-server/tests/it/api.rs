@@ -222,7 +222,8 @@ async fn actors_filter_page_and_export_the_selection() {
         body["errors"][0]["detail"]
             .as_str()
             .unwrap()
-            .contains("NIVEAU:CODE")
+            .contains("NIVEAU:CODE"),
+        "{body}"
     );
     let csv = app
         .get("/api/v1/actors?format=csv")
@@ -457,4 +458,36 @@ async fn the_commercial_ess_family_has_one_spelling_and_the_old_one_is_still_rea
     }
     let (status, _) = app.json("/api/v1/actors?family=autre").await;
     assert_eq!(status, 400, "only the five families of the ESS are filters");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_favicon_browsers_ask_for_is_served_issue_12() {
+    let app = TestApp::empty().await;
+    let res = app.get("/favicon.ico").await;
+    assert_eq!(res.status(), 200);
+    assert!(!res.bytes().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_map_labels_name_regions_departements_and_large_communes_issue_12() {
+    let app = TestApp::empty().await;
+    let (status, body) = app.json("/api/v1/map/labels").await;
+    assert_eq!(status, 200);
+    let labels = body["labels"].as_array().unwrap();
+    let rennes = labels
+        .iter()
+        .find(|l| l["level"] == "commune" && l["code"] == "35238")
+        .expect("Rennes");
+    assert_eq!(rennes["name"], "Rennes");
+    assert!((rennes["lon"].as_f64().unwrap() + 1.67).abs() < 0.05);
+    assert!(
+        labels
+            .iter()
+            .any(|l| l["level"] == "region" && l["name"] == "Bretagne")
+    );
+    assert!(
+        labels
+            .iter()
+            .any(|l| l["level"] == "departement" && l["code"] == "93")
+    );
 }

@@ -28,6 +28,9 @@ fn tool(var: &str, default: &str) -> Option<PathBuf> {
     None
 }
 
+/// axe-core, vendored by `tests/vendor/fetch.sh` (never served by essor).
+const AXE: &str = include_str!("../../../../tests/vendor/axe-core/axe.min.js");
+
 /// A chromedriver process and a browser session, both ended on drop.
 pub struct Browser {
     client: Option<Client>,
@@ -155,6 +158,58 @@ impl Browser {
         self.client.as_ref().unwrap()
     }
 
+    /// The violations of axe-core's WCAG 2.0 and 2.1 A and AA rules on the current page, one
+    /// line each: « rule (impact) : the first elements concerned ».
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let c = self.client();
+        c.execute(&format!("{AXE}\nreturn true;"), vec![])
+            .await
+            .unwrap();
+        let found = c
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+  .then((r) => done({ passes: r.passes.length, violations: r.violations.map((v) => `${v.id} (${v.impact}) : ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`) }))
+  .catch((e) => done({ passes: 0, violations: [`axe-core : ${e}`] }));"#,
+                vec![],
+            )
+            .await
+            .unwrap();
+        // A page where no rule applied means axe did not look at it.
+        assert!(
+            found["passes"].as_u64().unwrap_or(0) > 10,
+            "axe-core ran: {found}"
+        );
+        found["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// Types `text` into the field of that id.
+    pub async fn type_into(&self, id: &str, text: &str) {
+        self.client()
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("field #{id}: {e}"))
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+
+    /// Clicks the element `css` selects.
+    pub async fn click(&self, css: &str) {
+        self.client()
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("element {css}: {e}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
     /// Waits until `script` (a JS expression) is truthy.
     /// Goes to `url` and waits until the page is parsed down to its footer (`#pied`, in every
     /// page): on a busy CI machine, long pages were once queried before their end (10 of the
@@ -268,7 +323,7 @@ async fn the_map_draws_the_outlines_and_qp093028_over_saint_denis() {
     };
     let c = browser.client();
     browser
-        .open(&app.url("/?famille=association#carte=13/48.9177/2.3815"))
+        .open(&app.url("/carte?famille=association#carte=13/48.9177/2.3815"))
         .await;
     browser
         .wait_until(
@@ -348,7 +403,7 @@ async fn the_map_of_france_draws_regions_and_a_click_on_a_qpv_opens_its_popup() 
         return;
     };
     let c = browser.client();
-    browser.open(&app.url("/")).await;
+    browser.open(&app.url("/carte")).await;
     browser
         .wait_until(
             "document.body.dataset.carte === 'prete'",
@@ -411,7 +466,9 @@ async fn the_map_shows_a_demo_actor_that_a_filter_hides_and_the_url_keeps() {
         return;
     };
     let c = browser.client();
-    browser.open(&app.url("/#carte=16/48.9177/2.3815")).await;
+    browser
+        .open(&app.url("/carte#carte=16/48.9177/2.3815"))
+        .await;
     let actors = "window.essorMap.getLayer('acteurs-point') && window.essorMap.queryRenderedFeatures({layers: ['acteurs-point']}).map(f => f.properties.siret)";
     browser
         .wait_until(
@@ -877,6 +934,9 @@ async fn the_pages_pass_the_basic_accessibility_checks() {
     let mut failures = Vec::new();
     for path in [
         "/".to_owned(),
+        "/carte".to_owned(),
+        "/territoires?q=saint-denis".to_owned(),
+        "/territoires/commune/Saint-Denis".to_owned(),
         "/annuaire?q=fictive".to_owned(),
         "/territoires/qpv/QP093028".to_owned(),
         "/territoires/commune/93066".to_owned(),
@@ -996,12 +1056,240 @@ async fn directory_facets_over_the_sqlite_store_narrow_the_selection_and_keep_th
 
     // The map's sector filter reaches the count through the same store.
     browser
-        .open(&app.url("/?secteur=sante#carte=5/46.6/2.6"))
+        .open(&app.url("/carte?secteur=sante#carte=5/46.6/2.6"))
         .await;
     browser
         .wait_until(
             "document.getElementById('secteur').value === 'sante' && /^\\d+ acteur/.test(document.getElementById('compte-acteurs').textContent)",
             "the count with the sector filter",
+        )
+        .await;
+    browser.close().await;
+}
+
+/// Issue 12: axe-core's WCAG 2.1 A/AA rules find nothing on any page type, on a desktop and
+/// on a 390 px phone, and no page scrolls sideways on the phone (a table's screen-reader words
+/// once widened commune and EPCI pages to 1,200 px).
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_type_passes_axe_core_and_fits_a_phone() {
+    let app = TestApp::demo().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let c = browser.client();
+    let mut failures = Vec::new();
+    for width in [1280, 390] {
+        c.set_window_size(width, 900).await.unwrap();
+        for path in [
+            "/",
+            "/territoires?q=rennes",
+            "/carte",
+            "/annuaire?q=fictive",
+            "/territoires/qpv/QP093028",
+            "/territoires/commune/93066",
+            "/territoires/epci/200054781",
+            "/territoires/france/FR",
+            "/methodologie",
+            "/orientation",
+            "/dispositifs",
+            "/api/docs",
+        ] {
+            browser.open(&app.url(path)).await;
+            for v in browser.axe_violations().await {
+                failures.push(format!("{width} px {path} : {v}"));
+            }
+            let overflow = c
+                .execute(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_i64()
+                .unwrap();
+            if overflow > 0 {
+                failures.push(format!(
+                    "{width} px {path} : {overflow} px de trop en largeur"
+                ));
+            }
+            // Chart text stays readable (it shrank to about 5 px on a phone).
+            let smallest = c
+                .execute(
+                    "const h = [...document.querySelectorAll('.essor-graphique__svg text')].map(t => t.getBoundingClientRect().height).filter(h => h > 0); return h.length ? Math.min(...h) : null;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if let Some(h) = smallest.as_f64()
+                && h < 8.0
+            {
+                failures.push(format!(
+                    "{width} px {path} : texte des graphiques de {h:.1} px"
+                ));
+            }
+        }
+    }
+    browser.close().await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Issue 12, point 2: on a phone the map comes before its filters; the keyboard focus on the
+/// map is visible (MapLibre focuses its canvas, not the container the outline was on);
+/// without JavaScript the map page says where the same information is.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_map_comes_first_on_a_phone_shows_its_keyboard_focus_and_has_a_no_javascript_path() {
+    let app = TestApp::empty().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let c = browser.client();
+    c.set_window_size(390, 900).await.unwrap();
+    browser.open(&app.url("/carte")).await;
+    browser
+        .wait_until("document.body.dataset.carte === 'prete'", "the map")
+        .await;
+    let first = c
+        .execute(
+            "return document.getElementById('carte').getBoundingClientRect().top < document.getElementById('filtres').getBoundingClientRect().top;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(first, serde_json::json!(true), "the map above the filters");
+    c.set_window_size(1280, 1000).await.unwrap();
+    let tab = char::from(fantoccini::key::Key::Tab).to_string();
+    let mut on_canvas = false;
+    for _ in 0..80 {
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(&tab)
+            .await
+            .unwrap();
+        let focused = c
+            .execute(
+                "return document.activeElement.classList.contains('maplibregl-canvas');",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if focused == serde_json::json!(true) {
+            on_canvas = true;
+            break;
+        }
+    }
+    assert!(on_canvas, "the canvas is reached with Tab");
+    let outline = c
+        .execute(
+            "const s = getComputedStyle(document.activeElement); return [document.activeElement.matches(':focus-visible'), s.outlineStyle, s.outlineWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(outline, serde_json::json!([true, "solid", "3px"]));
+    browser.screenshot("carte-focus-clavier.png").await;
+    browser.close().await;
+
+    let Some(browser) = Browser::start_without_javascript().await else {
+        return;
+    };
+    browser.open(&app.url("/carte")).await;
+    browser
+        .client()
+        .find(Locator::Css(
+            "#carte-sans-javascript a[href='/territoires']",
+        ))
+        .await
+        .expect("the no-JavaScript paths");
+    browser.close().await;
+}
+
+/// Issue 12, point 2: at national zoom the groups of actors said nothing of their size and
+/// hid the QPV; each now shows its count, and groups are drawn under the QPV.
+#[tokio::test(flavor = "multi_thread")]
+async fn groups_of_actors_show_their_counts_and_lie_under_the_qpv() {
+    let app = TestApp::fixtures().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let c = browser.client();
+    browser.open(&app.url("/carte#carte=5/46.6/2.6")).await;
+    browser
+        .wait_until(
+            "document.body.dataset.carte === 'prete' && document.querySelectorAll('.essor-amas-compte').length > 0",
+            "the groups' counts",
+        )
+        .await;
+    let labels = c
+        .execute(
+            "return [...document.querySelectorAll('.essor-amas-compte')].map(e => [Number(e.dataset.count), e.textContent, e.getAttribute('aria-hidden')]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let labels = labels.as_array().unwrap();
+    assert!(labels.len() >= 3, "{labels:?}");
+    for l in labels {
+        let n = l[0].as_u64().unwrap();
+        assert!(n > 1, "{l}");
+        assert_eq!(
+            l[1].as_str().unwrap().replace('\u{202f}', ""),
+            n.to_string()
+        );
+        assert_eq!(l[2], "true");
+    }
+    let under = c
+        .execute(
+            "const ids = window.essorMap.getStyle().layers.map(l => l.id); return ids.indexOf('acteurs-amas') < ids.indexOf('qpv-fill');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(under, serde_json::json!(true));
+    browser.screenshot("carte-amas-comptes.png").await;
+    browser.close().await;
+}
+
+/// Issue 12, point 2: the map had no place name at any zoom. Régions at national zoom, a
+/// city's name at city zoom, a QPV's name up close.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_map_names_regions_then_communes_then_qpv_as_one_zooms_in() {
+    let app = TestApp::empty().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let c = browser.client();
+    browser.open(&app.url("/carte#carte=5/46.6/2.6")).await;
+    browser
+        .wait_until(
+            "document.body.dataset.carte === 'prete' && document.querySelector('[data-lieu=\"region:53\"]')",
+            "Bretagne named at national zoom",
+        )
+        .await;
+    browser.screenshot("carte-noms-france.png").await;
+    c.execute(
+        "window.essorMap.jumpTo({center: [-1.68, 48.11], zoom: 11.5});",
+        vec![],
+    )
+    .await
+    .unwrap();
+    browser
+        .wait_until(
+            "document.querySelector('[data-lieu=\"commune:35238\"]') && !document.querySelector('[data-lieu=\"region:53\"]')",
+            "Rennes named at city zoom, the région no more",
+        )
+        .await;
+    browser.screenshot("carte-noms-rennes.png").await;
+    c.execute(
+        "window.essorMap.jumpTo({center: [2.3815, 48.9177], zoom: 15});",
+        vec![],
+    )
+    .await
+    .unwrap();
+    browser
+        .wait_until(
+            "document.querySelector('[data-lieu=\"qpv:QP093028\"]')",
+            "QP093028 named up close",
         )
         .await;
     browser.close().await;

@@ -383,3 +383,30 @@ async fn the_methodology_page_gives_the_rules_and_the_loaded_files() {
     // Every page links to it from its footer.
     assert!(html.contains("<a class=\"fr-footer__content-link\" href=\"/methodologie\">"));
 }
+
+/// Issue 12, point 4: the report of a demonstration store never said its data were
+/// synthetic; it now says so under its title, and a real store's report is unchanged (the
+/// test above compares it with essor diagnose's, byte for byte).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_report_of_a_synthetic_store_says_so_under_its_title() {
+    let f = &*crate::support::FIXTURES;
+    let store = essor_app::store::MemoryStore::from_run(
+        &f.diagnosis,
+        &f.rows,
+        crate::support::EMBEDDED.index.layer(),
+        &f.inputs,
+        "jeu synthétique de démonstration",
+        true,
+    );
+    let app = TestApp::with_store(store).await;
+    let (status, html) = app.text("/territoires/commune/93066/dossier").await;
+    assert_eq!(status, 200);
+    let title = html.find("<h1>").unwrap();
+    let notice = html
+        .find(r#"<p class="avertissement" role="note">Démonstration : les acteurs et les chiffres de ce dossier sont synthétiques (jeu synthétique de démonstration)."#)
+        .expect("the notice");
+    assert!(notice > title);
+    let real = TestApp::fixtures().await;
+    let (_, html) = real.text("/territoires/commune/93066/dossier").await;
+    assert!(!html.contains(r#"class="avertissement""#));
+}

@@ -11,3 +11,4 @@ mod orientation_pages;
 mod security;
 mod sqlite;
 mod support;
+mod territories;

@@ -676,3 +676,37 @@ async fn a_scheme_page_says_its_status_when_its_facts_were_checked_and_its_offic
         assert!(page.contains(&format!("href=\"{}\"", r.link)), "{}", r.link);
     }
 }
+
+/// Issue 12: an empty referral form reported one missing field at a time; every refused field
+/// is now in the summary at once (the API still answers the first).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_referral_form_reports_every_missing_field_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::with_registry(dir.path()).await;
+    let page = reqwest::Client::new()
+        .post(app.url("/mises-en-relation"))
+        .form(&[
+            ("scheme", "cjs"),
+            ("operator", "pole-ess"),
+            ("holder", "collective"),
+            ("stage", "emergence"),
+            ("public", "jeunes_16_18"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 400);
+    let html = page.text().await.unwrap();
+    for anchor in ["#person", "#contact", "#referrer", "#consent"] {
+        assert!(
+            html.contains(&format!("<a href=\"{anchor}\">")),
+            "{anchor} in the summary"
+        );
+    }
+    let mut body = maurepas_referral();
+    body["person"] = serde_json::json!("");
+    body["contact"] = serde_json::json!("");
+    let (status, answer) = app.post_json("/api/v1/referrals", &body).await;
+    assert_eq!(status, 400);
+    assert_eq!(answer["parameter"], "person", "the API answers the first");
+}

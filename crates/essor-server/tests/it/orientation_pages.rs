@@ -369,6 +369,13 @@ async fn a_referral_is_created_from_a_result_and_moved_on_through_its_secret_lin
         .await
         .unwrap();
     assert!(refused.starts_with("l'accord de la personne"), "{refused}");
+    // Issue 12: the focus goes to the error summary, not to the page body (no script needed).
+    browser
+        .wait_until(
+            "document.activeElement && document.activeElement.id === 'erreurs'",
+            "the focus on the error summary",
+        )
+        .await;
     assert_eq!(
         c.find(Locator::Id("person"))
             .await

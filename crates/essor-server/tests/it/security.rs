@@ -85,6 +85,8 @@ async fn every_route_family_answers_the_security_headers() {
     let client = client();
     for path in [
         "/",
+        "/carte",
+        "/territoires?q=rennes",
         "/annuaire",
         "/territoires/commune/93066",
         "/territoires/commune/93066/dossier",
@@ -134,6 +136,8 @@ async fn no_page_has_an_inline_script_or_style_the_policy_would_block() {
     let app = TestApp::demo().await;
     for path in [
         "/",
+        "/carte",
+        "/territoires?q=rennes",
         "/annuaire",
         "/territoires/commune/93066",
         "/orientation?holder=person",

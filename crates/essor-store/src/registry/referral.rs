@@ -209,10 +209,18 @@ pub struct FieldError {
 impl NewReferral {
     /// Trims the texts and checks every field; the first problem is returned.
     pub fn validate(mut self) -> Result<Self, FieldError> {
-        let err = |field, message: &str| FieldError {
-            field,
-            message: message.to_owned(),
-        };
+        match self.problems().into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(self),
+        }
+    }
+
+    /// Trims the texts and checks every field: every problem, in the form's order, so that a
+    /// form can report them all at once (issue 12: an empty form reported one field at a
+    /// time).
+    pub fn problems(&mut self) -> Vec<FieldError> {
+        let mut problems = Vec::new();
+        let mut err = |field, message: String| problems.push(FieldError { field, message });
         for (field, value, max) in [
             ("person", &mut self.person, MAX_NAME),
             ("contact", &mut self.contact, MAX_CONTACT),
@@ -220,23 +228,18 @@ impl NewReferral {
         ] {
             *value = value.trim().to_owned();
             if value.is_empty() {
-                return Err(err(field, "obligatoire"));
-            }
-            if value.chars().count() > max {
-                return Err(FieldError {
-                    field,
-                    message: format!("{max} caractères au plus"),
-                });
-            }
-            if value.chars().any(char::is_control) {
-                return Err(err(field, "caractères de contrôle interdits"));
+                err(field, "obligatoire".to_owned());
+            } else if value.chars().count() > max {
+                err(field, format!("{max} caractères au plus"));
+            } else if value.chars().any(char::is_control) {
+                err(field, "caractères de contrôle interdits".to_owned());
             }
         }
         if !self.consent {
-            return Err(err(
+            err(
                 "consent",
-                "l'accord de la personne pour transmettre son nom et son contact à l'opérateur est obligatoire",
-            ));
+                "l'accord de la personne pour transmettre son nom et son contact à l'opérateur est obligatoire".to_owned(),
+            );
         }
         for (field, value) in [("scheme", &self.scheme_id), ("operator", &self.operator_id)] {
             let slug = !value.is_empty()
@@ -244,19 +247,19 @@ impl NewReferral {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
             if !slug {
-                return Err(err(field, "identifiant du catalogue attendu"));
+                err(field, "identifiant du catalogue attendu".to_owned());
             }
         }
         if !matches!(
             self.eligibility.as_str(),
             "eligible" | "to_check" | "not_eligible"
         ) {
-            return Err(err(
+            err(
                 "eligibility",
-                "eligible, to_check ou not_eligible attendu",
-            ));
+                "eligible, to_check ou not_eligible attendu".to_owned(),
+            );
         }
-        Ok(self)
+        problems
     }
 }
 
@@ -322,6 +325,27 @@ pub struct ReferralFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 12: every problem at once, in the form's order; `validate` keeps the first.
+    #[test]
+    fn problems_lists_every_refused_field_and_validate_the_first() {
+        let mut new = NewReferral {
+            scheme_id: "cjs".into(),
+            scheme_name: "CJS".into(),
+            operator_id: "pole-ess".into(),
+            operator_name: "Pôle ESS".into(),
+            catalogue_version: "2026.1".into(),
+            person: "  ".into(),
+            contact: String::new(),
+            consent: false,
+            referrer: "Réso".into(),
+            profile_json: "{}".into(),
+            eligibility: "eligible".into(),
+        };
+        let fields: Vec<&str> = new.problems().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["person", "contact", "consent"]);
+        assert_eq!(new.validate().unwrap_err().field, "person");
+    }
 
     fn to(status: Status, reason: Option<&str>) -> StatusChange {
         StatusChange {

@@ -4,12 +4,15 @@ use super::ActorJson;
 use crate::AppState;
 use crate::api::params::{self, Params};
 use crate::error::{ApiError, ErrorEnvelope};
-use crate::store::{Actor, ActorFacets, ActorQuery, DataStatus, LegalFamily, TerritoryRef};
+use crate::store::{
+    Actor, ActorFacets, ActorQuery, DataStatus, LegalFamily, TerritoryLevel, TerritoryRef,
+};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use essor_app::territories::search::{Entry, Resolution, TerritorySearch};
 use essor_geo::Band;
 use essor_model::csv_line::spreadsheet_text;
 use essor_model::sector::EssSector;
@@ -34,7 +37,7 @@ pub struct ActorListParams {
     /// Secteurs de l'ESS (groupes d'activités NAF), séparés par des virgules : action_sociale, enseignement, sante, sport_loisirs, arts_spectacles, activites_financieres, autres.
     #[param(value_type = Option<String>, example = "action_sociale,sante")]
     pub sector: Option<String>,
-    /// Territoire NIVEAU:CODE (region, departement, epci, commune, qpv).
+    /// Territoire : NIVEAU:CODE (region, departement, epci, commune, qpv), ou un nom, un code ou un code postal qui le désigne sans ambiguïté (« Rennes », « Saint-Denis (93066) », « 35000 ») ; un nom partagé donne une erreur 400 qui liste les homonymes.
     #[param(value_type = Option<String>, example = "qpv:QP093028")]
     pub territory: Option<String>,
     /// true : établissements employeurs seulement ; false : non employeurs.
@@ -172,23 +175,82 @@ fn list_of<T>(
         .collect()
 }
 
-/// Validates the parameters into a store query.
-pub fn query(p: &ActorListParams) -> Result<ActorQuery, ApiError> {
-    let territory = match p.territory.as_deref().filter(|t| !t.trim().is_empty()) {
-        None => None,
-        Some(t) => {
-            let (level, code) = t.split_once(':').ok_or_else(|| {
-                ApiError::bad_parameter(
-                    "territory",
-                    format!("« {t} » : NIVEAU:CODE attendu, ex. qpv:QP093028"),
-                )
-            })?;
-            Some(TerritoryRef {
-                level: crate::api::territories::get::place_level(level)?,
-                code: code.to_owned(),
-            })
+/// A territory in words, to choose among namesakes: « Saint-Denis (93066), commune,
+/// Seine-Saint-Denis (93) ».
+pub fn describe(e: &Entry) -> String {
+    let mut s = format!("{}, {}", e.field_value(), e.level.label().to_lowercase());
+    if !e.context.is_empty() {
+        s.push_str(", ");
+        s.push_str(&e.context);
+    }
+    s
+}
+
+/// The territory of a `territory=` filter: `NIVEAU:CODE`, or a name, code or postcode that
+/// designates one territory. Otherwise a French message that lists the namesakes (or the
+/// closest names) to choose from (issue 12: « Rennes » was answered with an API error).
+pub fn territory_filter(search: &TerritorySearch, text: &str) -> Result<TerritoryRef, ApiError> {
+    let text = text.trim();
+    if let Some((level, code)) = text.split_once(':')
+        && TerritoryLevel::from_code(level.trim()).is_some()
+    {
+        let level = crate::api::territories::get::place_level(level.trim())?;
+        let code = code.trim();
+        // `commune:Rennes`: a name at that level, when it names one commune.
+        if level != TerritoryLevel::France
+            && search.get(level, code).is_none()
+            && let Resolution::Found(e) = search.resolve(code, Some(level))
+        {
+            return Ok(e.reference());
         }
+        return Ok(TerritoryRef {
+            level,
+            code: code.to_owned(),
+        });
+    }
+    let list = |entries: &[&Entry]| {
+        entries
+            .iter()
+            .take(8)
+            .map(|e| format!("« {} »", describe(e)))
+            .collect::<Vec<_>>()
+            .join(" ; ")
     };
+    match search.resolve(text, None) {
+        Resolution::Found(e) => Ok(e.reference()),
+        Resolution::Ambiguous(namesakes) => Err(ApiError::bad_parameter(
+            "territory",
+            format!(
+                "« {text} » désigne {} territoires : {} ; choisissez-en un en écrivant son code entre parenthèses, ex. « {} »",
+                namesakes.len(),
+                list(&namesakes),
+                namesakes[0].field_value()
+            ),
+        )),
+        Resolution::Unknown(close) if !close.is_empty() => Err(ApiError::bad_parameter(
+            "territory",
+            format!(
+                "aucun territoire ne s'appelle exactement « {text} » ; vouliez-vous dire : {} ? (ou NIVEAU:CODE, ex. qpv:QP093028)",
+                list(&close)
+            ),
+        )),
+        Resolution::Unknown(_) => Err(ApiError::bad_parameter(
+            "territory",
+            format!(
+                "aucun territoire ne correspond à « {text} » : nom de commune, d'EPCI, de département, de région ou de QPV, code INSEE, code postal, code QPV, ou NIVEAU:CODE (ex. qpv:QP093028)"
+            ),
+        )),
+    }
+}
+
+/// Validates the parameters into a store query; a territory filter is read with `search`.
+pub fn query(p: &ActorListParams, search: &TerritorySearch) -> Result<ActorQuery, ApiError> {
+    let territory = p
+        .territory
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| territory_filter(search, t))
+        .transpose()?;
     let employer = match p.employer.as_deref() {
         None | Some("") => None,
         Some("true") => Some(true),
@@ -303,7 +365,7 @@ pub async fn list(
     RawQuery(raw): RawQuery,
     Params(p): Params<ActorListParams>,
 ) -> Result<Response, ApiError> {
-    let q = query(&p)?;
+    let q = query(&p, &state.search)?;
     let with_facets = wants_facets(&p)?;
     match p.format.as_deref().unwrap_or("json") {
         "json" | "" => {

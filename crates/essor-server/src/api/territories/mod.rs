@@ -10,6 +10,8 @@ pub mod indicators_csv;
 pub mod qpv_geojson;
 /// `GET /api/v1/territories/{level}/{code}/report.html`.
 pub mod report;
+/// `GET /api/v1/territories/search`.
+pub mod search;
 
 use crate::AppState;
 use crate::dossier::{self, DossierError};

@@ -40,7 +40,7 @@ pub async fn tile(
     Path((layer, z, x, file)): Path<(String, String, String, String)>,
     Params(filters): Params<ActorListParams>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let filters = crate::api::actors::list::query(&filters)?;
+    let filters = crate::api::actors::list::query(&filters, &state.search)?;
     let y = file.strip_suffix(".mvt").ok_or_else(|| {
         ApiError::not_found(format!("tuile « {file} » : extension .mvt attendue"))
     })?;

@@ -1,2 +1,4 @@
 /// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`.
 pub mod get;
+/// `GET /api/v1/map/labels`.
+pub mod labels;
