@@ -267,10 +267,17 @@ impl Registry {
             .filter(|s| !s.is_empty())
         {
             None => None,
-            Some(s) => Some(
-                Siret::parse(&s.replace(' ', ""))
-                    .map_err(|e| field("siret", format!("SIRET invalide ({e})")))?,
-            ),
+            Some(s) => {
+                let siret = Siret::parse(&s.replace(' ', ""))
+                    .map_err(|e| field("siret", format!("SIRET invalide ({e})")))?;
+                if !siret.checksum_ok() {
+                    return Err(field(
+                        "siret",
+                        "SIRET invalide (sa clé de contrôle est fausse : vérifiez les 14 chiffres)",
+                    ));
+                }
+                Some(siret)
+            }
         };
         for t in &new.territories {
             if !SCOPE_LEVELS.contains(&t.level) || t.code.trim().is_empty() {

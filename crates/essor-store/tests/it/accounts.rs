@@ -16,7 +16,7 @@ fn rennes() -> NewOrganisation {
     NewOrganisation {
         kind: OrganisationKind::Commune,
         name: "Ville de Rennes — politique de la ville".into(),
-        siret: Some("213 502 388 00014".into()),
+        siret: Some("213 502 388 00019".into()),
         territories: vec![
             TerritoryRef::new(TerritoryLevel::Commune, "35238"),
             TerritoryRef::new(TerritoryLevel::Qpv, "QP035002"),
@@ -44,7 +44,7 @@ async fn an_agent_is_created_given_a_role_signs_in_and_out_and_every_change_is_a
             .create_organisation(rennes(), &admin, Channel::Task)
             .await
             .unwrap();
-        assert_eq!(org.siret.as_deref(), Some("21350238800014"));
+        assert_eq!(org.siret.as_deref(), Some("21350238800019"));
         assert_eq!(org.siren.as_deref(), Some("213502388"));
         assert_eq!(
             registry
