@@ -17,7 +17,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Administration d'une instance : effacement des données personnelles échues.
+    /// Administration d'une instance : effacement des données personnelles échues, organisations, comptes et rôles.
     Admin(AdminArgs),
     /// Situe des points par rapport aux QPV : QPV qui les contient, QPV le plus proche, distance, tranche.
     Locate(LocateArgs),
@@ -330,11 +330,68 @@ pub struct AdminArgs {
 pub enum AdminCommand {
     /// Efface les noms et contacts des mises en relation sans changement depuis la durée de conservation (ce que le serveur fait chaque jour).
     Purge(PurgeArgs),
+    /// Crée une organisation (commune, EPCI, service de l'État, financeur, structure d'accompagnement…) avec son périmètre.
+    #[command(name = "creer-organisation")]
+    CreateOrganisation(CreateOrganisationArgs),
+    /// Crée un compte ; le mot de passe est lu dans la variable ESSOR_MOT_DE_PASSE, sinon sur la première ligne de l'entrée standard.
+    #[command(name = "creer-compte")]
+    CreateAccount(CreateAccountArgs),
+    /// Donne un rôle dans une organisation à un compte.
+    #[command(name = "donner-role")]
+    GrantRole(GrantRoleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateOrganisationArgs {
+    #[command(flatten)]
+    pub target: RegistryTarget,
+    /// Type : commune, epci, departement, region, service_etat, financeur, structure_accompagnement, acteur_ess, collectif_habitants.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: String,
+    /// Nom de l'organisation (unique dans l'instance).
+    #[arg(long = "nom", value_name = "NOM")]
+    pub name: String,
+    /// SIRET (14 chiffres, clé de contrôle vérifiée).
+    #[arg(long, value_name = "SIRET")]
+    pub siret: Option<String>,
+    /// Territoire du périmètre, répétable : qpv:QN03502M, commune:35238, epci:243500139, departement:35, region:53.
+    #[arg(long = "territoire", value_name = "NIVEAU:CODE")]
+    pub territories: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateAccountArgs {
+    #[command(flatten)]
+    pub target: RegistryTarget,
+    /// Adresse électronique (identifiant de connexion).
+    #[arg(long, value_name = "ADRESSE")]
+    pub email: String,
+    /// Nom affiché.
+    #[arg(long = "nom", value_name = "NOM")]
+    pub name: String,
+    /// Fait de ce compte un administrateur de l'instance (organisations et comptes).
+    #[arg(long = "admin-instance")]
+    pub instance_admin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GrantRoleArgs {
+    #[command(flatten)]
+    pub target: RegistryTarget,
+    /// Adresse électronique du compte.
+    #[arg(long, value_name = "ADRESSE")]
+    pub email: String,
+    /// Numéro de l'organisation (donné à sa création).
+    #[arg(long, value_name = "NUMÉRO")]
+    pub organisation: i64,
+    /// Rôle : admin, agent, reviewer, funder, operator, contributor, moderator.
+    #[arg(long, value_name = "RÔLE")]
+    pub role: String,
 }
 
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
-pub struct PurgeTarget {
+pub struct RegistryTarget {
     /// Dossier du magasin de données (son registre.sqlite).
     #[arg(long, value_name = "DOSSIER")]
     pub store: Option<PathBuf>,
@@ -351,7 +408,7 @@ pub struct PurgeTarget {
 #[derive(Debug, Args)]
 pub struct PurgeArgs {
     #[command(flatten)]
-    pub target: PurgeTarget,
+    pub target: RegistryTarget,
     #[command(flatten)]
     pub retention: RetentionArgs,
 }

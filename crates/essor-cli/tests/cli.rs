@@ -1072,3 +1072,136 @@ fn diagnose_refuses_a_sirene_header_naming_a_column_twice() {
     assert!(stderr(&o).contains("ul.csv"), "{}", stderr(&o));
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn admin_sets_up_an_organisation_an_account_and_its_role_and_refuses_a_weak_password() {
+    // Issue 15: an instance is set up from the command line, every change audited.
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("magasin");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        essor_store::registry::Registry::open_in(&store)
+            .await
+            .unwrap()
+            .close()
+            .await
+    });
+    let admin = |args: &[&str], password: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_essor"));
+        c.arg("admin").args(args).args(["--store", "magasin"]);
+        c.current_dir(dir.path()).env_remove("ESSOR_MOT_DE_PASSE");
+        if let Some(p) = password {
+            c.env("ESSOR_MOT_DE_PASSE", p);
+        }
+        c.output().unwrap()
+    };
+    let o = admin(
+        &[
+            "creer-organisation",
+            "--type",
+            "service_etat",
+            "--nom",
+            "Préfecture d'Ille-et-Vilaine — délégués du préfet",
+            "--territoire",
+            "departement:35",
+            "--territoire",
+            "commune:35238",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "1");
+    assert!(stderr(&o).contains("organisation n° 1"), "{}", stderr(&o));
+
+    let o = admin(
+        &[
+            "creer-compte",
+            "--email",
+            "delegue@ille-et-vilaine.gouv.fr",
+            "--nom",
+            "Dominique Martin",
+        ],
+        Some("azertyuiop123"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("champ « password » : trop facile à deviner"),
+        "{}",
+        stderr(&o)
+    );
+    let o = admin(
+        &[
+            "creer-compte",
+            "--email",
+            "delegue@ille-et-vilaine.gouv.fr",
+            "--nom",
+            "Dominique Martin",
+        ],
+        Some("marée basse sur le canal 1907"),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = admin(
+        &[
+            "donner-role",
+            "--email",
+            "Delegue@ille-et-vilaine.gouv.fr",
+            "--organisation",
+            "1",
+            "--role",
+            "reviewer",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = admin(
+        &[
+            "donner-role",
+            "--email",
+            "x@y.fr",
+            "--organisation",
+            "1",
+            "--role",
+            "chef",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--role « chef » inconnu ; rôles : admin, agent"),
+        "{}",
+        stderr(&o)
+    );
+
+    runtime.block_on(async {
+        let registry = essor_store::registry::Registry::open_in(&store)
+            .await
+            .unwrap();
+        let (signed_in, _) = registry
+            .sign_in(
+                "delegue@ille-et-vilaine.gouv.fr",
+                "marée basse sur le canal 1907",
+                "127.0.0.1",
+                essor_store::registry::Channel::Page,
+            )
+            .await
+            .unwrap();
+        assert!(signed_in.has_role(1, essor_model::Role::Reviewer));
+        let actions: Vec<String> = registry
+            .audit_log(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| format!("{} {}", a.action, a.principal_detail.unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "organisation.create admin",
+                "account.create admin",
+                "membership.grant admin",
+                "session.open "
+            ]
+        );
+        registry.close().await;
+    });
+}

@@ -1,51 +1,196 @@
-//! `essor admin`: administration of an instance from the command line. `purge` erases the
-//! names and contacts of referrals past their retention, as the server does every day.
+//! `essor admin`: administration of an instance from the command line, as essor itself (the
+//! `admin` task principal, in every audit row): `purge` erases the names and contacts of
+//! referrals past their retention, as the server does every day; `creer-organisation`,
+//! `creer-compte` and `donner-role` set up who may act.
 
-use crate::args::{AdminArgs, AdminCommand, PurgeArgs};
+use crate::args::{
+    AdminArgs, AdminCommand, CreateAccountArgs, CreateOrganisationArgs, GrantRoleArgs, PurgeArgs,
+    RegistryTarget,
+};
 use anyhow::{Context, Result};
-use essor_store::registry::{FILE_NAME, Registry};
+use essor_model::{OrganisationKind, Role, TerritoryLevel, TerritoryRef};
+use essor_store::registry::{
+    Channel, FILE_NAME, NewAccount, NewOrganisation, Principal, Registry, Retention,
+};
 use std::process::ExitCode;
 
 pub fn run(args: AdminArgs) -> Result<ExitCode> {
-    match args.command {
-        AdminCommand::Purge(args) => purge(args),
-    }
-}
-
-fn purge(args: PurgeArgs) -> Result<ExitCode> {
-    let retention = args.retention.retention();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("démarrage du moteur d'exécution")?;
     runtime.block_on(async {
-        let registry = match (&args.target.registry, &args.target.store) {
-            (Some(url), _) => Registry::connect(url).await?,
-            (None, Some(store)) => {
-                let path = store.join(FILE_NAME);
-                if !path.is_file() {
-                    anyhow::bail!(
-                        "{} : aucun registre (les mises en relation sont enregistrées par `essor serve --store {}`)",
-                        path.display(),
-                        store.display()
-                    );
-                }
-                Registry::open(&path).await?
-            }
-            (None, None) => anyhow::bail!("--store DOSSIER ou --registre URL attendu"),
+        match args.command {
+            AdminCommand::Purge(args) => purge(args).await,
+            AdminCommand::CreateOrganisation(args) => create_organisation(args).await,
+            AdminCommand::CreateAccount(args) => create_account(args).await,
+            AdminCommand::GrantRole(args) => grant_role(args).await,
         }
-        .with_retention(retention);
-        let n = registry
-            .purge()
-            .await
-            .with_context(|| format!("{} : effacement impossible", registry.location()))?;
-        registry.close().await;
-        eprintln!(
-            "essor admin purge : noms et contacts de {} mises en relation effacés (sans changement depuis plus de {} mois) dans {}.",
-            crate::text::count(n),
-            retention.contact_months,
-            registry.location()
-        );
-        Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The registry of `--store` (which must hold one) or `--registre`.
+async fn open(target: &RegistryTarget) -> Result<Registry> {
+    Ok(match (&target.registry, &target.store) {
+        (Some(url), _) => Registry::connect(url).await?,
+        (None, Some(store)) => {
+            let path = store.join(FILE_NAME);
+            if !path.is_file() {
+                anyhow::bail!(
+                    "{} : aucun registre (il est créé par `essor serve --store {}`)",
+                    path.display(),
+                    store.display()
+                );
+            }
+            Registry::open(&path).await?
+        }
+        (None, None) => anyhow::bail!("--store DOSSIER ou --registre URL attendu"),
+    })
+}
+
+fn task() -> Principal {
+    Principal::system("admin")
+}
+
+async fn purge(args: PurgeArgs) -> Result<ExitCode> {
+    let retention: Retention = args.retention.retention();
+    let registry = open(&args.target).await?.with_retention(retention);
+    let n = registry
+        .purge()
+        .await
+        .with_context(|| format!("{} : effacement impossible", registry.location()))?;
+    registry.close().await;
+    eprintln!(
+        "essor admin purge : noms et contacts de {} mises en relation effacés (sans changement depuis plus de {} mois) dans {}.",
+        crate::text::count(n),
+        retention.contact_months,
+        registry.location()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn create_organisation(args: CreateOrganisationArgs) -> Result<ExitCode> {
+    let kind = OrganisationKind::parse(&args.kind).with_context(|| {
+        format!(
+            "--type « {} » inconnu ; types : {}",
+            args.kind,
+            OrganisationKind::ALL
+                .map(OrganisationKind::as_str)
+                .join(", ")
+        )
+    })?;
+    let territories = args
+        .territories
+        .iter()
+        .map(|t| {
+            t.split_once(':')
+                .and_then(|(level, code)| {
+                    TerritoryLevel::from_code(level).map(|l| TerritoryRef::new(l, code))
+                })
+                .with_context(|| {
+                    format!(
+                        "--territoire « {t} » : NIVEAU:CODE attendu (commune:35238, qpv:QN03502M…)"
+                    )
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let registry = open(&args.target).await?;
+    let org = registry
+        .create_organisation(
+            NewOrganisation {
+                kind,
+                name: args.name,
+                siret: args.siret,
+                territories,
+            },
+            &task(),
+            Channel::Task,
+        )
+        .await?;
+    registry.close().await;
+    eprintln!(
+        "essor admin : organisation n° {} « {} » ({}) créée, {} territoire(s).",
+        org.id,
+        org.name,
+        org.kind.label(),
+        org.territories.len()
+    );
+    println!("{}", org.id);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The password of a new account: `ESSOR_MOT_DE_PASSE`, else the first line of stdin.
+fn password() -> Result<String> {
+    if let Ok(p) = std::env::var("ESSOR_MOT_DE_PASSE") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("lecture du mot de passe sur l'entrée standard")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn create_account(args: CreateAccountArgs) -> Result<ExitCode> {
+    let password = password()?;
+    let registry = open(&args.target).await?;
+    let account = registry
+        .create_account(
+            NewAccount {
+                email: args.email,
+                display_name: args.name,
+                password,
+            },
+            &task(),
+            Channel::Task,
+        )
+        .await?;
+    if args.instance_admin {
+        registry
+            .grant_instance_admin(account.id, &task(), Channel::Task)
+            .await?;
+    }
+    registry.close().await;
+    eprintln!(
+        "essor admin : compte n° {} ({}) créé{}.",
+        account.id,
+        account.email,
+        if args.instance_admin {
+            ", administrateur de l'instance"
+        } else {
+            ""
+        }
+    );
+    println!("{}", account.id);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn grant_role(args: GrantRoleArgs) -> Result<ExitCode> {
+    let role = Role::parse(&args.role).with_context(|| {
+        format!(
+            "--role « {} » inconnu ; rôles : {}",
+            args.role,
+            Role::ALL.map(Role::as_str).join(", ")
+        )
+    })?;
+    let registry = open(&args.target).await?;
+    let account = registry
+        .account_by_email(&args.email)
+        .await?
+        .with_context(|| format!("aucun compte pour l'adresse {}", args.email))?;
+    let organisation = registry
+        .organisation(args.organisation)
+        .await?
+        .with_context(|| format!("aucune organisation n° {}", args.organisation))?;
+    registry
+        .grant_role(account.id, organisation.id, role, &task(), Channel::Task)
+        .await?;
+    registry.close().await;
+    eprintln!(
+        "essor admin : {} est {} pour « {} ».",
+        account.email,
+        role.label(),
+        organisation.name
+    );
+    Ok(ExitCode::SUCCESS)
 }
