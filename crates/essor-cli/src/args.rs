@@ -331,13 +331,13 @@ pub enum AdminCommand {
     /// Efface les noms et contacts des mises en relation sans changement depuis la durée de conservation (ce que le serveur fait chaque jour).
     Purge(PurgeArgs),
     /// Crée une organisation (commune, EPCI, service de l'État, financeur, structure d'accompagnement…) avec son périmètre.
-    #[command(name = "creer-organisation")]
+    #[command(name = "creer-organisation", visible_alias = "create-org")]
     CreateOrganisation(CreateOrganisationArgs),
     /// Crée un compte ; le mot de passe est lu dans la variable ESSOR_MOT_DE_PASSE, sinon sur la première ligne de l'entrée standard.
-    #[command(name = "creer-compte")]
+    #[command(name = "creer-compte", visible_alias = "create-user")]
     CreateAccount(CreateAccountArgs),
     /// Donne un rôle dans une organisation à un compte.
-    #[command(name = "donner-role")]
+    #[command(name = "donner-role", visible_alias = "grant-role")]
     GrantRole(GrantRoleArgs),
 }
 
@@ -398,6 +398,7 @@ pub struct RegistryTarget {
     /// Registre PostgreSQL partagé (postgres://utilisateur@hôte:port/base), à la place d'un dossier ; se lit aussi dans la variable ESSOR_REGISTRE.
     #[arg(
         long = "registre",
+        visible_alias = "database",
         value_name = "URL",
         env = "ESSOR_REGISTRE",
         hide_env_values = true
@@ -424,6 +425,7 @@ pub struct ServeArgs {
     /// Registre PostgreSQL des mises en relation (postgres://utilisateur@hôte:port/base), partagé par plusieurs serveurs, à la place de DOSSIER/registre.sqlite ; se lit aussi dans la variable ESSOR_REGISTRE (préférable : le mot de passe n'apparaît pas dans la liste des processus).
     #[arg(
         long = "registre",
+        visible_alias = "database",
         value_name = "URL",
         env = "ESSOR_REGISTRE",
         hide_env_values = true
