@@ -1,7 +1,8 @@
 //! Every route of the server, in one place. API handlers are registered through
 //! `utoipa_axum::routes!`, which also collects their OpenAPI descriptions; the tile route is
 //! registered by hand (its `{y}.mvt` segment) and described in [`crate::api::openapi`].
-//! Around every route, the layers of [`crate::security`].
+//! Around every route, the layers of [`crate::security`]; each route declares who may reach
+//! it in [`crate::security::policy::ROUTES`] (a route without a declaration is refused).
 
 use crate::api::openapi::ApiDoc;
 use crate::security::{self, guard::Guard};
@@ -109,6 +110,7 @@ pub fn router(state: AppState) -> Router {
     )
     .route("/assets/{*path}", get(assets::serve))
     .route("/favicon.ico", get(assets::favicon))
+    .route_layer(from_fn(security::policy::enforce))
     .fallback(pages::errors::fallback)
     .layer(DefaultBodyLimit::max(security::BODY_LIMIT))
     .layer(from_fn_with_state(guard, security::guard::guard))

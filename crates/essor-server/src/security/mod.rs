@@ -14,6 +14,8 @@
 //! 3. [`guard`]: CORS (`*` on `GET`/`HEAD` and their preflights only), the caps on the query
 //!    string, and for writes the cross-site check, `Content-Type: application/json` on the
 //!    API, the body cap and the rate limit.
+//! 4. [`policy`], around each matched route: its declared [`policy::Access`]; a route without
+//!    one is refused.
 
 /// Error answers in the contract of their side.
 pub mod contract;
@@ -21,6 +23,8 @@ pub mod contract;
 pub mod guard;
 /// Security headers of every answer.
 pub mod headers;
+/// The declared access of every route, enforced.
+pub mod policy;
 /// The configured public address.
 pub mod public_url;
 /// Token buckets per address.

@@ -8,6 +8,7 @@ mod dossier;
 mod openapi;
 mod orientation;
 mod orientation_pages;
+mod policy;
 mod security;
 mod sqlite;
 mod support;
