@@ -339,6 +339,20 @@ pub enum AdminCommand {
     /// Donne un rôle dans une organisation à un compte.
     #[command(name = "donner-role", visible_alias = "grant-role")]
     GrantRole(GrantRoleArgs),
+    /// Écrit le journal d'audit (qui, pour quelle organisation, quand, quoi, avant et après) sur la sortie standard.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub target: RegistryTarget,
+    /// Seulement les écritures de ce jour et après (AAAA-MM-JJ, heure UTC).
+    #[arg(long = "depuis", visible_alias = "since", value_name = "AAAA-MM-JJ")]
+    pub since: Option<String>,
+    /// Format : csv ou json.
+    #[arg(long, value_name = "csv|json", default_value = "csv")]
+    pub format: String,
 }
 
 #[derive(Debug, Args)]

@@ -1172,6 +1172,33 @@ fn admin_sets_up_an_organisation_an_account_and_its_role_and_refuses_a_weak_pass
         stderr(&o)
     );
 
+    // The audit log, as CSV and JSON, from the command line.
+    let o = admin(&["audit"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,at,action,entity_type,entity_id,channel,principal,user_id,organisation_id,task,detail,before,after"
+    );
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(
+        lines[1].contains(",organisation.create,organisation,1,task,system,,,admin,"),
+        "{csv}"
+    );
+    let o = admin(
+        &["audit", "--format", "json", "--depuis", "2999-01-01"],
+        None,
+    );
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), "[]\n");
+    let o = admin(&["audit", "--depuis", "1er décembre"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--depuis « 1er décembre » : date AAAA-MM-JJ attendue"),
+        "{}",
+        stderr(&o)
+    );
+
     runtime.block_on(async {
         let registry = essor_store::registry::Registry::open_in(&store)
             .await

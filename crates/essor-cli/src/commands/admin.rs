@@ -1,11 +1,11 @@
 //! `essor admin`: administration of an instance from the command line, as essor itself (the
 //! `admin` task principal, in every audit row): `purge` erases the names and contacts of
 //! referrals past their retention, as the server does every day; `creer-organisation`,
-//! `creer-compte` and `donner-role` set up who may act.
+//! `creer-compte` and `donner-role` set up who may act; `audit` writes the audit log out.
 
 use crate::args::{
-    AdminArgs, AdminCommand, CreateAccountArgs, CreateOrganisationArgs, GrantRoleArgs, PurgeArgs,
-    RegistryTarget,
+    AdminArgs, AdminCommand, AuditArgs, CreateAccountArgs, CreateOrganisationArgs, GrantRoleArgs,
+    PurgeArgs, RegistryTarget,
 };
 use anyhow::{Context, Result};
 use essor_model::{OrganisationKind, Role, TerritoryLevel, TerritoryRef};
@@ -25,6 +25,7 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
             AdminCommand::CreateOrganisation(args) => create_organisation(args).await,
             AdminCommand::CreateAccount(args) => create_account(args).await,
             AdminCommand::GrantRole(args) => grant_role(args).await,
+            AdminCommand::Audit(args) => audit(args).await,
         }
     })
 }
@@ -191,6 +192,105 @@ async fn grant_role(args: GrantRoleArgs) -> Result<ExitCode> {
         account.email,
         role.label(),
         organisation.name
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn audit(args: AuditArgs) -> Result<ExitCode> {
+    use std::io::Write;
+    if let Some(day) = &args.since {
+        let ok = day.len() == 10
+            && day.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        anyhow::ensure!(ok, "--depuis « {day} » : date AAAA-MM-JJ attendue");
+    }
+    anyhow::ensure!(
+        matches!(args.format.as_str(), "csv" | "json"),
+        "--format « {} » : csv ou json attendu",
+        args.format
+    );
+    let registry = open(&args.target).await?;
+    let rows = registry.audit_since(args.since.as_deref()).await?;
+    registry.close().await;
+    let out = match args.format.as_str() {
+        "json" => {
+            let rows: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|a| {
+                    let json = |t: &Option<String>| {
+                        t.as_deref()
+                            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+                    };
+                    serde_json::json!({
+                        "id": a.id, "at": a.at, "action": a.action,
+                        "entity_type": a.object_type, "entity_id": a.object_id,
+                        "channel": a.channel, "principal": a.principal_kind,
+                        "user_id": a.user_id, "organisation_id": a.organisation_id,
+                        "task": a.principal_detail,
+                        "detail": serde_json::from_str::<serde_json::Value>(&a.detail).ok(),
+                        "before": json(&a.before), "after": json(&a.after),
+                    })
+                })
+                .collect();
+            let mut text = serde_json::to_string_pretty(&rows)?;
+            text.push('\n');
+            text.into_bytes()
+        }
+        _ => {
+            use essor_model::csv_line::{Lines, spreadsheet_text};
+            let mut lines = Lines::with_capacity(256 * (rows.len() + 1));
+            lines.push([
+                "id",
+                "at",
+                "action",
+                "entity_type",
+                "entity_id",
+                "channel",
+                "principal",
+                "user_id",
+                "organisation_id",
+                "task",
+                "detail",
+                "before",
+                "after",
+            ]);
+            let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+            for a in &rows {
+                lines.push([
+                    a.id.to_string(),
+                    a.at.clone(),
+                    a.action.clone(),
+                    a.object_type.clone(),
+                    a.object_id.to_string(),
+                    a.channel.clone(),
+                    a.principal_kind.clone(),
+                    number(a.user_id),
+                    number(a.organisation_id),
+                    spreadsheet_text(a.principal_detail.as_deref().unwrap_or_default())
+                        .into_owned(),
+                    spreadsheet_text(&a.detail).into_owned(),
+                    spreadsheet_text(a.before.as_deref().unwrap_or_default()).into_owned(),
+                    spreadsheet_text(a.after.as_deref().unwrap_or_default()).into_owned(),
+                ]);
+            }
+            lines.into_bytes()
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(&out).and_then(|()| stdout.flush()) {
+        Ok(()) => {}
+        // A reader that stopped early (`| head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e).context("écriture du journal d'audit"),
+    }
+    eprintln!(
+        "essor admin audit : {} écriture(s) journalisée(s).",
+        crate::text::count(rows.len() as u64)
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -581,6 +581,20 @@ impl Registry {
             .collect()
     }
 
+    /// The audit log from `since` on (a UTC time or date, `2026-12-01`: rows at or after
+    /// it), oldest first; the whole log without it.
+    pub async fn audit_since(&self, since: Option<&str>) -> Result<Vec<AuditEntry>, RegistryError> {
+        let rows = sqlx::query(
+            "SELECT id, at, action, object_type, object_id, channel, detail, principal_kind,
+                    user_id, organisation_id, principal_detail, before_json, after_json
+             FROM audit_log WHERE at >= $1 ORDER BY id",
+        )
+        .bind(since.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(audit_entry).collect()
+    }
+
     /// The audit log, oldest first; only the rows of one referral when `referral` is given.
     pub async fn audit_log(&self, referral: Option<i64>) -> Result<Vec<AuditEntry>, RegistryError> {
         const COLUMNS: &str = "SELECT id, at, action, object_type, object_id, channel, detail,
@@ -602,26 +616,27 @@ impl Registry {
                 .await?
             }
         };
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    id: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    action: r.try_get(2)?,
-                    object_type: r.try_get(3)?,
-                    object_id: r.try_get(4)?,
-                    channel: r.try_get(5)?,
-                    detail: r.try_get(6)?,
-                    principal_kind: r.try_get(7)?,
-                    user_id: r.try_get(8)?,
-                    organisation_id: r.try_get(9)?,
-                    principal_detail: r.try_get(10)?,
-                    before: r.try_get(11)?,
-                    after: r.try_get(12)?,
-                })
-            })
-            .collect()
+        rows.iter().map(audit_entry).collect()
     }
+}
+
+/// An audit row, columns in the order both queries select them.
+fn audit_entry(r: &AnyRow) -> Result<AuditEntry, RegistryError> {
+    Ok(AuditEntry {
+        id: r.try_get(0)?,
+        at: r.try_get(1)?,
+        action: r.try_get(2)?,
+        object_type: r.try_get(3)?,
+        object_id: r.try_get(4)?,
+        channel: r.try_get(5)?,
+        detail: r.try_get(6)?,
+        principal_kind: r.try_get(7)?,
+        user_id: r.try_get(8)?,
+        organisation_id: r.try_get(9)?,
+        principal_detail: r.try_get(10)?,
+        before: r.try_get(11)?,
+        after: r.try_get(12)?,
+    })
 }
 
 /// `sqlite://` address of a file, with the characters the address would misread escaped.
