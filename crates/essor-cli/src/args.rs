@@ -341,6 +341,15 @@ pub enum AdminCommand {
     GrantRole(GrantRoleArgs),
     /// Écrit le journal d'audit (qui, pour quelle organisation, quand, quoi, avant et après) sur la sortie standard.
     Audit(AuditArgs),
+    /// Liste les comptes (CSV sur la sortie standard) : adresse, nom, administrateur de l'instance, désactivé, rôles par organisation.
+    #[command(name = "lister-comptes", visible_alias = "list-users")]
+    ListAccounts(ListAccountsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListAccountsArgs {
+    #[command(flatten)]
+    pub target: RegistryTarget,
 }
 
 #[derive(Debug, Args)]

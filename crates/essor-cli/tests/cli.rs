@@ -1172,6 +1172,12 @@ fn admin_sets_up_an_organisation_an_account_and_its_role_and_refuses_a_weak_pass
         stderr(&o)
     );
 
+    let o = admin(&["lister-comptes"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        "id,email,name,instance_admin,disabled,roles\n1,delegue@ille-et-vilaine.gouv.fr,Dominique Martin,non,non,Préfecture d'Ille-et-Vilaine — délégués du préfet (1) : reviewer\n"
+    );
     // The audit log, as CSV and JSON, from the command line.
     let o = admin(&["audit"], None);
     assert!(o.status.success(), "{}", stderr(&o));

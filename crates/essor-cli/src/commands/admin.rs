@@ -5,7 +5,7 @@
 
 use crate::args::{
     AdminArgs, AdminCommand, AuditArgs, CreateAccountArgs, CreateOrganisationArgs, GrantRoleArgs,
-    PurgeArgs, RegistryTarget,
+    ListAccountsArgs, PurgeArgs, RegistryTarget,
 };
 use anyhow::{Context, Result};
 use essor_model::{OrganisationKind, Role, TerritoryLevel, TerritoryRef};
@@ -26,6 +26,7 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
             AdminCommand::CreateAccount(args) => create_account(args).await,
             AdminCommand::GrantRole(args) => grant_role(args).await,
             AdminCommand::Audit(args) => audit(args).await,
+            AdminCommand::ListAccounts(args) => list_accounts(args).await,
         }
     })
 }
@@ -196,8 +197,55 @@ async fn grant_role(args: GrantRoleArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn audit(args: AuditArgs) -> Result<ExitCode> {
+async fn list_accounts(args: ListAccountsArgs) -> Result<ExitCode> {
+    use essor_model::csv_line::{Lines, spreadsheet_text};
+    let registry = open(&args.target).await?;
+    let accounts = registry.accounts().await?;
+    let mut lines = Lines::with_capacity(128 * (accounts.len() + 1));
+    lines.push(["id", "email", "name", "instance_admin", "disabled", "roles"]);
+    for a in &accounts {
+        let roles = registry
+            .memberships(a.id)
+            .await?
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} ({}) : {}",
+                    m.organisation_name, m.organisation_id, m.role
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ; ");
+        let yes_no = |b: bool| if b { "oui" } else { "non" };
+        lines.push([
+            a.id.to_string(),
+            spreadsheet_text(&a.email).into_owned(),
+            spreadsheet_text(&a.display_name).into_owned(),
+            yes_no(a.instance_admin).to_owned(),
+            yes_no(a.disabled).to_owned(),
+            spreadsheet_text(&roles).into_owned(),
+        ]);
+    }
+    registry.close().await;
+    write_stdout(&lines.into_bytes())?;
+    eprintln!(
+        "essor admin lister-comptes : {} compte(s).",
+        crate::text::count(accounts.len() as u64)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `bytes` on standard output (a closed pipe ends quietly: see `main`).
+fn write_stdout(bytes: &[u8]) -> Result<()> {
     use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(bytes)
+        .and_then(|()| stdout.flush())
+        .context("écriture sur la sortie standard")
+}
+
+async fn audit(args: AuditArgs) -> Result<ExitCode> {
     if let Some(day) = &args.since {
         let ok = day.len() == 10
             && day.bytes().enumerate().all(|(i, b)| {
@@ -281,13 +329,7 @@ async fn audit(args: AuditArgs) -> Result<ExitCode> {
             lines.into_bytes()
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(&out).and_then(|()| stdout.flush()) {
-        Ok(()) => {}
-        // A reader that stopped early (`| head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e).context("écriture du journal d'audit"),
-    }
+    write_stdout(&out)?;
     eprintln!(
         "essor admin audit : {} écriture(s) journalisée(s).",
         crate::text::count(rows.len() as u64)

@@ -538,6 +538,18 @@ impl Registry {
         }))
     }
 
+    /// Every account, by id.
+    pub async fn accounts(&self) -> Result<Vec<Account>, RegistryError> {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM account ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.account(id).await?);
+        }
+        Ok(out)
+    }
+
     /// The roles of an account, by organisation name then role.
     pub async fn memberships(&self, account_id: i64) -> Result<Vec<Membership>, RegistryError> {
         let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
