@@ -1137,6 +1137,39 @@ async fn every_page_type_passes_axe_core_and_fits_a_phone() {
 /// map is visible (MapLibre focuses its canvas, not the container the outline was on);
 /// without JavaScript the map page says where the same information is.
 #[tokio::test(flavor = "multi_thread")]
+async fn an_old_link_to_a_map_view_on_the_home_address_opens_that_view_on_the_map_page() {
+    // Issue 12: the home page took « / », where the map and its `#carte=` views lived.
+    let app = TestApp::empty().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let c = browser.client();
+    c.goto(&app.url("/?famille=cooperative#carte=12/48.936/2.36"))
+        .await
+        .unwrap();
+    // The browser's own address (not a script, which a navigation in progress would cut).
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let url = loop {
+        let url = c.current_url().await.unwrap();
+        if url.path() == "/carte" {
+            break url;
+        }
+        assert!(Instant::now() < deadline, "still on {url}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(url.query(), Some("famille=cooperative"));
+    assert_eq!(url.fragment(), Some("carte=12/48.936/2.36"));
+    // The home page itself stays the home page.
+    browser.open(&app.url("/")).await;
+    let path = browser
+        .client()
+        .execute("return window.location.pathname;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(path, serde_json::json!("/"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_map_comes_first_on_a_phone_shows_its_keyboard_focus_and_has_a_no_javascript_path() {
     let app = TestApp::empty().await;
     let Some(browser) = Browser::start().await else {
