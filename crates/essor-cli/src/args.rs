@@ -8,11 +8,42 @@ use std::path::PathBuf;
 #[command(
     name = "essor",
     version,
-    about = "essor : voir, relier et soutenir l'économie sociale et solidaire dans les quartiers prioritaires (QPV)"
+    about = "essor : voir, relier et soutenir l'économie sociale et solidaire dans les quartiers prioritaires (QPV)",
+    disable_help_flag = true,
+    disable_version_flag = true
 )]
 pub struct Cli {
+    /// Affiche l'aide (de la commande qui précède, s'il y en a une).
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// Affiche la version d'essor.
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How every help page is laid out: in French, for essor and each of its commands.
+const HELP_TEMPLATE: &str = "{about-section}\nUtilisation : {usage}\n\n{all-args}{after-help}";
+
+/// The command line with its help in French at every level (clap writes « Usage: »,
+/// « Commands: », « Print help » otherwise).
+pub fn command() -> clap::Command {
+    fn french(command: clap::Command) -> clap::Command {
+        command
+            .help_template(HELP_TEMPLATE)
+            .subcommand_help_heading("Commandes")
+            .subcommand_value_name("COMMANDE")
+            .disable_help_subcommand(true)
+            .mut_subcommands(french)
+    }
+    french(<Cli as clap::CommandFactory>::command())
+}
+
+/// The arguments of this run (clap's own errors, such as an unknown option, exit with 2).
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 #[derive(Debug, Subcommand)]
@@ -465,11 +496,10 @@ pub struct ServeArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_argument_definitions_are_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
     }
 
     #[test]

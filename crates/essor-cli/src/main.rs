@@ -10,11 +10,10 @@ mod progress;
 mod qpv_source;
 mod text;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let cli = args::parse();
     match commands::run(cli) {
         Ok(code) => code,
         Err(err) => {

@@ -1238,3 +1238,27 @@ fn admin_sets_up_an_organisation_an_account_and_its_role_and_refuses_a_weak_pass
         registry.close().await;
     });
 }
+
+#[test]
+fn help_is_french_at_every_level() {
+    // Issue 11: clap's own words (« Usage: », « Commands: », « Print help ») reached users.
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["--help"][..],
+        &["admin", "--help"],
+        &["admin", "creer-compte", "--help"],
+        &["locate", "-h"],
+    ] {
+        let o = essor(args, dir.path());
+        assert!(o.status.success(), "{args:?}");
+        let help = String::from_utf8(o.stdout).unwrap();
+        assert!(help.contains("Utilisation : essor"), "{args:?}: {help}");
+        assert!(help.contains("Affiche l'aide"), "{args:?}: {help}");
+        for english in ["Usage:", "Commands:", "Print help", "Print version"] {
+            assert!(!help.contains(english), "{args:?}: « {english} » in {help}");
+        }
+    }
+    let o = essor(&["--help"], dir.path());
+    let help = String::from_utf8(o.stdout).unwrap();
+    assert!(help.contains("\nCommandes:\n  admin"), "{help}");
+}
