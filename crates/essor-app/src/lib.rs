@@ -36,7 +36,7 @@ use essor_geo::{Bands, QpvIndex};
 use essor_observatory::territories::Territories;
 use orientation::Orientation;
 use qpv_shapes::QpvShapes;
-use registry::{Disabled, ReferralRegistry};
+use registry::{AccountDirectory, Disabled, ReferralRegistry};
 use std::sync::Arc;
 use store::{ActorStore, EmptyStore};
 use territories::search::TerritorySearch;
@@ -58,6 +58,8 @@ pub struct App {
     pub orientation: Arc<Orientation>,
     /// Referrals; [`Disabled`] unless a store folder was given.
     pub registry: Arc<dyn ReferralRegistry>,
+    /// Accounts and sessions; [`Disabled`] unless a registry was given.
+    pub accounts: Arc<dyn AccountDirectory>,
     /// Every territory's names, codes and postcodes, for the territory search.
     pub search: Arc<TerritorySearch>,
 }
@@ -80,6 +82,7 @@ impl App {
             store,
             bands: Bands::default(),
             registry: Arc::new(Disabled),
+            accounts: Arc::new(Disabled),
         }
     }
 
@@ -103,6 +106,15 @@ impl App {
     pub fn with_registry(&self, registry: Arc<dyn ReferralRegistry>) -> Self {
         Self {
             registry,
+            ..self.clone()
+        }
+    }
+
+    /// The same with referrals, accounts and sessions in one SQL registry.
+    pub fn with_sql_registry(&self, registry: registry::SqlRegistry) -> Self {
+        Self {
+            registry: Arc::new(registry.clone()),
+            accounts: Arc::new(registry),
             ..self.clone()
         }
     }

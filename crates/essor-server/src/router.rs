@@ -105,12 +105,18 @@ pub fn router(state: AppState) -> Router {
         post(pages::referrals::revoke),
     )
     .route(
+        "/connexion",
+        get(pages::account::sign_in_form).post(pages::account::sign_in),
+    )
+    .route("/compte", get(pages::account::show))
+    .route("/deconnexion", post(pages::account::sign_out))
+    .route(
         "/api/docs",
         get(move |s| pages::api_docs::show(s, docs.clone())),
     )
     .route("/assets/{*path}", get(assets::serve))
     .route("/favicon.ico", get(assets::favicon))
-    .route_layer(from_fn(security::policy::enforce))
+    .route_layer(from_fn_with_state(state.clone(), security::policy::enforce))
     .fallback(pages::errors::fallback)
     .layer(DefaultBodyLimit::max(security::BODY_LIMIT))
     .layer(from_fn_with_state(guard, security::guard::guard))

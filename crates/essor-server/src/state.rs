@@ -91,6 +91,14 @@ impl AppState {
         }
     }
 
+    /// The same state with referrals, accounts and sessions in one SQL registry.
+    pub fn with_sql_registry(&self, registry: essor_app::registry::SqlRegistry) -> Self {
+        Self {
+            app: self.app.with_sql_registry(registry),
+            ..self.clone()
+        }
+    }
+
     /// The same state with absolute links built on `url`.
     pub fn with_public_url(&self, url: PublicUrl) -> Self {
         Self {

@@ -12,9 +12,12 @@
 //! - [`sql::SqlRegistry`]: `registre.sqlite` in the store folder, or a PostgreSQL database
 //!   (`--registre postgres://…`) shared by several servers.
 
+/// Signing in and out, sessions.
+pub mod accounts;
 /// The SQL adapter (SQLite and PostgreSQL).
 pub mod sql;
 
+pub use accounts::{AccountDirectory, SignInFailure};
 pub use essor_store::registry::{
     Channel, FieldError, NewReferral, Principal, Referral, ReferralEvent, ReferralFilter,
     ReferralListing, ReferralToken, Status, StatusChange, TransitionError,

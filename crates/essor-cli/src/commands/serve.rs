@@ -111,7 +111,7 @@ pub fn serve(
     let runtime = tokio::runtime::Runtime::new().context("démarrage du serveur")?;
     runtime.block_on(async move {
         let state = match open_registry(&registry, retention).await? {
-            Some(registry) => state.with_registry(Arc::new(registry)),
+            Some(registry) => state.with_sql_registry(registry),
             None => state,
         };
         let state_registry = state.registry.clone();

@@ -2,6 +2,8 @@
 //! `templates/` extending `base.html`, which draws the header, the navigation, the
 //! "démonstration" banner (when the store says its data are synthetic) and the footer.
 
+/// `/connexion`, `/compte`, `/deconnexion`.
+pub mod account;
 /// `/acteurs/{siret}`.
 pub mod actor;
 /// `/api/docs`.

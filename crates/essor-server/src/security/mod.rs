@@ -29,6 +29,8 @@ pub mod policy;
 pub mod public_url;
 /// Token buckets per address.
 pub mod rate;
+/// The session cookie and the anti-CSRF token of a signed-in person's forms.
+pub mod session;
 
 pub use public_url::PublicUrl;
 pub use rate::{RateLimiter, WriteRate};

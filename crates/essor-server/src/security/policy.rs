@@ -4,15 +4,18 @@
 //! reached, and the tests (`tests/it/policy.rs`) enumerate the router and the OpenAPI
 //! document against this table.
 //!
-//! Today essor has three kinds of access: public reads (open data: figures, maps, the
+//! Today essor has four kinds of access: public reads (open data: figures, maps, the
 //! directory of diffusible actors, the catalogue), public writes that need no account (the
-//! orientation form, a new referral: rate-limited, cross-site refused, see [`super::guard`]),
-//! and the holder of a referral's secret link (the handler checks the link against the
-//! registry). The accounts issue adds signed-in access and roles per organisation as new
-//! [`Access`] cases, enforced here from the session.
+//! orientation form, a new referral, signing in: rate-limited, cross-site refused, see
+//! [`super::guard`]), the holder of a referral's secret link (the handler checks the link
+//! against the registry), and a signed-in person: [`enforce`] looks the session cookie up and
+//! hands the [`Session`] to the handler, or sends the browser to the sign-in page. Roles per
+//! organisation come as further [`Access`] cases, enforced here from the same session.
 
-use axum::extract::{MatchedPath, Request};
-use axum::http::{Method, StatusCode};
+use super::session::{self, Session};
+use crate::AppState;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -25,6 +28,8 @@ pub enum Access {
     PublicWrite,
     /// The holder of a secret link, checked by the handler (an unknown link is a 404).
     SecretLink,
+    /// A signed-in person (any account): their [`Session`] is in the request's extensions.
+    SignedIn,
 }
 
 /// One route and method, with its access.
@@ -44,7 +49,7 @@ const fn route(method: &'static str, path: &'static str, access: Access) -> Rout
     }
 }
 
-use Access::{Public, PublicWrite, SecretLink};
+use Access::{Public, PublicWrite, SecretLink, SignedIn};
 
 /// Every route of the server, with its access. `HEAD` follows `GET`.
 pub const ROUTES: &[RouteAccess] = &[
@@ -71,6 +76,10 @@ pub const ROUTES: &[RouteAccess] = &[
         "/mises-en-relation/suivi/{token}/revoquer",
         SecretLink,
     ),
+    route("GET", "/connexion", Public),
+    route("POST", "/connexion", PublicWrite),
+    route("GET", "/compte", SignedIn),
+    route("POST", "/deconnexion", SignedIn),
     route("GET", "/api/docs", Public),
     route("GET", "/assets/{*path}", Public),
     route("GET", "/favicon.ico", Public),
@@ -136,15 +145,33 @@ fn declared(path: &str) -> bool {
     ROUTES.iter().any(|r| r.path == path)
 }
 
-/// Lets a request through when its route declares an access it has (all of today's), lets
-/// the router answer 405 for a method the route does not have, and refuses a route that
+/// Lets a request through when its route declares an access it has, lets the router answer
+/// 405 for a method the route does not have, sends a request without a session on a
+/// signed-in route to the sign-in page (and back afterwards), and refuses a route that
 /// declares nothing.
-pub async fn enforce(request: Request, next: Next) -> Response {
+pub async fn enforce(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let Some(path) = request.extensions().get::<MatchedPath>().cloned() else {
         return next.run(request).await;
     };
     match access(request.method(), path.as_str()) {
         Some(Public | PublicWrite | SecretLink) => next.run(request).await,
+        Some(SignedIn) => match session::current(&state, request.headers()).await {
+            Some(session) => {
+                request.extensions_mut().insert::<Session>(session);
+                next.run(request).await
+            }
+            None => {
+                let back = request.uri().path();
+                (
+                    StatusCode::SEE_OTHER,
+                    [
+                        (header::LOCATION, format!("/connexion?suite={back}")),
+                        (header::CACHE_CONTROL, "no-store".to_owned()),
+                    ],
+                )
+                    .into_response()
+            }
+        },
         None if declared(path.as_str()) => next.run(request).await,
         None => {
             tracing::error!(route = %path.as_str(), method = %request.method(), "route without a declared access refused");
@@ -170,7 +197,10 @@ mod tests {
         let app = Router::new()
             .route("/carte", get(|| async { "carte" }))
             .route("/oubliee", get(|| async { "secret" }))
-            .route_layer(axum::middleware::from_fn(enforce));
+            .route_layer(axum::middleware::from_fn_with_state(
+                AppState::embedded(),
+                enforce,
+            ));
         let call = |uri: &'static str, method: Method| {
             let app = app.clone();
             async move {

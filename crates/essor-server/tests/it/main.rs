@@ -2,6 +2,7 @@
 //! server on loopback, the OpenAPI snapshot, and the pages in headless Chromium
 //! (`browser.rs`, `orientation_pages.rs`).
 
+mod accounts;
 mod api;
 mod browser;
 mod dossier;

@@ -45,7 +45,7 @@ async fn app(dir: &std::path::Path) -> TestApp {
     TestApp::start(
         EMBEDDED
             .with_store(Arc::new(fixture_store()))
-            .with_registry(Arc::new(registry)),
+            .with_sql_registry(registry),
     )
     .await
 }
@@ -77,7 +77,13 @@ async fn every_declared_route_answers_its_method_and_the_anonymous_column_of_the
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(if link_write { "status=acceptee" } else { "" });
         }
-        let status = request.send().await.unwrap().status().as_u16();
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
         let what = format!("{} {} ({url}) → {status}", r.method, r.path);
         assert!(status < 500, "{what}");
         assert!(status != 403 && status != 405, "{what}");
@@ -92,6 +98,14 @@ async fn every_declared_route_answers_its_method_and_the_anonymous_column_of_the
             }
             // A link that does not exist opens nothing.
             Access::SecretLink => assert_eq!(status, 404, "{what}"),
+            // Without a session, the sign-in page, then back.
+            Access::SignedIn => {
+                assert_eq!(status, 303, "{what}");
+                assert!(
+                    location.starts_with("/connexion?suite=/"),
+                    "{what}: {location}"
+                );
+            }
         }
     }
 }

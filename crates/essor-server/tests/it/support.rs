@@ -125,7 +125,7 @@ impl TestApp {
         let registry = SqlRegistry::open_in(dir, Default::default())
             .await
             .expect("a registry in a temporary folder");
-        Self::start(EMBEDDED.with_registry(Arc::new(registry))).await
+        Self::start(EMBEDDED.with_sql_registry(registry)).await
     }
 
     /// Any state (a public address, a write limit…).

@@ -50,6 +50,13 @@ impl SecretToken {
     pub fn hash(&self) -> String {
         hex(&Sha256::digest(self.0.as_bytes()))
     }
+
+    /// A value bound to this token for one `purpose` (the anti-CSRF token of a session's
+    /// forms): SHA-256 of the purpose and the token, in hexadecimal. It cannot be turned back
+    /// into the token, nor made without it.
+    pub fn derive(&self, purpose: &str) -> String {
+        hex(&Sha256::digest(format!("{purpose}:{}", self.0).as_bytes()))
+    }
 }
 
 impl fmt::Debug for SecretToken {
