@@ -36,10 +36,19 @@ struct AccountPage {
     csrf: String,
 }
 
-/// Where to go after signing in: a path of this site only (never `//host` or a URL).
+/// Where to go after signing in: a path of this site only (never `//host` or a URL), as
+/// the browser sent it (percent-encoded ASCII: anything else could not be a `Location`).
 fn next_path(wanted: Option<&str>) -> String {
     match wanted {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && p.len() <= 2048
+                && p.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            p.to_owned()
+        }
         _ => "/compte".to_owned(),
     }
 }
@@ -206,6 +215,8 @@ mod tests {
             "//evil.example",
             "https://evil.example",
             "/\\evil",
+            "/territoires/commune/Saint-Étienne",
+            "/a\r\nSet-Cookie: x=1",
             "",
             "compte",
         ] {
