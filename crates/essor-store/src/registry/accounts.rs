@@ -134,17 +134,7 @@ fn field(field: &'static str, message: impl Into<String>) -> RegistryError {
 
 /// A trimmed single-line text of at most `max` characters.
 fn text(name: &'static str, value: &str, max: usize) -> Result<String, RegistryError> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(field(name, "obligatoire"));
-    }
-    if value.chars().count() > max {
-        return Err(field(name, format!("{max} caractères au plus")));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(field(name, "caractères de contrôle interdits"));
-    }
-    Ok(value.to_owned())
+    Ok(super::referral::single_line(name, value, max)?)
 }
 
 /// A plausible e-mail address, lower-cased.

@@ -584,11 +584,9 @@ impl Registry {
     /// The audit log from `since` on (a UTC time or date, `2026-12-01`: rows at or after
     /// it), oldest first; the whole log without it.
     pub async fn audit_since(&self, since: Option<&str>) -> Result<Vec<AuditEntry>, RegistryError> {
-        let rows = sqlx::query(
-            "SELECT id, at, action, object_type, object_id, channel, detail, principal_kind,
-                    user_id, organisation_id, principal_detail, before_json, after_json
-             FROM audit_log WHERE at >= $1 ORDER BY id",
-        )
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{AUDIT_SELECT} WHERE at >= $1 ORDER BY id"
+        )))
         .bind(since.unwrap_or(""))
         .fetch_all(&self.pool)
         .await?;
@@ -597,30 +595,30 @@ impl Registry {
 
     /// The audit log, oldest first; only the rows of one referral when `referral` is given.
     pub async fn audit_log(&self, referral: Option<i64>) -> Result<Vec<AuditEntry>, RegistryError> {
-        const COLUMNS: &str = "SELECT id, at, action, object_type, object_id, channel, detail,
-                    principal_kind, user_id, organisation_id, principal_detail, before_json,
-                    after_json
-             FROM audit_log";
-        let rows = match referral {
-            None => {
-                sqlx::query(AssertSqlSafe(format!("{COLUMNS} ORDER BY id")))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-            Some(id) => {
-                sqlx::query(AssertSqlSafe(format!(
-                    "{COLUMNS} WHERE object_type = 'referral' AND object_id = $1 ORDER BY id"
+        let rows =
+            match referral {
+                None => {
+                    sqlx::query(AssertSqlSafe(format!("{AUDIT_SELECT} ORDER BY id")))
+                        .fetch_all(&self.pool)
+                        .await?
+                }
+                Some(id) => sqlx::query(AssertSqlSafe(format!(
+                    "{AUDIT_SELECT} WHERE object_type = 'referral' AND object_id = $1 ORDER BY id"
                 )))
                 .bind(id)
                 .fetch_all(&self.pool)
-                .await?
-            }
-        };
+                .await?,
+            };
         rows.iter().map(audit_entry).collect()
     }
 }
 
-/// An audit row, columns in the order both queries select them.
+/// The audit log's columns, in the order [`audit_entry`] reads them.
+const AUDIT_SELECT: &str = "SELECT id, at, action, object_type, object_id, channel, detail,
+        principal_kind, user_id, organisation_id, principal_detail, before_json, after_json
+     FROM audit_log";
+
+/// An audit row, as [`AUDIT_SELECT`] selects it.
 fn audit_entry(r: &AnyRow) -> Result<AuditEntry, RegistryError> {
     Ok(AuditEntry {
         id: r.try_get(0)?,

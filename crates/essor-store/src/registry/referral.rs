@@ -206,6 +206,22 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// A required single-line text of at most `max` characters, trimmed: the check of every
+/// free-text field a person types (a referral's names, an account's address and name).
+pub fn single_line(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
+    let value = value.trim();
+    let message = if value.is_empty() {
+        "obligatoire".to_owned()
+    } else if value.chars().count() > max {
+        format!("{max} caractères au plus")
+    } else if value.chars().any(char::is_control) {
+        "caractères de contrôle interdits".to_owned()
+    } else {
+        return Ok(value.to_owned());
+    };
+    Err(FieldError { field, message })
+}
+
 impl NewReferral {
     /// Trims the texts and checks every field; the first problem is returned.
     pub fn validate(mut self) -> Result<Self, FieldError> {
@@ -227,12 +243,8 @@ impl NewReferral {
             ("referrer", &mut self.referrer, MAX_NAME),
         ] {
             *value = value.trim().to_owned();
-            if value.is_empty() {
-                err(field, "obligatoire".to_owned());
-            } else if value.chars().count() > max {
-                err(field, format!("{max} caractères au plus"));
-            } else if value.chars().any(char::is_control) {
-                err(field, "caractères de contrôle interdits".to_owned());
+            if let Err(e) = single_line(field, value, max) {
+                err(e.field, e.message);
             }
         }
         if !self.consent {

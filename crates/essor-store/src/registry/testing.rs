@@ -58,7 +58,7 @@ impl TestRegistry {
             "essor_test_{}",
             bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
         );
-        let admin = admin_pool(&server).await;
+        let admin = one_connection(&server).await;
         sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&admin)
             .await
@@ -89,12 +89,7 @@ impl TestRegistry {
 
     /// A pool of its own on the same database.
     pub async fn raw(&self) -> AnyPool {
-        sqlx::any::install_default_drivers();
-        AnyPoolOptions::new()
-            .max_connections(1)
-            .connect(&self.url)
-            .await
-            .expect("a second connection to the test registry")
+        one_connection(&self.url).await
     }
 
     /// Rows of `table`.
@@ -112,7 +107,7 @@ impl TestRegistry {
     pub async fn finish(self) {
         self.registry.close().await;
         if let Some((server, name)) = self.database {
-            let admin = admin_pool(&server).await;
+            let admin = one_connection(&server).await;
             let _ = sqlx::query(AssertSqlSafe(format!(
                 "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
             )))
@@ -123,13 +118,15 @@ impl TestRegistry {
     }
 }
 
-async fn admin_pool(server: &str) -> AnyPool {
+/// A pool of one connection to `url` (a test registry, or the PostgreSQL server of
+/// `ESSOR_TEST_POSTGRES` to create and drop databases).
+async fn one_connection(url: &str) -> AnyPool {
     sqlx::any::install_default_drivers();
     AnyPoolOptions::new()
         .max_connections(1)
-        .connect(server)
+        .connect(url)
         .await
-        .expect("the PostgreSQL server of ESSOR_TEST_POSTGRES")
+        .unwrap_or_else(|e| panic!("a connection to {url}: {e}"))
 }
 
 /// `server` with its database replaced by `name`.
