@@ -370,6 +370,9 @@ pub enum AdminCommand {
     /// Donne un rôle dans une organisation à un compte.
     #[command(name = "donner-role", visible_alias = "grant-role")]
     GrantRole(GrantRoleArgs),
+    /// Rattache une organisation à un opérateur du catalogue d'orientation : ses membres au rôle « operator » reçoivent les mises en relation adressées à cet opérateur et les font avancer.
+    #[command(name = "rattacher-operateur", visible_alias = "link-operator")]
+    LinkOperator(LinkOperatorArgs),
     /// Écrit le journal d'audit (qui, pour quelle organisation, quand, quoi, avant et après) sur la sortie standard.
     Audit(AuditArgs),
     /// Liste les comptes (CSV sur la sortie standard) : adresse, nom, administrateur de l'instance, désactivé, rôles par organisation.
@@ -393,6 +396,21 @@ pub struct AuditArgs {
     /// Format : csv ou json.
     #[arg(long, value_name = "csv|json", default_value = "csv")]
     pub format: String,
+    /// Seulement le journal de cette organisation (ce que ses membres ont fait pour elle, ce qui a été fait sur elle, les mises en relation qu'elle reçoit).
+    #[arg(long = "organisation", visible_alias = "org", value_name = "NUMÉRO")]
+    pub org: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct LinkOperatorArgs {
+    #[command(flatten)]
+    pub target: RegistryTarget,
+    /// Numéro de l'organisation (donné à sa création).
+    #[arg(long, visible_alias = "org", value_name = "NUMÉRO")]
+    pub organisation: i64,
+    /// Identifiant de l'opérateur dans le catalogue (essor dispositifs, ou /dispositifs/ID : « adie », « france-active »).
+    #[arg(long = "operateur", visible_alias = "operator", value_name = "ID")]
+    pub operator: String,
 }
 
 #[derive(Debug, Args)]
@@ -436,7 +454,7 @@ pub struct GrantRoleArgs {
     #[arg(long, value_name = "ADRESSE")]
     pub email: String,
     /// Numéro de l'organisation (donné à sa création).
-    #[arg(long, value_name = "NUMÉRO")]
+    #[arg(long, visible_alias = "org", value_name = "NUMÉRO")]
     pub organisation: i64,
     /// Rôle : admin, agent, reviewer, funder, operator, contributor, moderator.
     #[arg(long, value_name = "RÔLE")]

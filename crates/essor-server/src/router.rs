@@ -47,6 +47,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
             api::referrals::update::update,
             api::referrals::revoke::revoke
         ))
+        .routes(routes!(api::organisations::me))
+        .routes(routes!(api::organisations::received))
+        .routes(routes!(api::organisations::update))
 }
 
 /// The OpenAPI 3.1 document of the API (`GET /api/v1/openapi.json`, `schemas/openapi.json`).
@@ -110,6 +113,34 @@ pub fn router(state: AppState) -> Router {
     )
     .route("/compte", get(pages::account::show))
     .route("/deconnexion", post(pages::account::sign_out))
+    .route(
+        "/compte/deconnexion-partout",
+        post(pages::account::sign_out_everywhere),
+    )
+    .route("/compte/donnees", get(pages::account::personal_data))
+    .route("/compte/supprimer", post(pages::account::erase))
+    .route(
+        "/compte/jetons",
+        get(pages::account::tokens).post(pages::account::create_token),
+    )
+    .route(
+        "/compte/jetons/{id}/revoquer",
+        post(pages::account::revoke_token),
+    )
+    .route("/donnees-personnelles", get(pages::account::privacy))
+    .route("/organisations/{org}", get(pages::organisation::show))
+    .route(
+        "/organisations/{org}/journal",
+        get(pages::organisation::journal),
+    )
+    .route(
+        "/organisations/{org}/mises-en-relation",
+        get(pages::organisation::referrals),
+    )
+    .route(
+        "/organisations/{org}/mises-en-relation/{id}",
+        post(pages::organisation::update),
+    )
     .route(
         "/api/docs",
         get(move |s| pages::api_docs::show(s, docs.clone())),

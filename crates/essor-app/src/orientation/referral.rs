@@ -156,6 +156,31 @@ pub async fn change(
         .await
 }
 
+/// Moves on referral `referral` that `organisation` receives, as its member `account` (an
+/// operator: the web layer has checked the role). A referral the organisation does not
+/// receive is "not found", as one that does not exist.
+pub async fn change_for(
+    app: &App,
+    organisation: i64,
+    referral: i64,
+    account: i64,
+    to: &str,
+    reason: Option<String>,
+    channel: Channel,
+) -> Result<Referral, RegistryFailure> {
+    let change = StatusChange {
+        to: status(to)?,
+        reason: reason.filter(|r| !r.trim().is_empty()),
+    };
+    let principal = Principal::User {
+        user_id: account,
+        organisation_id: Some(organisation),
+    };
+    app.accounts
+        .change_status_for(organisation, referral, &change, &principal, channel)
+        .await
+}
+
 /// Revokes the link of a referral: from now on it opens nothing. As for a status change, the
 /// link is the credential: recorded as made by its holder.
 pub async fn revoke(app: &App, token: &str, channel: Channel) -> Result<(), RegistryFailure> {

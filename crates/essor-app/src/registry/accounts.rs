@@ -2,8 +2,12 @@
 //! registry implements it ([`super::SqlRegistry`]); a server without a registry has no
 //! accounts ([`super::Disabled`]: signing in says how to turn them on).
 
+use super::sql::failure;
 use super::{Disabled, RegistryFailure, SqlRegistry};
-use essor_store::registry::{Channel, RegistryError, SessionToken, SignInError, SignedIn};
+use essor_store::registry::{
+    ApiScope, ApiToken, AuditEntry, Channel, Member, Organisation, Principal, Referral,
+    SecretToken, SessionToken, SignInError, SignedIn, Status, StatusChange,
+};
 
 /// Why signing in did not succeed (French messages that never say whether an account
 /// exists).
@@ -36,10 +40,82 @@ pub trait AccountDirectory: Send + Sync + std::fmt::Debug + 'static {
 
     /// Ends a session.
     async fn sign_out(&self, token: &SessionToken) -> Result<(), RegistryFailure>;
+
+    /// Ends every session of an account; how many were open.
+    async fn sign_out_everywhere(&self, account: i64) -> Result<u64, RegistryFailure>;
+
+    /// The person behind a personal API token, and what it allows.
+    async fn api_session(
+        &self,
+        token: &SecretToken,
+    ) -> Result<Option<(SignedIn, ApiScope)>, RegistryFailure>;
+
+    /// An organisation with its members and the catalogue operators it answers for.
+    async fn organisation(&self, id: i64) -> Result<Option<OrganisationView>, RegistryFailure>;
+
+    /// The referrals an organisation receives (personal data included: for its operators).
+    async fn organisation_referrals(
+        &self,
+        organisation: i64,
+        status: Option<Status>,
+    ) -> Result<Vec<Referral>, RegistryFailure>;
+
+    /// Moves on a referral an organisation receives, as `principal`.
+    async fn change_status_for(
+        &self,
+        organisation: i64,
+        referral: i64,
+        change: &StatusChange,
+        principal: &Principal,
+        channel: Channel,
+    ) -> Result<Referral, RegistryFailure>;
+
+    /// The audit log of an organisation, from `since` on.
+    async fn organisation_audit(
+        &self,
+        organisation: i64,
+        since: Option<&str>,
+    ) -> Result<Vec<AuditEntry>, RegistryFailure>;
+
+    /// A new personal API token (shown once).
+    async fn create_api_token(
+        &self,
+        account: i64,
+        name: &str,
+        scope: ApiScope,
+    ) -> Result<(ApiToken, SecretToken), RegistryFailure>;
+
+    /// The API tokens of an account.
+    async fn api_tokens(&self, account: i64) -> Result<Vec<ApiToken>, RegistryFailure>;
+
+    /// Revokes one of the account's API tokens.
+    async fn revoke_api_token(&self, account: i64, token: i64) -> Result<(), RegistryFailure>;
+
+    /// Everything essor holds on an account, as JSON.
+    async fn personal_data(&self, account: i64) -> Result<serde_json::Value, RegistryFailure>;
+
+    /// Erases an account at its owner's request.
+    async fn erase_account(&self, account: i64) -> Result<(), RegistryFailure>;
 }
 
-fn backend(e: RegistryError) -> RegistryFailure {
+/// An organisation as its members see it.
+#[derive(Debug, Clone)]
+pub struct OrganisationView {
+    pub organisation: Organisation,
+    pub members: Vec<Member>,
+    /// The catalogue operators it answers for (`adie`, `france-active`).
+    pub operators: Vec<String>,
+}
+
+fn backend(e: essor_store::registry::RegistryError) -> RegistryFailure {
     RegistryFailure::Backend(e.to_string())
+}
+
+fn person(account: i64) -> Principal {
+    Principal::User {
+        user_id: account,
+        organisation_id: None,
+    }
 }
 
 #[async_trait::async_trait]
@@ -70,6 +146,105 @@ impl AccountDirectory for SqlRegistry {
             .await
             .map_err(backend)
     }
+
+    async fn sign_out_everywhere(&self, account: i64) -> Result<u64, RegistryFailure> {
+        self.registry()
+            .sign_out_everywhere(account, Channel::Page)
+            .await
+            .map_err(failure)
+    }
+
+    async fn api_session(
+        &self,
+        token: &SecretToken,
+    ) -> Result<Option<(SignedIn, ApiScope)>, RegistryFailure> {
+        self.registry().api_session(token).await.map_err(backend)
+    }
+
+    async fn organisation(&self, id: i64) -> Result<Option<OrganisationView>, RegistryFailure> {
+        let registry = self.registry();
+        let Some(organisation) = registry.organisation(id).await.map_err(backend)? else {
+            return Ok(None);
+        };
+        Ok(Some(OrganisationView {
+            organisation,
+            members: registry.members(id).await.map_err(backend)?,
+            operators: registry.operators(id).await.map_err(backend)?,
+        }))
+    }
+
+    async fn organisation_referrals(
+        &self,
+        organisation: i64,
+        status: Option<Status>,
+    ) -> Result<Vec<Referral>, RegistryFailure> {
+        self.registry()
+            .organisation_referrals(organisation, status)
+            .await
+            .map_err(backend)
+    }
+
+    async fn change_status_for(
+        &self,
+        organisation: i64,
+        referral: i64,
+        change: &StatusChange,
+        principal: &Principal,
+        channel: Channel,
+    ) -> Result<Referral, RegistryFailure> {
+        self.registry()
+            .change_status_for(organisation, referral, change, principal, channel)
+            .await
+            .map_err(failure)
+    }
+
+    async fn organisation_audit(
+        &self,
+        organisation: i64,
+        since: Option<&str>,
+    ) -> Result<Vec<AuditEntry>, RegistryFailure> {
+        self.registry()
+            .organisation_audit(organisation, since)
+            .await
+            .map_err(backend)
+    }
+
+    async fn create_api_token(
+        &self,
+        account: i64,
+        name: &str,
+        scope: ApiScope,
+    ) -> Result<(ApiToken, SecretToken), RegistryFailure> {
+        self.registry()
+            .create_api_token(account, name, scope, Channel::Page)
+            .await
+            .map_err(failure)
+    }
+
+    async fn api_tokens(&self, account: i64) -> Result<Vec<ApiToken>, RegistryFailure> {
+        self.registry().api_tokens(account).await.map_err(backend)
+    }
+
+    async fn revoke_api_token(&self, account: i64, token: i64) -> Result<(), RegistryFailure> {
+        self.registry()
+            .revoke_api_token(account, token, Channel::Page)
+            .await
+            .map_err(failure)
+    }
+
+    async fn personal_data(&self, account: i64) -> Result<serde_json::Value, RegistryFailure> {
+        self.registry()
+            .personal_data(account)
+            .await
+            .map_err(failure)
+    }
+
+    async fn erase_account(&self, account: i64) -> Result<(), RegistryFailure> {
+        self.registry()
+            .erase_account(account, &person(account), Channel::Page)
+            .await
+            .map_err(failure)
+    }
 }
 
 #[async_trait::async_trait]
@@ -87,5 +262,61 @@ impl AccountDirectory for Disabled {
     }
     async fn sign_out(&self, _token: &SessionToken) -> Result<(), RegistryFailure> {
         Ok(())
+    }
+    async fn sign_out_everywhere(&self, _account: i64) -> Result<u64, RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn api_session(
+        &self,
+        _token: &SecretToken,
+    ) -> Result<Option<(SignedIn, ApiScope)>, RegistryFailure> {
+        Ok(None)
+    }
+    async fn organisation(&self, _id: i64) -> Result<Option<OrganisationView>, RegistryFailure> {
+        Ok(None)
+    }
+    async fn organisation_referrals(
+        &self,
+        _organisation: i64,
+        _status: Option<Status>,
+    ) -> Result<Vec<Referral>, RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn change_status_for(
+        &self,
+        _organisation: i64,
+        _referral: i64,
+        _change: &StatusChange,
+        _principal: &Principal,
+        _channel: Channel,
+    ) -> Result<Referral, RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn organisation_audit(
+        &self,
+        _organisation: i64,
+        _since: Option<&str>,
+    ) -> Result<Vec<AuditEntry>, RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn create_api_token(
+        &self,
+        _account: i64,
+        _name: &str,
+        _scope: ApiScope,
+    ) -> Result<(ApiToken, SecretToken), RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn api_tokens(&self, _account: i64) -> Result<Vec<ApiToken>, RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn revoke_api_token(&self, _account: i64, _token: i64) -> Result<(), RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn personal_data(&self, _account: i64) -> Result<serde_json::Value, RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn erase_account(&self, _account: i64) -> Result<(), RegistryFailure> {
+        Err(RegistryFailure::Disabled)
     }
 }

@@ -17,7 +17,7 @@ pub mod accounts;
 /// The SQL adapter (SQLite and PostgreSQL).
 pub mod sql;
 
-pub use accounts::{AccountDirectory, SignInFailure};
+pub use accounts::{AccountDirectory, OrganisationView, SignInFailure};
 pub use essor_store::registry::{
     Channel, FieldError, NewReferral, Principal, Referral, ReferralEvent, ReferralFilter,
     ReferralListing, ReferralToken, Status, StatusChange, TransitionError,
@@ -73,6 +73,11 @@ impl RegistryFailure {
 pub trait ReferralRegistry: Send + Sync + std::fmt::Debug + 'static {
     /// False when referrals are off (no `--store`): pages then say how to turn them on.
     fn enabled(&self) -> bool;
+
+    /// How long links and personal data are kept (the defaults when referrals are off).
+    fn retention(&self) -> essor_store::registry::Retention {
+        essor_store::registry::Retention::default()
+    }
 
     /// Records a new referral; returns it with its secret token (the only time it is known).
     async fn create(

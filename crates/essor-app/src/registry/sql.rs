@@ -46,7 +46,8 @@ impl SqlRegistry {
     }
 }
 
-fn failure(e: RegistryError) -> RegistryFailure {
+/// The failure the web layer sees for a registry error.
+pub(super) fn failure(e: RegistryError) -> RegistryFailure {
     match e {
         RegistryError::Field(f) => RegistryFailure::Field(f),
         RegistryError::Transition(t) => RegistryFailure::Transition(t),
@@ -63,6 +64,10 @@ fn failure(e: RegistryError) -> RegistryFailure {
 impl ReferralRegistry for SqlRegistry {
     fn enabled(&self) -> bool {
         true
+    }
+
+    fn retention(&self) -> Retention {
+        self.inner.retention()
     }
 
     async fn create(

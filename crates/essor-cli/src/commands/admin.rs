@@ -5,12 +5,12 @@
 
 use crate::args::{
     AdminArgs, AdminCommand, AuditArgs, CreateAccountArgs, CreateOrganisationArgs, GrantRoleArgs,
-    ListAccountsArgs, PurgeArgs, RegistryTarget,
+    LinkOperatorArgs, ListAccountsArgs, PurgeArgs, RegistryTarget,
 };
 use anyhow::{Context, Result};
 use essor_model::{OrganisationKind, Role, TerritoryLevel, TerritoryRef};
 use essor_store::registry::{
-    Channel, FILE_NAME, NewAccount, NewOrganisation, Principal, Registry, Retention,
+    Channel, FILE_NAME, NewAccount, NewOrganisation, Principal, Registry, Retention, audit,
 };
 use std::process::ExitCode;
 
@@ -25,7 +25,8 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
             AdminCommand::CreateOrganisation(args) => create_organisation(args).await,
             AdminCommand::CreateAccount(args) => create_account(args).await,
             AdminCommand::GrantRole(args) => grant_role(args).await,
-            AdminCommand::Audit(args) => audit(args).await,
+            AdminCommand::LinkOperator(args) => link_operator(args).await,
+            AdminCommand::Audit(args) => write_audit(args).await,
             AdminCommand::ListAccounts(args) => list_accounts(args).await,
         }
     })
@@ -245,7 +246,38 @@ fn write_stdout(bytes: &[u8]) -> Result<()> {
         .context("écriture sur la sortie standard")
 }
 
-async fn audit(args: AuditArgs) -> Result<ExitCode> {
+async fn link_operator(args: LinkOperatorArgs) -> Result<ExitCode> {
+    let catalogue = essor_orientation::Catalogue::embedded()
+        .context("lecture du catalogue d'orientation embarqué")?;
+    let operator = args.operator.trim();
+    let schemes: Vec<&str> = catalogue
+        .schemes
+        .iter()
+        .filter(|s| s.operators.iter().any(|o| o.id == operator))
+        .map(|s| s.name.as_str())
+        .collect();
+    anyhow::ensure!(
+        !schemes.is_empty(),
+        "--operateur « {operator} » : aucun dispositif du catalogue n'a cet opérateur (les identifiants figurent sur les pages /dispositifs/ID)"
+    );
+    let registry = open(&args.target).await?;
+    let organisation = registry
+        .organisation(args.organisation)
+        .await?
+        .with_context(|| format!("aucune organisation n° {}", args.organisation))?;
+    registry
+        .link_operator(organisation.id, operator, &task(), Channel::Task)
+        .await?;
+    registry.close().await;
+    eprintln!(
+        "essor admin : « {} » reçoit les mises en relation adressées à l'opérateur « {operator} » ({}).",
+        organisation.name,
+        schemes.join(", ")
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn write_audit(args: AuditArgs) -> Result<ExitCode> {
     if let Some(day) = &args.since {
         let ok = day.len() == 10
             && day.bytes().enumerate().all(|(i, b)| {
@@ -263,71 +295,26 @@ async fn audit(args: AuditArgs) -> Result<ExitCode> {
         args.format
     );
     let registry = open(&args.target).await?;
-    let rows = registry.audit_since(args.since.as_deref()).await?;
+    let rows = match args.org {
+        Some(org) => {
+            anyhow::ensure!(
+                registry.organisation(org).await?.is_some(),
+                "--org {org} : aucune organisation n'a ce numéro (essor admin lister-comptes les montre)"
+            );
+            registry
+                .organisation_audit(org, args.since.as_deref())
+                .await?
+        }
+        None => registry.audit_since(args.since.as_deref()).await?,
+    };
     registry.close().await;
     let out = match args.format.as_str() {
         "json" => {
-            let rows: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|a| {
-                    let json = |t: &Option<String>| {
-                        t.as_deref()
-                            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-                    };
-                    serde_json::json!({
-                        "id": a.id, "at": a.at, "action": a.action,
-                        "entity_type": a.object_type, "entity_id": a.object_id,
-                        "channel": a.channel, "principal": a.principal_kind,
-                        "user_id": a.user_id, "organisation_id": a.organisation_id,
-                        "task": a.principal_detail,
-                        "detail": serde_json::from_str::<serde_json::Value>(&a.detail).ok(),
-                        "before": json(&a.before), "after": json(&a.after),
-                    })
-                })
-                .collect();
-            let mut text = serde_json::to_string_pretty(&rows)?;
+            let mut text = serde_json::to_string_pretty(&audit::json(&rows))?;
             text.push('\n');
             text.into_bytes()
         }
-        _ => {
-            use essor_model::csv_line::{Lines, spreadsheet_text};
-            let mut lines = Lines::with_capacity(256 * (rows.len() + 1));
-            lines.push([
-                "id",
-                "at",
-                "action",
-                "entity_type",
-                "entity_id",
-                "channel",
-                "principal",
-                "user_id",
-                "organisation_id",
-                "task",
-                "detail",
-                "before",
-                "after",
-            ]);
-            let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-            for a in &rows {
-                lines.push([
-                    a.id.to_string(),
-                    a.at.clone(),
-                    a.action.clone(),
-                    a.object_type.clone(),
-                    a.object_id.to_string(),
-                    a.channel.clone(),
-                    a.principal_kind.clone(),
-                    number(a.user_id),
-                    number(a.organisation_id),
-                    spreadsheet_text(a.principal_detail.as_deref().unwrap_or_default())
-                        .into_owned(),
-                    spreadsheet_text(&a.detail).into_owned(),
-                    spreadsheet_text(a.before.as_deref().unwrap_or_default()).into_owned(),
-                    spreadsheet_text(a.after.as_deref().unwrap_or_default()).into_owned(),
-                ]);
-            }
-            lines.into_bytes()
-        }
+        _ => audit::csv(&rows),
     };
     write_stdout(&out)?;
     eprintln!(

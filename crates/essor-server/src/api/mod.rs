@@ -11,6 +11,8 @@ pub mod actors;
 pub mod locate;
 /// The OpenAPI document's frame (title, tags).
 pub mod openapi;
+/// A signed-in person's API: who they are, the referrals their organisation receives.
+pub mod organisations;
 /// `/api/v1/orientation`.
 pub mod orientation;
 /// Query-string parsing with French errors.

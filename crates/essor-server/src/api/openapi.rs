@@ -101,6 +101,19 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     }
     if let Some(components) = doc.components.as_mut() {
         components.schemas.values_mut().for_each(widen_u32);
+        // The personal API tokens of signed-in people (`Mon compte` → `Jetons d'API`).
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        components.add_security_scheme(
+            "jeton",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "Jeton d'API personnel, créé sur la page « Mon compte » → « Jetons d'API » ; portée lecture ou lecture et écriture.",
+                    ))
+                    .build(),
+            ),
+        );
     }
     doc
 }

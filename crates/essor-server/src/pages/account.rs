@@ -32,7 +32,8 @@ struct AccountPage {
     email: String,
     instance_admin: bool,
     until: String,
-    roles: Vec<(String, &'static str, &'static str)>,
+    /// (organisation id, name, kind, role).
+    roles: Vec<(i64, String, &'static str, &'static str)>,
     csrf: String,
 }
 
@@ -165,7 +166,14 @@ pub async fn show(
         roles: s
             .memberships
             .iter()
-            .map(|m| (m.organisation_name.clone(), m.kind.label(), m.role.label()))
+            .map(|m| {
+                (
+                    m.organisation_id,
+                    m.organisation_name.clone(),
+                    m.kind.label(),
+                    m.role.label(),
+                )
+            })
             .collect(),
         csrf: session.csrf(),
     };
@@ -178,17 +186,9 @@ pub async fn sign_out(
     Extension(session): Extension<Session>,
     body: Bytes,
 ) -> Response {
-    let sent = form_urlencoded::parse(&body)
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
-    if sent != session.csrf() {
-        return (
-            StatusCode::FORBIDDEN,
-            PRIVATE,
-            "jeton anti-falsification absent ou faux : rechargez la page « Mon compte » puis recommencez",
-        )
-            .into_response();
+    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    if let Err(refusal) = session.check_form(&form) {
+        return refusal;
     }
     if let Err(e) = state.accounts.sign_out(&session.token).await {
         tracing::error!(error = %e, "sign-out failed");
@@ -199,6 +199,281 @@ pub async fn sign_out(
         (StatusCode::SEE_OTHER, [(header::LOCATION, "/".to_owned())]),
     )
         .into_response()
+}
+
+/// The form fields of a posted body.
+fn form(body: &Bytes) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn registry_failure(state: &AppState, e: RegistryFailure) -> Response {
+    super::errors::from_api(state, crate::error::ApiError::registry(&e))
+}
+
+/// `POST /compte/deconnexion-partout`: closes every session of the account (this one too).
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    body: Bytes,
+) -> Response {
+    if let Err(refusal) = session.check_form(&form(&body)) {
+        return refusal;
+    }
+    if let Err(e) = state
+        .accounts
+        .sign_out_everywhere(session.signed_in.account.id)
+        .await
+    {
+        return registry_failure(&state, e);
+    }
+    (
+        PRIVATE,
+        [(header::SET_COOKIE, session::close(&state))],
+        (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, "/connexion".to_owned())],
+        ),
+    )
+        .into_response()
+}
+
+/// `GET /compte/donnees`: everything essor holds on the account, as a JSON file (RGPD,
+/// right of access and portability).
+pub async fn personal_data(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    match state
+        .accounts
+        .personal_data(session.signed_in.account.id)
+        .await
+    {
+        Ok(data) => (
+            PRIVATE,
+            [
+                (header::CONTENT_TYPE, "application/json".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"essor-mes-donnees.json\"".to_owned(),
+                ),
+            ],
+            serde_json::to_string_pretty(&data).unwrap_or_default(),
+        )
+            .into_response(),
+        Err(e) => registry_failure(&state, e),
+    }
+}
+
+/// The word to type to confirm the deletion of one's account.
+const ERASE_CONFIRMATION: &str = "SUPPRIMER";
+
+/// `POST /compte/supprimer`: erases the account when the form carries its anti-CSRF token and
+/// the confirmation word (RGPD, right to erasure), then signs out.
+pub async fn erase(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    body: Bytes,
+) -> Response {
+    let form = form(&body);
+    if let Err(refusal) = session.check_form(&form) {
+        return refusal;
+    }
+    let typed = form
+        .iter()
+        .find(|(k, _)| k == "confirmation")
+        .map(|(_, v)| v.trim())
+        .unwrap_or_default();
+    if typed != ERASE_CONFIRMATION {
+        return super::errors::from_api(
+            &state,
+            crate::error::ApiError::bad_parameter(
+                "confirmation",
+                format!(
+                    "pour supprimer votre compte, tapez {ERASE_CONFIRMATION} dans le champ de confirmation ; rien n'a été supprimé"
+                ),
+            ),
+        );
+    }
+    if let Err(e) = state
+        .accounts
+        .erase_account(session.signed_in.account.id)
+        .await
+    {
+        return registry_failure(&state, e);
+    }
+    (
+        PRIVATE,
+        [(header::SET_COOKIE, session::close(&state))],
+        (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, "/?compte=supprime".to_owned())],
+        ),
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "jetons.html")]
+struct TokensPage {
+    layout: Layout,
+    /// (id, name, scope, created, last use, revoked).
+    tokens: Vec<(i64, String, &'static str, String, String, String)>,
+    /// The token just created, shown this once.
+    created: Option<String>,
+    error: Option<String>,
+    csrf: String,
+}
+
+async fn tokens_page(
+    state: &AppState,
+    session: &Session,
+    status: StatusCode,
+    created: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let tokens = match state
+        .accounts
+        .api_tokens(session.signed_in.account.id)
+        .await
+    {
+        Ok(t) => t,
+        Err(e) => return registry_failure(state, e),
+    };
+    let when = |t: &Option<String>| {
+        t.as_deref()
+            .map(super::dates::timestamp)
+            .unwrap_or_default()
+    };
+    let page = TokensPage {
+        layout: Layout::new(state, "Jetons d'API", "compte"),
+        tokens: tokens
+            .into_iter()
+            .map(|t| {
+                (
+                    t.id,
+                    t.name,
+                    t.scope.label(),
+                    super::dates::timestamp(&t.created_at),
+                    when(&t.last_used_at),
+                    when(&t.revoked_at),
+                )
+            })
+            .collect(),
+        created,
+        error,
+        csrf: session.csrf(),
+    };
+    (PRIVATE, render(status, &page)).into_response()
+}
+
+/// `GET /compte/jetons`: the account's personal API tokens and a form to create one.
+pub async fn tokens(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    tokens_page(&state, &session, StatusCode::OK, None, None).await
+}
+
+/// `POST /compte/jetons`: creates a token (`name`, `scope` = read or write) and shows it once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    body: Bytes,
+) -> Response {
+    let form = form(&body);
+    if let Err(refusal) = session.check_form(&form) {
+        return refusal;
+    }
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    };
+    let Some(scope) = essor_store::registry::ApiScope::parse(field("scope")) else {
+        return tokens_page(
+            &state,
+            &session,
+            StatusCode::BAD_REQUEST,
+            None,
+            Some("portée : lecture seule ou lecture et écriture".to_owned()),
+        )
+        .await;
+    };
+    match state
+        .accounts
+        .create_api_token(session.signed_in.account.id, field("name"), scope)
+        .await
+    {
+        Ok((_, token)) => {
+            tokens_page(
+                &state,
+                &session,
+                StatusCode::OK,
+                Some(token.expose().to_owned()),
+                None,
+            )
+            .await
+        }
+        Err(e @ (RegistryFailure::Field(_) | RegistryFailure::Fields(_))) => {
+            tokens_page(
+                &state,
+                &session,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => registry_failure(&state, e),
+    }
+}
+
+/// `POST /compte/jetons/{id}/revoquer`.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    body: Bytes,
+) -> Response {
+    if let Err(refusal) = session.check_form(&form(&body)) {
+        return refusal;
+    }
+    match state
+        .accounts
+        .revoke_api_token(session.signed_in.account.id, id)
+        .await
+    {
+        Ok(()) => (
+            PRIVATE,
+            (
+                StatusCode::SEE_OTHER,
+                [(header::LOCATION, "/compte/jetons".to_owned())],
+            ),
+        )
+            .into_response(),
+        Err(e) => registry_failure(&state, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "donnees_personnelles.html")]
+struct PrivacyPage {
+    layout: Layout,
+    contact_months: u32,
+    link_days: u32,
+}
+
+/// `GET /donnees-personnelles`: what essor stores about people, why, for how long, and how
+/// to see or erase it (registre des traitements, RGPD art. 30 and 13).
+pub async fn privacy(State(state): State<AppState>) -> Response {
+    let retention = state.registry.retention();
+    let page = PrivacyPage {
+        layout: Layout::new(&state, "Données personnelles", ""),
+        contact_months: retention.contact_months,
+        link_days: retention.link_days,
+    };
+    render(StatusCode::OK, &page)
 }
 
 #[cfg(test)]

@@ -25,6 +25,23 @@ pub fn not_found(state: &AppState, message: impl Into<String>) -> Response {
     render(StatusCode::NOT_FOUND, &page)
 }
 
+/// A 403 page: the person is signed in but may not see this (a French sentence says who
+/// may).
+pub fn forbidden(state: &AppState, message: &str) -> Response {
+    let mut message = message.to_owned();
+    if let Some(first) = message.get(..1) {
+        message = first.to_uppercase() + &message[1..];
+    }
+    let page = ErrorPage {
+        layout: Layout::new(state, "Accès refusé", ""),
+        heading: "Accès refusé".into(),
+        message: format!(
+            "{message}. Si vous pensez devoir y accéder, demandez ce rôle à l'administrateur de votre organisation."
+        ),
+    };
+    render(StatusCode::FORBIDDEN, &page)
+}
+
 /// An error page for an API error met while making a page (its status, its French detail).
 pub fn from_api(state: &AppState, e: crate::error::ApiError) -> Response {
     let heading = match e.status {

@@ -26,6 +26,8 @@ pub mod home;
 pub mod map;
 /// `/methodologie`.
 pub mod methodology;
+/// An organisation's private pages: members, audit log, referrals received.
+pub mod organisation;
 /// `/orientation`.
 pub mod orientation;
 /// The guided orientation form.

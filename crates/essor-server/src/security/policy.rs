@@ -4,17 +4,25 @@
 //! reached, and the tests (`tests/it/policy.rs`) enumerate the router and the OpenAPI
 //! document against this table.
 //!
-//! Today essor has four kinds of access: public reads (open data: figures, maps, the
+//! Today essor has these kinds of access: public reads (open data: figures, maps, the
 //! directory of diffusible actors, the catalogue), public writes that need no account (the
 //! orientation form, a new referral, signing in: rate-limited, cross-site refused, see
 //! [`super::guard`]), the holder of a referral's secret link (the handler checks the link
-//! against the registry), and a signed-in person: [`enforce`] looks the session cookie up and
-//! hands the [`Session`] to the handler, or sends the browser to the sign-in page. Roles per
-//! organisation come as further [`Access`] cases, enforced here from the same session.
+//! against the registry), a signed-in person, a member of the organisation named by the
+//! route's `{org}`, and a member holding a given role in it.
+//!
+//! Who is signed in: on pages, the session cookie ([`Session`], whose forms carry an
+//! anti-CSRF token); on the API, a personal API token (`Authorization: Bearer …`), whose scope
+//! must allow the method — the API takes no cookie, so no cross-site request can act through
+//! it. [`enforce`] puts the person ([`SignedIn`]) in the request's extensions (and the
+//! [`Session`] on pages). Without anyone signed in, a page sends the browser to the sign-in
+//! page and the API answers 401; a person without the access gets a French 403 page or a
+//! problem document — the same whether the organisation exists or not.
 
 use super::session::{self, Session};
 use crate::AppState;
-use axum::extract::{MatchedPath, Request, State};
+use crate::error::ApiError;
+use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -28,8 +36,19 @@ pub enum Access {
     PublicWrite,
     /// The holder of a secret link, checked by the handler (an unknown link is a 404).
     SecretLink,
-    /// A signed-in person (any account): their [`Session`] is in the request's extensions.
+    /// A signed-in person (any account).
     SignedIn,
+    /// A member (any role) of the organisation `{org}` of the route.
+    Member,
+    /// A member of the organisation `{org}` holding this role there.
+    Role(Role),
+}
+
+impl Access {
+    /// True for the accesses that need someone signed in.
+    pub fn needs_account(self) -> bool {
+        matches!(self, Self::SignedIn | Self::Member | Self::Role(_))
+    }
 }
 
 /// One route and method, with its access.
@@ -49,7 +68,9 @@ const fn route(method: &'static str, path: &'static str, access: Access) -> Rout
     }
 }
 
-use Access::{Public, PublicWrite, SecretLink, SignedIn};
+use Access::{Member, Public, PublicWrite, SecretLink, SignedIn};
+use essor_model::Role;
+use essor_store::registry::SignedIn as Person;
 
 /// Every route of the server, with its access. `HEAD` follows `GET`.
 pub const ROUTES: &[RouteAccess] = &[
@@ -80,6 +101,29 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/connexion", PublicWrite),
     route("GET", "/compte", SignedIn),
     route("POST", "/deconnexion", SignedIn),
+    route("POST", "/compte/deconnexion-partout", SignedIn),
+    route("GET", "/compte/donnees", SignedIn),
+    route("POST", "/compte/supprimer", SignedIn),
+    route("GET", "/compte/jetons", SignedIn),
+    route("POST", "/compte/jetons", SignedIn),
+    route("POST", "/compte/jetons/{id}/revoquer", SignedIn),
+    route("GET", "/donnees-personnelles", Public),
+    route("GET", "/organisations/{org}", Member),
+    route(
+        "GET",
+        "/organisations/{org}/journal",
+        Access::Role(Role::Admin),
+    ),
+    route(
+        "GET",
+        "/organisations/{org}/mises-en-relation",
+        Access::Role(Role::Operator),
+    ),
+    route(
+        "POST",
+        "/organisations/{org}/mises-en-relation/{id}",
+        Access::Role(Role::Operator),
+    ),
     route("GET", "/api/docs", Public),
     route("GET", "/assets/{*path}", Public),
     route("GET", "/favicon.ico", Public),
@@ -124,6 +168,18 @@ pub const ROUTES: &[RouteAccess] = &[
     route("GET", "/api/v1/referrals/{token}", SecretLink),
     route("PATCH", "/api/v1/referrals/{token}", SecretLink),
     route("DELETE", "/api/v1/referrals/{token}", SecretLink),
+    // With a personal API token.
+    route("GET", "/api/v1/me", SignedIn),
+    route(
+        "GET",
+        "/api/v1/organisations/{org}/referrals",
+        Access::Role(Role::Operator),
+    ),
+    route(
+        "PATCH",
+        "/api/v1/organisations/{org}/referrals/{id}",
+        Access::Role(Role::Operator),
+    ),
 ];
 
 /// The declared access of `method` on the route `path`; `HEAD` is `GET`'s, `OPTIONS` (CORS
@@ -147,33 +203,23 @@ fn declared(path: &str) -> bool {
 
 /// Lets a request through when its route declares an access it has, lets the router answer
 /// 405 for a method the route does not have, sends a request without a session on a
-/// signed-in route to the sign-in page (and back afterwards), and refuses a route that
+/// signed-in page to the sign-in page (and back afterwards), and refuses a route that
 /// declares nothing.
-pub async fn enforce(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let Some(path) = request.extensions().get::<MatchedPath>().cloned() else {
         return next.run(request).await;
     };
     match access(request.method(), path.as_str()) {
         Some(Public | PublicWrite | SecretLink) => next.run(request).await,
-        Some(SignedIn) => match session::current(&state, request.headers()).await {
-            Some(session) => {
-                request.extensions_mut().insert::<Session>(session);
-                next.run(request).await
+        Some(access) if access.needs_account() => {
+            let api = path.as_str().starts_with("/api/");
+            match admit(&state, request, access, api).await {
+                Ok(request) => next.run(request).await,
+                Err(refusal) => refusal,
             }
-            None => {
-                let back = request.uri().path();
-                (
-                    StatusCode::SEE_OTHER,
-                    [
-                        (header::LOCATION, format!("/connexion?suite={back}")),
-                        (header::CACHE_CONTROL, "no-store".to_owned()),
-                    ],
-                )
-                    .into_response()
-            }
-        },
+        }
         None if declared(path.as_str()) => next.run(request).await,
-        None => {
+        _ => {
             tracing::error!(route = %path.as_str(), method = %request.method(), "route without a declared access refused");
             (
                 StatusCode::FORBIDDEN,
@@ -182,6 +228,130 @@ pub async fn enforce(State(state): State<AppState>, mut request: Request, next: 
                 .into_response()
         }
     }
+}
+
+/// The request with the person (and on pages the session) in its extensions, or the answer
+/// that refuses it.
+async fn admit(
+    state: &AppState,
+    request: Request,
+    access: Access,
+    api: bool,
+) -> Result<Request, Response> {
+    let (mut parts, body) = request.into_parts();
+    let person = if api {
+        let Some(token) = bearer(&parts.headers) else {
+            return Err(unauthorised());
+        };
+        match state.accounts.api_session(&token).await {
+            Ok(Some((person, scope))) if scope.allows(parts.method.as_str()) => person,
+            Ok(Some(_)) => {
+                return Err(forbidden(
+                    state,
+                    true,
+                    "ce jeton d'API est en lecture seule : créez un jeton « lecture et écriture » pour modifier",
+                ));
+            }
+            Ok(None) => return Err(unauthorised()),
+            Err(e) => {
+                tracing::error!(error = %e, "API token lookup failed");
+                return Err(ApiError::internal().into_response());
+            }
+        }
+    } else {
+        match session::current(state, &parts.headers).await {
+            Some(session) => {
+                let person = session.signed_in.clone();
+                parts.extensions.insert::<Session>(session);
+                person
+            }
+            None => {
+                let back = parts.uri.path();
+                return Err((
+                    StatusCode::SEE_OTHER,
+                    [
+                        (header::LOCATION, format!("/connexion?suite={back}")),
+                        (header::CACHE_CONTROL, "no-store".to_owned()),
+                    ],
+                )
+                    .into_response());
+            }
+        }
+    };
+    let wanted = match access {
+        Access::Member => Some(None),
+        Access::Role(role) => Some(Some(role)),
+        _ => None,
+    };
+    if let Some(role) = wanted {
+        let organisation = RawPathParams::from_request_parts(&mut parts, state)
+            .await
+            .ok()
+            .and_then(|params| {
+                params
+                    .iter()
+                    .find(|(name, _)| *name == "org")
+                    .and_then(|(_, value)| value.parse::<i64>().ok())
+            });
+        let allowed = organisation.is_some_and(|org| {
+            person
+                .memberships
+                .iter()
+                .any(|m| m.organisation_id == org && role.is_none_or(|r| m.role == r))
+        });
+        if !allowed {
+            let message = match role {
+                None => "cette adresse est réservée aux membres de l'organisation".to_owned(),
+                Some(r) => format!(
+                    "cette adresse est réservée aux membres de l'organisation qui y ont le rôle « {} »",
+                    r.label()
+                ),
+            };
+            return Err(forbidden(state, api, &message));
+        }
+    }
+    parts.extensions.insert::<Person>(person);
+    Ok(Request::from_parts(parts, body))
+}
+
+/// The personal API token of `Authorization: Bearer …`, if it has the form of one.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<essor_store::registry::SecretToken> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    essor_store::registry::SecretToken::parse(token.trim())
+}
+
+/// 401 on the API: no valid token.
+fn unauthorised() -> Response {
+    let mut response = ApiError {
+        status: StatusCode::UNAUTHORIZED,
+        code: "unauthorized",
+        parameter: None,
+        detail: "jeton d'API absent, inconnu ou révoqué : créez-en un sur la page « Mon compte » et envoyez-le dans l'en-tête `Authorization: Bearer …`".into(),
+    }
+    .into_response();
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        axum::http::HeaderValue::from_static("Bearer realm=\"essor\""),
+    );
+    response
+}
+
+/// 403: a French page, or a problem document on the API.
+fn forbidden(state: &AppState, api: bool, message: &str) -> Response {
+    if api {
+        return ApiError {
+            status: StatusCode::FORBIDDEN,
+            code: "forbidden",
+            parameter: None,
+            detail: message.to_owned(),
+        }
+        .into_response();
+    }
+    crate::pages::errors::forbidden(state, message)
 }
 
 #[cfg(test)]

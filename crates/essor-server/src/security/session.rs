@@ -6,7 +6,8 @@
 //! on top of the guard's `Origin`/`Sec-Fetch-Site` check.
 
 use crate::AppState;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use essor_store::registry::{SessionToken, SignedIn};
 
 /// The cookie's name.
@@ -24,6 +25,25 @@ impl Session {
     /// The anti-CSRF token of this session's forms.
     pub fn csrf(&self) -> String {
         csrf(&self.token)
+    }
+
+    /// Checks the anti-CSRF token of a form this session posted (`csrf` field): the French
+    /// 403 that refuses it otherwise.
+    pub fn check_form(&self, form: &[(String, String)]) -> Result<(), Response> {
+        let sent = form
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default();
+        if sent == self.csrf() {
+            return Ok(());
+        }
+        Err((
+            StatusCode::FORBIDDEN,
+            crate::api::referrals::PRIVATE,
+            "jeton anti-falsification absent ou faux : rechargez la page puis recommencez",
+        )
+            .into_response())
     }
 }
 

@@ -128,7 +128,9 @@ async fn an_agent_signs_in_sees_their_roles_and_signs_out_with_the_forms_token()
     let page = account.text().await.unwrap();
     assert!(page.contains("Camille Dupont"), "{page}");
     assert!(
-        page.contains("<td>Ville de Rennes</td><td>commune</td><td>agent instructeur</td>"),
+        page.contains(
+            r#"<td><a href="/organisations/1">Ville de Rennes</a></td><td>commune</td><td>agent instructeur</td>"#
+        ),
         "{page}"
     );
     let csrf = page

@@ -10,6 +10,7 @@ mod openapi;
 mod orientation;
 mod orientation_pages;
 mod policy;
+mod roles;
 mod security;
 mod sqlite;
 mod support;

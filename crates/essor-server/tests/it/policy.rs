@@ -3,7 +3,8 @@
 //! policy's 403, not the router's 405), each route of `router.rs` and each operation of the
 //! OpenAPI document is declared, and the anonymous column of the permission matrix holds:
 //! public routes answer without an account, a secret-link route opens nothing with a link
-//! that does not exist, and no route answers a 5xx.
+//! that does not exist, a signed-in route sends a browser to the sign-in page (the API
+//! answers 401), and no route answers a 5xx. The other columns (roles) are in `roles.rs`.
 
 use crate::support::{EMBEDDED, TILLEULS_SIRET, TestApp, fixture_store};
 use essor_app::registry::SqlRegistry;
@@ -19,6 +20,12 @@ fn sample(path: &str) -> String {
         ("{level}/{code}", "commune/93066"),
         ("{name}", "Rennes"),
         ("{siret}", TILLEULS_SIRET),
+        ("{org}", "1"),
+        (
+            "/organisations/1/mises-en-relation/{id}",
+            "/organisations/1/mises-en-relation/1",
+        ),
+        ("/compte/jetons/{id}", "/compte/jetons/1"),
         ("{id}", "cjs"),
         ("{token}", zeros.as_str()),
         ("{*path}", "static/essor.css"),
@@ -98,8 +105,12 @@ async fn every_declared_route_answers_its_method_and_the_anonymous_column_of_the
             }
             // A link that does not exist opens nothing.
             Access::SecretLink => assert_eq!(status, 404, "{what}"),
+            // Without a token, the API's 401.
+            Access::SignedIn | Access::Member | Access::Role(_) if r.path.starts_with("/api/") => {
+                assert_eq!(status, 401, "{what}")
+            }
             // Without a session, the sign-in page, then back.
-            Access::SignedIn => {
+            Access::SignedIn | Access::Member | Access::Role(_) => {
                 assert_eq!(status, 303, "{what}");
                 assert!(
                     location.starts_with("/connexion?suite=/"),

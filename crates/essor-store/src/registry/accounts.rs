@@ -33,8 +33,10 @@ pub const MAX_FAILURES_ACCOUNT: i64 = 5;
 pub const MAX_FAILURES_ADDRESS: i64 = 20;
 /// The throttling window, in minutes.
 pub const THROTTLE_MINUTES: i64 = 15;
-/// How long a session lasts, in hours.
+/// How long a session lasts at most, in hours.
 pub const SESSION_HOURS: i64 = 12;
+/// A session unused for this long ends, in minutes.
+pub const IDLE_MINUTES: i64 = 120;
 
 /// The one message of a refused sign-in (no account enumeration).
 pub const SIGN_IN_REFUSED: &str = "adresse électronique ou mot de passe incorrect";
@@ -481,9 +483,10 @@ impl Registry {
         let after = serde_json::json!({
             "account": account_id, "organisation": organisation_id, "role": role.as_str()
         });
+        // Filed under the organisation, whose administrators read its log.
         unit.audit(
-            "membership",
-            account_id,
+            "organisation",
+            organisation_id,
             "membership.grant",
             &after,
             None,
@@ -655,8 +658,8 @@ impl Registry {
         let opened = unit.now().to_owned();
         let expires = clock::stamp(unit.at() + time::Duration::hours(SESSION_HOURS));
         let session: i64 = sqlx::query_scalar(
-            "INSERT INTO session (token_hash, account_id, created_at, expires_at)
-             VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO session (token_hash, account_id, created_at, expires_at, last_seen_at)
+             VALUES ($1, $2, $3, $4, $3) RETURNING id",
         )
         .bind(token.hash())
         .bind(id)
@@ -683,22 +686,34 @@ impl Registry {
         Ok((signed_in, token))
     }
 
-    /// The person of a session; `None` when the token is unknown, expired, closed, or its
-    /// account disabled.
+    /// The person of a session; `None` when the token is unknown, expired, unused for
+    /// [`IDLE_MINUTES`], closed, or its account disabled. Records the use (at most one write
+    /// a minute per session), which keeps an active session open.
     pub async fn session(&self, token: &SessionToken) -> Result<Option<SignedIn>, RegistryError> {
-        let now = clock::stamp(self.clock.now());
-        let row: Option<(i64, String)> = sqlx::query_as(
-            "SELECT s.account_id, s.expires_at FROM session s JOIN account a ON a.id = s.account_id
+        let at = self.clock.now();
+        let now = clock::stamp(at);
+        let idle_since = clock::stamp(at - time::Duration::minutes(IDLE_MINUTES));
+        let row: Option<(i64, i64, String, String)> = sqlx::query_as(
+            "SELECT s.id, s.account_id, s.expires_at, s.last_seen_at
+             FROM session s JOIN account a ON a.id = s.account_id
              WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
-               AND a.disabled_at IS NULL",
+               AND s.last_seen_at > $3 AND a.disabled_at IS NULL",
         )
         .bind(token.hash())
         .bind(&now)
+        .bind(&idle_since)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((account_id, expires_at)) = row else {
+        let Some((session, account_id, expires_at, seen)) = row else {
             return Ok(None);
         };
+        if seen < clock::stamp(at - time::Duration::minutes(1)) {
+            sqlx::query("UPDATE session SET last_seen_at = $1 WHERE id = $2")
+                .bind(&now)
+                .bind(session)
+                .execute(&self.pool)
+                .await?;
+        }
         let Some(account) = self.account(account_id).await? else {
             return Ok(None);
         };

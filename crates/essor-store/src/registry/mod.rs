@@ -25,10 +25,14 @@
 
 /// Organisations, accounts, roles, sessions.
 pub mod accounts;
+/// The audit log as CSV and JSON.
+pub mod audit;
 /// The application clock.
 pub mod clock;
 /// Versioned schema migrations.
 pub mod migrations;
+/// Operator organisations and their referrals, personal API tokens, a person's data.
+pub mod organisations;
 /// Referrals and their lifecycle.
 pub mod referral;
 /// Retention of personal data and private file permissions.
@@ -45,6 +49,7 @@ pub use accounts::{
 };
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use essor_model::Principal;
+pub use organisations::{ApiScope, ApiToken, Member, ReferralKey};
 pub use referral::{
     Channel, FieldError, NewReferral, Referral, ReferralEvent, ReferralFilter, ReferralListing,
     Status, StatusChange, TransitionError,
@@ -392,11 +397,29 @@ impl Registry {
         principal: &Principal,
         channel: Channel,
     ) -> Result<Referral, RegistryError> {
+        self.move_on(ReferralKey::Link(token), change, principal, channel)
+            .await
+    }
+
+    /// Moves a referral on, reached by `key` (its link, or its number by an organisation
+    /// that answers for its operator): the one implementation of a status change.
+    pub(crate) async fn move_on(
+        &self,
+        key: ReferralKey<'_>,
+        change: &StatusChange,
+        principal: &Principal,
+        channel: Channel,
+    ) -> Result<Referral, RegistryError> {
         let mut unit = self.begin(principal, channel).await?;
         let now = unit.now().to_owned();
-        let (id, status) = open_link(unit.conn(), token, &now)
-            .await?
-            .ok_or(RegistryError::NotFound)?;
+        let found = match key {
+            ReferralKey::Link(token) => open_link(unit.conn(), token, &now).await?,
+            ReferralKey::Organisation {
+                organisation,
+                referral,
+            } => organisations::open_for(unit.conn(), organisation, referral).await?,
+        };
+        let (id, status) = found.ok_or(RegistryError::NotFound)?;
         let from = status_of(&status)?;
         from.check(change)?;
         let reason = change

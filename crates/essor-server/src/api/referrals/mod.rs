@@ -12,6 +12,7 @@ pub mod revoke;
 /// `PATCH /api/v1/referrals/{token}`.
 pub mod update;
 
+use crate::error::ApiError;
 use crate::registry::{Referral, ReferralListing};
 use axum::http::{HeaderName, HeaderValue, header};
 use serde::Serialize;
@@ -48,6 +49,51 @@ pub struct CreateReferralJson {
     pub referrer: String,
     /// Le profil d'orientation (mêmes champs que POST /api/v1/orientation) ; le dispositif ne doit pas y être non éligible.
     pub profile: Option<super::orientation::ProfileJson>,
+}
+
+/// The status and reason of a JSON status change (`{"status": …, "reason": …}`), with a
+/// French error naming the field at fault.
+pub fn status_change(body: &axum::body::Bytes) -> Result<(String, Option<String>), ApiError> {
+    use serde_json::Value;
+    let value = crate::api::orientation::post::json_body(
+        body,
+        "un changement de statut JSON, ex. {\"status\": \"acceptee\"}",
+    )?;
+    let Value::Object(map) = value else {
+        return Err(ApiError::invalid_field(
+            "corps",
+            "un objet JSON { status, reason } est attendu",
+        ));
+    };
+    if let Some(k) = map
+        .keys()
+        .find(|k| !["status", "reason"].contains(&k.as_str()))
+    {
+        return Err(ApiError::invalid_field(
+            k,
+            format!("champ « {k} » inconnu ; champs acceptés : status, reason"),
+        ));
+    }
+    let status = match map.get("status") {
+        Some(Value::String(s)) => s.clone(),
+        _ => {
+            return Err(ApiError::invalid_field(
+                "status",
+                "champ « status » obligatoire : acceptee, en_cours, terminee, refusee ou pas_pour_nous",
+            ));
+        }
+    };
+    let reason = match map.get("reason") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => {
+            return Err(ApiError::invalid_field(
+                "reason",
+                format!("champ « reason » : texte attendu, trouvé {other}"),
+            ));
+        }
+    };
+    Ok((status, reason))
 }
 
 /// Un changement de statut demandé.

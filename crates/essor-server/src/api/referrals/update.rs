@@ -2,7 +2,6 @@
 
 use super::{PRIVATE, ReferralJson, StatusChangeJson};
 use crate::AppState;
-use crate::api::orientation::post::json_body;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::orientation::referral;
 use crate::registry::Channel;
@@ -10,7 +9,6 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
 /// Changer le statut d'une mise en relation
 ///
@@ -38,44 +36,7 @@ pub async fn update(
     Path(token): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let value = json_body(
-        &body,
-        "un changement de statut JSON, ex. {\"status\": \"acceptee\"}",
-    )?;
-    let Value::Object(map) = value else {
-        return Err(ApiError::invalid_field(
-            "corps",
-            "un objet JSON { status, reason } est attendu",
-        ));
-    };
-    if let Some(k) = map
-        .keys()
-        .find(|k| !["status", "reason"].contains(&k.as_str()))
-    {
-        return Err(ApiError::invalid_field(
-            k,
-            format!("champ « {k} » inconnu ; champs acceptés : status, reason"),
-        ));
-    }
-    let status = match map.get("status") {
-        Some(Value::String(s)) => s.clone(),
-        _ => {
-            return Err(ApiError::invalid_field(
-                "status",
-                "champ « status » obligatoire : acceptee, en_cours, terminee, refusee ou pas_pour_nous",
-            ));
-        }
-    };
-    let reason = match map.get("reason") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(other) => {
-            return Err(ApiError::invalid_field(
-                "reason",
-                format!("champ « reason » : texte attendu, trouvé {other}"),
-            ));
-        }
-    };
+    let (status, reason) = super::status_change(&body)?;
     let updated = referral::change(&state, &token, &status, reason, Channel::Api).await?;
     Ok((PRIVATE, Json(ReferralJson::from(&updated))).into_response())
 }
