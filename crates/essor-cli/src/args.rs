@@ -375,6 +375,15 @@ pub enum AdminCommand {
     LinkOperator(LinkOperatorArgs),
     /// Écrit le journal d'audit (qui, pour quelle organisation, quand, quoi, avant et après) sur la sortie standard.
     Audit(AuditArgs),
+    /// Crée le registre s'il manque et applique les migrations de schéma qui lui manquent (ce que `essor serve` fait aussi au démarrage), puis affiche la version atteinte.
+    #[command(name = "migrer", visible_alias = "migrate")]
+    Migrate(MigrateArgs),
+    /// Sauvegarde à chaud le registre SQLite d'un magasin dans un fichier (copie cohérente, droits 0600) ; un registre PostgreSQL se sauvegarde avec pg_dump (docs/DEPLOY.md).
+    #[command(name = "sauvegarder", visible_alias = "backup")]
+    Backup(BackupArgs),
+    /// Remplace le registre SQLite d'un magasin par une sauvegarde, après avoir vérifié qu'elle est lisible ; arrêtez d'abord les serveurs qui l'utilisent.
+    #[command(name = "restaurer", visible_alias = "restore")]
+    Restore(RestoreArgs),
     /// Liste les comptes (CSV sur la sortie standard) : adresse, nom, administrateur de l'instance, désactivé, rôles par organisation.
     #[command(name = "lister-comptes", visible_alias = "list-users")]
     ListAccounts(ListAccountsArgs),
@@ -399,6 +408,31 @@ pub struct AuditArgs {
     /// Seulement le journal de cette organisation (ce que ses membres ont fait pour elle, ce qui a été fait sur elle, les mises en relation qu'elle reçoit).
     #[arg(long = "organisation", visible_alias = "org", value_name = "NUMÉRO")]
     pub org: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub target: RegistryTarget,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub target: RegistryTarget,
+    /// Fichier de la sauvegarde à créer (il ne doit pas exister).
+    #[arg(long = "vers", visible_alias = "to", value_name = "FICHIER")]
+    pub to: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Dossier du magasin de données dont le registre.sqlite est remplacé.
+    #[arg(long, value_name = "DOSSIER")]
+    pub store: PathBuf,
+    /// Fichier de sauvegarde (fait par essor admin sauvegarder).
+    #[arg(long = "depuis", visible_alias = "from", value_name = "FICHIER")]
+    pub from: PathBuf,
 }
 
 #[derive(Debug, Args)]

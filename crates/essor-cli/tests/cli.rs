@@ -1262,3 +1262,182 @@ fn help_is_french_at_every_level() {
     let help = String::from_utf8(o.stdout).unwrap();
     assert!(help.contains("\nCommandes:\n  admin"), "{help}");
 }
+
+/// A PostgreSQL client program (`pg_dump`, `pg_restore`) of the machine's server packages.
+fn pg_tool(name: &str) -> Option<std::path::PathBuf> {
+    let mut found: Vec<std::path::PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("bin").join(name))
+        .filter(|p| p.is_file())
+        .collect();
+    found.sort();
+    found.pop()
+}
+
+#[test]
+fn the_restore_drill_of_docs_deploy_gives_back_the_same_registry_on_both_backends() {
+    // Issue 15, point 10: back up, destroy, restore, same data — the drill of docs/DEPLOY.md,
+    // with essor admin sauvegarder / restaurer on SQLite and pg_dump / pg_restore on
+    // PostgreSQL.
+    use essor_store::registry::testing::TestRegistry;
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let postgres = runtime.block_on(TestRegistry::postgres());
+    let mut targets = vec![vec!["--store".to_owned(), "magasin".to_owned()]];
+    if let Some(pg) = &postgres {
+        targets.push(vec!["--registre".to_owned(), pg.url.clone()]);
+    }
+    for target in targets {
+        let on_pg = target[0] == "--registre";
+        let admin = |args: &[&str]| {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_essor"));
+            c.arg("admin").args(args).args(&target);
+            c.current_dir(dir.path())
+                .env("ESSOR_MOT_DE_PASSE", "marée basse sur le canal 1907");
+            let o = c.output().unwrap();
+            assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+            String::from_utf8(o.stdout).unwrap()
+        };
+        admin(&["migrer"]);
+        admin(&[
+            "creer-organisation",
+            "--type",
+            "structure_accompagnement",
+            "--nom",
+            "Pôle ESS du pays de Rennes",
+        ]);
+        admin(&[
+            "creer-compte",
+            "--email",
+            "camille@pole-ess.fr",
+            "--nom",
+            "Camille",
+        ]);
+        admin(&[
+            "donner-role",
+            "--email",
+            "camille@pole-ess.fr",
+            "--org",
+            "1",
+            "--role",
+            "operator",
+        ]);
+        admin(&[
+            "rattacher-operateur",
+            "--org",
+            "1",
+            "--operateur",
+            "fabrique-cooperative",
+        ]);
+        let before = (
+            admin(&["lister-comptes"]),
+            admin(&["audit", "--format", "json"]),
+        );
+        assert!(before.1.contains("organisation.operator"), "{}", before.1);
+
+        if on_pg {
+            let (Some(dump), Some(restore)) = (pg_tool("pg_dump"), pg_tool("pg_restore")) else {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "pg_dump and pg_restore are needed in CI"
+                );
+                continue;
+            };
+            let url = &target[1];
+            let file = dir.path().join("registre.dump");
+            let o = Command::new(dump)
+                .args(["--format=custom", "--no-owner", "--file"])
+                .arg(&file)
+                .arg(url)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "pg_dump: {}", stderr(&o));
+            // Destroy.
+            let o = Command::new(pg_tool("psql").expect("psql beside pg_dump"))
+                .args(["--quiet", "--set", "ON_ERROR_STOP=1", "--command"])
+                .arg("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+                .arg(url)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "psql: {}", stderr(&o));
+            let o = Command::new(restore)
+                .args(["--no-owner", "--dbname"])
+                .arg(url)
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "pg_restore: {}", stderr(&o));
+        } else {
+            admin(&["sauvegarder", "--vers", "registre.sauvegarde"]);
+            let backup = dir.path().join("registre.sauvegarde");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&backup).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o600, "personal data: 0600");
+            }
+            // A second backup never overwrites the first.
+            let o = essor(
+                &[
+                    "admin",
+                    "sauvegarder",
+                    "--store",
+                    "magasin",
+                    "--vers",
+                    "registre.sauvegarde",
+                ],
+                dir.path(),
+            );
+            assert!(!o.status.success());
+            // A file that is not a registry is refused, and the registry stays as it was.
+            std::fs::write(dir.path().join("pas-un-registre"), "bonjour").unwrap();
+            let o = essor(
+                &[
+                    "admin",
+                    "restaurer",
+                    "--store",
+                    "magasin",
+                    "--depuis",
+                    "pas-un-registre",
+                ],
+                dir.path(),
+            );
+            assert!(!o.status.success());
+            assert!(
+                stderr(&o).contains("pas une sauvegarde lisible d'un registre essor"),
+                "{}",
+                stderr(&o)
+            );
+            assert_eq!(admin(&["lister-comptes"]), before.0);
+            // Destroy, then restore.
+            for f in [
+                "registre.sqlite",
+                "registre.sqlite-wal",
+                "registre.sqlite-shm",
+            ] {
+                let _ = std::fs::remove_file(dir.path().join("magasin").join(f));
+            }
+            let o = essor(
+                &[
+                    "admin",
+                    "restaurer",
+                    "--store",
+                    "magasin",
+                    "--depuis",
+                    "registre.sauvegarde",
+                ],
+                dir.path(),
+            );
+            assert!(o.status.success(), "{}", stderr(&o));
+        }
+        let after = (
+            admin(&["lister-comptes"]),
+            admin(&["audit", "--format", "json"]),
+        );
+        assert_eq!(after, before, "same data after the restore ({target:?})");
+    }
+    if let Some(pg) = postgres {
+        runtime.block_on(pg.finish());
+    }
+}

@@ -4,8 +4,9 @@
 //! `creer-compte` and `donner-role` set up who may act; `audit` writes the audit log out.
 
 use crate::args::{
-    AdminArgs, AdminCommand, AuditArgs, CreateAccountArgs, CreateOrganisationArgs, GrantRoleArgs,
-    LinkOperatorArgs, ListAccountsArgs, PurgeArgs, RegistryTarget,
+    AdminArgs, AdminCommand, AuditArgs, BackupArgs, CreateAccountArgs, CreateOrganisationArgs,
+    GrantRoleArgs, LinkOperatorArgs, ListAccountsArgs, MigrateArgs, PurgeArgs, RegistryTarget,
+    RestoreArgs,
 };
 use anyhow::{Context, Result};
 use essor_model::{OrganisationKind, Role, TerritoryLevel, TerritoryRef};
@@ -27,6 +28,9 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
             AdminCommand::GrantRole(args) => grant_role(args).await,
             AdminCommand::LinkOperator(args) => link_operator(args).await,
             AdminCommand::Audit(args) => write_audit(args).await,
+            AdminCommand::Migrate(args) => migrate(args).await,
+            AdminCommand::Backup(args) => backup(args).await,
+            AdminCommand::Restore(args) => restore(args).await,
             AdminCommand::ListAccounts(args) => list_accounts(args).await,
         }
     })
@@ -244,6 +248,48 @@ fn write_stdout(bytes: &[u8]) -> Result<()> {
         .write_all(bytes)
         .and_then(|()| stdout.flush())
         .context("écriture sur la sortie standard")
+}
+
+async fn migrate(args: MigrateArgs) -> Result<ExitCode> {
+    let registry = match (&args.target.store, &args.target.registry) {
+        // A new instance: the registry is created in the folder.
+        (Some(dir), None) => Registry::open_in(dir).await?,
+        _ => open(&args.target).await?,
+    };
+    let version = registry.schema_version().await?;
+    eprintln!(
+        "essor admin : registre {} à jour (schéma version {version}).",
+        registry.location()
+    );
+    registry.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn backup(args: BackupArgs) -> Result<ExitCode> {
+    let registry = open(&args.target).await?;
+    let bytes = registry
+        .backup_to(&args.to)
+        .await
+        .with_context(|| format!("sauvegarde vers {}", args.to.display()))?;
+    registry.close().await;
+    eprintln!(
+        "essor admin : registre sauvegardé dans {} ({} octets, droits 0600).",
+        args.to.display(),
+        crate::text::count(bytes)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn restore(args: RestoreArgs) -> Result<ExitCode> {
+    let version = essor_store::registry::backup::restore(&args.from, &args.store)
+        .await
+        .with_context(|| format!("restauration de {}", args.from.display()))?;
+    eprintln!(
+        "essor admin : registre de {} restauré depuis {} (schéma version {version}).",
+        args.store.display(),
+        args.from.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn link_operator(args: LinkOperatorArgs) -> Result<ExitCode> {

@@ -27,6 +27,8 @@
 pub mod accounts;
 /// The audit log as CSV and JSON.
 pub mod audit;
+/// Online backup and restore of an embedded registry.
+pub mod backup;
 /// The application clock.
 pub mod clock;
 /// Versioned schema migrations.
