@@ -640,16 +640,41 @@ fn diagnose_counts_bad_rows_and_exits_with_one() {
 
 /// One HTTP/1.1 exchange on loopback; the status code and the body.
 fn http(addr: &str, request: &str) -> (u16, String) {
+    let (status, _, body) = http_with_headers(addr, request);
+    (status, body)
+}
+
+/// One HTTP/1.1 exchange on loopback; the status code, the headers and the body.
+fn http_with_headers(addr: &str, request: &str) -> (u16, String, String) {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr).expect("the server listens");
     stream.write_all(request.as_bytes()).unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     let status = answer[9..12].parse().unwrap();
-    let body = answer
-        .split_once("\r\n\r\n")
-        .map_or(String::new(), |(_, b)| b.to_owned());
-    (status, body)
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    (status, head.to_owned(), body.to_owned())
+}
+
+/// A form posted on loopback, with a cookie when given: status, headers, body.
+fn post_form(addr: &str, path: &str, body: &str, cookie: &str) -> (u16, String, String) {
+    http_with_headers(
+        addr,
+        &format!(
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+/// A page read on loopback with a cookie: status and body.
+fn get_with_cookie(addr: &str, path: &str, cookie: &str) -> (u16, String) {
+    http(
+        addr,
+        &format!(
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+        ),
+    )
 }
 
 /// `essor serve` with `args` on a free port of loopback; returns it with its address.
@@ -714,10 +739,71 @@ fn two_servers_share_one_postgresql_registry() {
     else {
         return;
     };
-    runtime.block_on(db.registry.close());
+    runtime.block_on(async {
+        use essor_store::registry::{Channel, NewAccount, Principal};
+        db.registry
+            .create_account(
+                NewAccount {
+                    email: "camille@exemple.fr".into(),
+                    display_name: "Camille Dupont".into(),
+                    password: "marée basse sur le canal 1907".into(),
+                },
+                &Principal::system("test"),
+                Channel::Task,
+            )
+            .await
+            .unwrap();
+        db.registry.close().await
+    });
     let url = std::ffi::OsString::from(&db.url);
     let (mut a, addr_a) = spawn_serve(&["--registre".as_ref(), url.as_os_str()]);
     let (mut b, addr_b) = spawn_serve(&["--registre".as_ref(), url.as_os_str()]);
+
+    // A session opened through one server works through the other, and closing it through
+    // the other closes it for both.
+    let (status, head, _) = post_form(
+        &addr_a,
+        "/connexion",
+        "email=camille%40exemple.fr&password=mar%C3%A9e+basse+sur+le+canal+1907",
+        "",
+    );
+    assert_eq!(status, 303, "{head}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    let (status, page) = get_with_cookie(&addr_b, "/compte", &cookie);
+    assert_eq!(status, 200, "the session opened on A is open on B");
+    assert!(page.contains("Camille Dupont"));
+    let at = page.find(r#"name="csrf" value=""#).unwrap() + 19;
+    let csrf = &page[at..at + 64];
+    let (status, _, _) = post_form(&addr_b, "/deconnexion", &format!("csrf={csrf}"), &cookie);
+    assert_eq!(status, 303);
+    assert_eq!(
+        get_with_cookie(&addr_a, "/compte", &cookie).0,
+        303,
+        "closed on B, closed on A"
+    );
+    // Failed sign-ins are counted in the database: five on A, and B refuses the sixth.
+    for _ in 0..5 {
+        let (status, _, _) = post_form(
+            &addr_a,
+            "/connexion",
+            "email=camille%40exemple.fr&password=pas+le+bon+mot+de+passe",
+            "",
+        );
+        assert_eq!(status, 400);
+    }
+    let (status, _, _) = post_form(
+        &addr_b,
+        "/connexion",
+        "email=camille%40exemple.fr&password=mar%C3%A9e+basse+sur+le+canal+1907",
+        "",
+    );
+    assert_eq!(status, 429, "the throttling holds across servers");
+
     let (status, answer) = post_referral(&addr_a);
     assert_eq!(status, 201, "{answer}");
     let created: serde_json::Value = serde_json::from_str(&answer).unwrap();
