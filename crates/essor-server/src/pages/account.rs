@@ -187,7 +187,7 @@ pub async fn sign_out(
     body: Bytes,
 ) -> Response {
     let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    if let Err(refusal) = session.check_form(&form) {
+    if let Some(refusal) = session.refuse_forged(&form) {
         return refusal;
     }
     if let Err(e) = state.accounts.sign_out(&session.token).await {
@@ -216,7 +216,7 @@ pub async fn sign_out_everywhere(
     Extension(session): Extension<Session>,
     body: Bytes,
 ) -> Response {
-    if let Err(refusal) = session.check_form(&form(&body)) {
+    if let Some(refusal) = session.refuse_forged(&form(&body)) {
         return refusal;
     }
     if let Err(e) = state
@@ -275,7 +275,7 @@ pub async fn erase(
     body: Bytes,
 ) -> Response {
     let form = form(&body);
-    if let Err(refusal) = session.check_form(&form) {
+    if let Some(refusal) = session.refuse_forged(&form) {
         return refusal;
     }
     let typed = form
@@ -381,7 +381,7 @@ pub async fn create_token(
     body: Bytes,
 ) -> Response {
     let form = form(&body);
-    if let Err(refusal) = session.check_form(&form) {
+    if let Some(refusal) = session.refuse_forged(&form) {
         return refusal;
     }
     let field = |name: &str| {
@@ -436,7 +436,7 @@ pub async fn revoke_token(
     axum::extract::Path(id): axum::extract::Path<i64>,
     body: Bytes,
 ) -> Response {
-    if let Err(refusal) = session.check_form(&form(&body)) {
+    if let Some(refusal) = session.refuse_forged(&form(&body)) {
         return refusal;
     }
     match state

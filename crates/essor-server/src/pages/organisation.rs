@@ -377,7 +377,7 @@ pub async fn update(
     body: Bytes,
 ) -> Response {
     let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    if let Err(refusal) = session.check_form(&form) {
+    if let Some(refusal) = session.refuse_forged(&form) {
         return refusal;
     }
     let field = |name: &str| {

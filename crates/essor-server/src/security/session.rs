@@ -27,23 +27,25 @@ impl Session {
         csrf(&self.token)
     }
 
-    /// Checks the anti-CSRF token of a form this session posted (`csrf` field): the French
-    /// 403 that refuses it otherwise.
-    pub fn check_form(&self, form: &[(String, String)]) -> Result<(), Response> {
+    /// Checks the anti-CSRF token of a form this session posted (`csrf` field): `None` when
+    /// it is right, else the French 403 that refuses the form.
+    pub fn refuse_forged(&self, form: &[(String, String)]) -> Option<Response> {
         let sent = form
             .iter()
             .find(|(k, _)| k == "csrf")
             .map(|(_, v)| v.as_str())
             .unwrap_or_default();
         if sent == self.csrf() {
-            return Ok(());
+            return None;
         }
-        Err((
-            StatusCode::FORBIDDEN,
-            crate::api::referrals::PRIVATE,
-            "jeton anti-falsification absent ou faux : rechargez la page puis recommencez",
+        Some(
+            (
+                StatusCode::FORBIDDEN,
+                crate::api::referrals::PRIVATE,
+                "jeton anti-falsification absent ou faux : rechargez la page puis recommencez",
+            )
+                .into_response(),
         )
-            .into_response())
     }
 }
 

@@ -190,13 +190,13 @@ async fn post(app: &TestApp, path: &str, cookie: &str, body: String) -> (u16, St
 
 /// What a persona may do in organisation A, by access.
 fn allowed(persona: &str, access: Access) -> bool {
-    match (persona, access) {
-        ("admin", Access::Member | Access::Role(Role::Admin)) => true,
-        ("operateur", Access::Member | Access::Role(Role::Operator)) => true,
-        ("agent", Access::Member) => true,
-        (_, Access::SignedIn) => true,
-        _ => false,
-    }
+    matches!(
+        (persona, access),
+        ("admin", Access::Member | Access::Role(Role::Admin))
+            | ("operateur", Access::Member | Access::Role(Role::Operator))
+            | ("agent", Access::Member)
+            | (_, Access::SignedIn)
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
