@@ -1327,3 +1327,130 @@ async fn the_map_names_regions_then_communes_then_qpv_as_one_zooms_in() {
         .await;
     browser.close().await;
 }
+
+/// Issue 15: the pages of a signed-in member — signing in through the real form, the account,
+/// the API tokens, the organisation, its audit log and the referrals it receives — pass
+/// axe-core's WCAG 2.1 A/AA rules on a desktop and on a phone, and fit the phone's width.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_members_pages_pass_axe_core_after_signing_in_through_the_form() {
+    use essor_model::{OrganisationKind, Role};
+    use essor_store::registry::{
+        Channel, NewAccount, NewOrganisation, NewReferral, Principal, Registry,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let registry = Registry::open_in(dir.path()).await.unwrap();
+        let system = Principal::system("test");
+        let org = registry
+            .create_organisation(
+                NewOrganisation {
+                    kind: OrganisationKind::StructureAccompagnement,
+                    name: "Pôle coopératif de Rennes".into(),
+                    siret: None,
+                    territories: vec![essor_model::TerritoryRef::new(
+                        essor_model::TerritoryLevel::Commune,
+                        "35238",
+                    )],
+                },
+                &system,
+                Channel::Task,
+            )
+            .await
+            .unwrap();
+        let account = registry
+            .create_account(
+                NewAccount {
+                    email: "camille@pole.fr".into(),
+                    display_name: "Camille Dupont".into(),
+                    password: "cerf-volant hibou grenadine 42".into(),
+                },
+                &system,
+                Channel::Task,
+            )
+            .await
+            .unwrap();
+        for role in [Role::Admin, Role::Operator] {
+            registry
+                .grant_role(account.id, org.id, role, &system, Channel::Task)
+                .await
+                .unwrap();
+        }
+        registry
+            .link_operator(org.id, "fabrique-cooperative", &system, Channel::Task)
+            .await
+            .unwrap();
+        registry
+            .create_referral(
+                NewReferral {
+                    scheme_id: "cjs".into(),
+                    scheme_name: "Coopérative jeunesse de services".into(),
+                    operator_id: "fabrique-cooperative".into(),
+                    operator_name: "La Fabrique coopérative".into(),
+                    catalogue_version: "test".into(),
+                    person: "Collectif jeunesse Maurepas".into(),
+                    contact: "06 00 00 00 00".into(),
+                    consent: true,
+                    referrer: "Réso solidaire".into(),
+                    profile_json: "{}".into(),
+                    eligibility: "eligible".into(),
+                },
+                &Principal::Anonymous,
+                Channel::Page,
+            )
+            .await
+            .unwrap();
+        registry.close().await;
+    }
+    let app = TestApp::with_registry(dir.path()).await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    browser.open(&app.url("/compte")).await;
+    browser.type_into("email", "camille@pole.fr").await;
+    browser
+        .type_into("password", "cerf-volant hibou grenadine 42")
+        .await;
+    browser.click("#formulaire-connexion button[type=submit]").await;
+    browser
+        .wait_until(
+            "document.location.pathname === '/compte' && document.getElementById('pied')",
+            "the account page after signing in",
+        )
+        .await;
+    let c = browser.client();
+    let mut failures = Vec::new();
+    for width in [1280, 390] {
+        c.set_window_size(width, 900).await.unwrap();
+        for path in [
+            "/compte",
+            "/compte/jetons",
+            "/organisations/1",
+            "/organisations/1/journal",
+            "/organisations/1/mises-en-relation",
+            "/donnees-personnelles",
+        ] {
+            browser.open(&app.url(path)).await;
+            let url = c.current_url().await.unwrap();
+            assert_eq!(url.path(), path, "signed in, {path} opens");
+            for v in browser.axe_violations().await {
+                failures.push(format!("{width} px {path} : {v}"));
+            }
+            let overflow = c
+                .execute(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_i64()
+                .unwrap();
+            if overflow > 0 {
+                failures.push(format!(
+                    "{width} px {path} : {overflow} px de trop en largeur"
+                ));
+            }
+        }
+    }
+    browser.close().await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
