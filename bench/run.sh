@@ -10,11 +10,12 @@
 #   diagnose   `essor diagnose` against DuckDB and pandas/GeoPandas         bench/diagnose.sh
 #   serve      `essor serve --store` under load (wrk), national store        bench/serve.sh
 #   grants     `essor grants import` against a pandas script                 bench/grants.sh
+#   accounts   signed-in users writing at once, PostgreSQL (2 servers) and SQLite  bench/accounts.sh
 set -euo pipefail
 
 SUITE=locate
 case ${1:-} in
-    locate | diagnose | serve | grants) SUITE=$1; shift ;;
+    locate | diagnose | serve | grants | accounts) SUITE=$1; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 esac
 COMMAND="bench/run.sh${*:+ $*}"
