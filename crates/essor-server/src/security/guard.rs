@@ -11,8 +11,10 @@
 //!   `same-origin`, or, without that header, whose `Origin` is neither the public address
 //!   nor the `Host` it was sent to. A request with neither header does not come from a browser page (every
 //!   current browser sends `Origin` with a `POST`), so it cannot ride on a visitor's browser;
-//!   scripts and tools keep working. Forms carry no token: essor has no session or cookie to
-//!   bind one to, and the `Origin` check covers every browser that follows the Fetch standard.
+//!   scripts and tools keep working. Public forms carry no token (there is no session to
+//!   bind one to): the `Origin` check covers every browser that follows the Fetch standard;
+//!   the forms of a signed-in person carry, on top of it, an anti-CSRF token derived from
+//!   the session (`super::session`), and the API takes no cookie at all (API tokens only).
 //! - on the API, `POST`, `PUT` and `PATCH` need `Content-Type: application/json` (415): no
 //!   such body can be sent cross-site without a preflight, which is refused;
 //! - a body announced over [`BODY_LIMIT`] is refused (413) before it is read; a chunked body
