@@ -40,10 +40,111 @@ pub fn command() -> clap::Command {
     french(<Cli as clap::CommandFactory>::command())
 }
 
-/// The arguments of this run (clap's own errors, such as an unknown option, exit with 2).
+/// The arguments of this run. A refused command line exits with 2 and a French message
+/// ([`french_error`]); help and version print as clap writes them (in French, see
+/// [`command`]).
 pub fn parse() -> Cli {
-    let matches = command().get_matches();
-    <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    let matches = command()
+        .try_get_matches()
+        .unwrap_or_else(|e| exit_french(&e));
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| exit_french(&e))
+}
+
+fn exit_french(e: &clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit()
+    }
+    eprintln!("{}", french_error(e));
+    std::process::exit(2)
+}
+
+/// clap's error in French: what was refused, the suggestion if any, the usage line.
+pub fn french_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |kind: ContextKind| -> Option<String> {
+        e.get(kind).map(|v| match v {
+            ContextValue::String(s) => s.clone(),
+            ContextValue::Strings(v) => v.join(", "),
+            ContextValue::StyledStr(s) => s.to_string(),
+            ContextValue::StyledStrs(v) => v
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            ContextValue::Number(n) => n.to_string(),
+            ContextValue::Bool(b) => b.to_string(),
+            _ => String::new(),
+        })
+    };
+    let arg = get(ContextKind::InvalidArg).unwrap_or_default();
+    let value = get(ContextKind::InvalidValue).unwrap_or_default();
+    let mut message = match e.kind() {
+        ErrorKind::UnknownArgument => format!("argument inattendu « {arg} »"),
+        ErrorKind::InvalidSubcommand => format!(
+            "commande inconnue « {} »",
+            get(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::InvalidValue if value.is_empty() => format!("{arg} demande une valeur"),
+        ErrorKind::InvalidValue => format!("valeur « {value} » refusée pour {arg}"),
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let why = if why.contains("invalid digit") || why.contains("number too large") {
+                "nombre entier attendu".to_owned()
+            } else if why.contains("invalid float") {
+                "nombre attendu".to_owned()
+            } else {
+                why
+            };
+            format!("valeur « {value} » refusée pour {arg} : {why}")
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!("argument obligatoire manquant : {arg}")
+        }
+        ErrorKind::MissingSubcommand => "commande manquante".to_owned(),
+        ErrorKind::ArgumentConflict => match get(ContextKind::PriorArg) {
+            Some(prior) => format!("{arg} ne peut pas s'employer avec {prior}"),
+            None => format!("{arg} ne peut pas s'employer avec une autre option donnée"),
+        },
+        ErrorKind::NoEquals => format!("{arg} attend sa valeur après « = »"),
+        ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("nombre de valeurs incorrect pour {arg}")
+        }
+        ErrorKind::InvalidUtf8 => "un argument n'est pas du texte UTF-8 valide".to_owned(),
+        _ => format!("ligne de commande refusée ({arg})"),
+    };
+    if let Some(valid) = get(ContextKind::ValidValue).filter(|v| !v.is_empty()) {
+        message.push_str(&format!(" ; valeurs possibles : {valid}"));
+    }
+    if let Some(s) =
+        get(ContextKind::SuggestedArg).or_else(|| get(ContextKind::SuggestedSubcommand))
+    {
+        message.push_str(&format!("\n\n  astuce : vouliez-vous dire « {s} » ?"));
+    }
+    // Some errors (a value refused by its parser) carry no usage: the subcommand's, rendered.
+    let usage = get(ContextKind::Usage)
+        .or_else(|| {
+            let mut root = command();
+            let name = std::env::args().nth(1)?;
+            let mut sub = root.find_subcommand_mut(&name)?.clone();
+            Some(
+                sub.render_usage()
+                    .to_string()
+                    .replacen("Usage: ", "Usage: essor ", 1),
+            )
+        })
+        .map(|u| u.replacen("Usage:", "Utilisation :", 1))
+        .unwrap_or_default();
+    format!(
+        "essor : erreur : {message}\n\n{usage}\n\nPour plus d'informations, essayez « --help »."
+    )
 }
 
 #[derive(Debug, Subcommand)]

@@ -1527,3 +1527,38 @@ fn the_restore_drill_of_docs_deploy_gives_back_the_same_registry_on_both_backend
         runtime.block_on(pg.finish());
     }
 }
+
+#[test]
+fn a_refused_command_line_is_explained_in_french() {
+    // Issue 11: clap's own errors (« error: unexpected argument », « Usage: ») were English.
+    let dir = tempfile::tempdir().unwrap();
+    for (args, expected) in [
+        (
+            vec!["locate", "--bogus"],
+            "essor : erreur : argument inattendu « --bogus »",
+        ),
+        (vec!["localiser"], "commande inconnue « localiser »"),
+        (
+            vec!["locate", "--input", "a.csv"],
+            "argument obligatoire manquant : --output <FICHIER>",
+        ),
+        (
+            vec!["serve", "--write-rate", "beaucoup"],
+            "valeur « beaucoup » refusée pour --write-rate <N> : nombre entier attendu",
+        ),
+        (
+            vec!["serve", "--log-format", "xml"],
+            "valeur « xml » refusée pour --log-format <text|json> ; valeurs possibles : text, json",
+        ),
+    ] {
+        let o = essor(&args, dir.path());
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(err.contains("Utilisation : essor"), "{args:?}: {err}");
+        assert!(
+            !err.contains("error:") && !err.contains("Usage:") && !err.contains("For more"),
+            "{args:?}: {err}"
+        );
+    }
+}

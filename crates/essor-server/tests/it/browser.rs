@@ -1410,7 +1410,9 @@ async fn a_members_pages_pass_axe_core_after_signing_in_through_the_form() {
     browser
         .type_into("password", "cerf-volant hibou grenadine 42")
         .await;
-    browser.click("#formulaire-connexion button[type=submit]").await;
+    browser
+        .click("#formulaire-connexion button[type=submit]")
+        .await;
     browser
         .wait_until(
             "document.location.pathname === '/compte' && document.getElementById('pied')",
