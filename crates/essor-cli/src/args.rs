@@ -471,6 +471,9 @@ pub enum AdminCommand {
     /// Donne un rôle dans une organisation à un compte.
     #[command(name = "donner-role", visible_alias = "grant-role")]
     GrantRole(GrantRoleArgs),
+    /// Retire un rôle dans une organisation à un compte (une organisation garde au moins un administrateur).
+    #[command(name = "retirer-role", visible_alias = "revoke-role")]
+    RevokeRole(GrantRoleArgs),
     /// Rattache une organisation à un opérateur du catalogue d'orientation : ses membres au rôle « operator » reçoivent les mises en relation adressées à cet opérateur et les font avancer.
     #[command(name = "rattacher-operateur", visible_alias = "link-operator")]
     LinkOperator(LinkOperatorArgs),

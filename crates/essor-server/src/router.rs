@@ -130,6 +130,10 @@ pub fn router(state: AppState) -> Router {
     .route("/donnees-personnelles", get(pages::account::privacy))
     .route("/organisations/{org}", get(pages::organisation::show))
     .route(
+        "/organisations/{org}/roles",
+        post(pages::organisation::roles),
+    )
+    .route(
         "/organisations/{org}/journal",
         get(pages::organisation::journal),
     )

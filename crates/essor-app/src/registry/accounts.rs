@@ -4,6 +4,7 @@
 
 use super::sql::failure;
 use super::{Disabled, RegistryFailure, SqlRegistry};
+use essor_model::Role;
 use essor_store::registry::{
     ApiScope, ApiToken, AuditEntry, Channel, Member, Organisation, Principal, Referral,
     SecretToken, SessionToken, SignInError, SignedIn, Status, StatusChange,
@@ -96,6 +97,25 @@ pub trait AccountDirectory: Send + Sync + std::fmt::Debug + 'static {
 
     /// Erases an account at its owner's request.
     async fn erase_account(&self, account: i64) -> Result<(), RegistryFailure>;
+
+    /// Gives `role` in `organisation` to the account of `email` (it must exist), as
+    /// `principal` (an administrator of the organisation).
+    async fn grant_role_by_email(
+        &self,
+        organisation: i64,
+        email: &str,
+        role: Role,
+        principal: &Principal,
+    ) -> Result<(), RegistryFailure>;
+
+    /// Takes `role` in `organisation` away from `account`, as `principal`.
+    async fn revoke_role(
+        &self,
+        organisation: i64,
+        account: i64,
+        role: Role,
+        principal: &Principal,
+    ) -> Result<(), RegistryFailure>;
 }
 
 /// An organisation as its members see it.
@@ -245,6 +265,39 @@ impl AccountDirectory for SqlRegistry {
             .await
             .map_err(failure)
     }
+
+    async fn grant_role_by_email(
+        &self,
+        organisation: i64,
+        email: &str,
+        role: Role,
+        principal: &Principal,
+    ) -> Result<(), RegistryFailure> {
+        let registry = self.registry();
+        let Some(account) = registry.account_by_email(email).await.map_err(backend)? else {
+            return Err(RegistryFailure::field(
+                "email",
+                "aucun compte n'a cette adresse : la personne doit d'abord avoir un compte (invitation)",
+            ));
+        };
+        registry
+            .grant_role(account.id, organisation, role, principal, Channel::Page)
+            .await
+            .map_err(failure)
+    }
+
+    async fn revoke_role(
+        &self,
+        organisation: i64,
+        account: i64,
+        role: Role,
+        principal: &Principal,
+    ) -> Result<(), RegistryFailure> {
+        self.registry()
+            .revoke_role(account, organisation, role, principal, Channel::Page)
+            .await
+            .map_err(failure)
+    }
 }
 
 #[async_trait::async_trait]
@@ -317,6 +370,24 @@ impl AccountDirectory for Disabled {
         Err(RegistryFailure::Disabled)
     }
     async fn erase_account(&self, _account: i64) -> Result<(), RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn grant_role_by_email(
+        &self,
+        _organisation: i64,
+        _email: &str,
+        _role: Role,
+        _principal: &Principal,
+    ) -> Result<(), RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn revoke_role(
+        &self,
+        _organisation: i64,
+        _account: i64,
+        _role: Role,
+        _principal: &Principal,
+    ) -> Result<(), RegistryFailure> {
         Err(RegistryFailure::Disabled)
     }
 }

@@ -25,7 +25,8 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
             AdminCommand::Purge(args) => purge(args).await,
             AdminCommand::CreateOrganisation(args) => create_organisation(args).await,
             AdminCommand::CreateAccount(args) => create_account(args).await,
-            AdminCommand::GrantRole(args) => grant_role(args).await,
+            AdminCommand::GrantRole(args) => grant_role(args, true).await,
+            AdminCommand::RevokeRole(args) => grant_role(args, false).await,
             AdminCommand::LinkOperator(args) => link_operator(args).await,
             AdminCommand::Audit(args) => write_audit(args).await,
             AdminCommand::Migrate(args) => migrate(args).await,
@@ -172,7 +173,8 @@ async fn create_account(args: CreateAccountArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn grant_role(args: GrantRoleArgs) -> Result<ExitCode> {
+/// Gives (`grant`) or takes away a role.
+async fn grant_role(args: GrantRoleArgs, grant: bool) -> Result<ExitCode> {
     let role = Role::parse(&args.role).with_context(|| {
         format!(
             "--role « {} » inconnu ; rôles : {}",
@@ -189,13 +191,29 @@ async fn grant_role(args: GrantRoleArgs) -> Result<ExitCode> {
         .organisation(args.organisation)
         .await?
         .with_context(|| format!("aucune organisation n° {}", args.organisation))?;
-    registry
-        .grant_role(account.id, organisation.id, role, &task(), Channel::Task)
-        .await?;
+    if grant {
+        registry
+            .grant_role(account.id, organisation.id, role, &task(), Channel::Task)
+            .await?;
+    } else {
+        registry
+            .revoke_role(account.id, organisation.id, role, &task(), Channel::Task)
+            .await
+            .map_err(|e| match e {
+                essor_store::registry::RegistryError::NotFound => anyhow::anyhow!(
+                    "{} n'a pas le rôle {} dans « {} »",
+                    account.email,
+                    role.as_str(),
+                    organisation.name
+                ),
+                e => e.into(),
+            })?;
+    }
     registry.close().await;
     eprintln!(
-        "essor admin : {} est {} pour « {} ».",
+        "essor admin : {} {} {} pour « {} ».",
         account.email,
+        if grant { "est" } else { "n'est plus" },
         role.label(),
         organisation.name
     );

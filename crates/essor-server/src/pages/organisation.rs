@@ -20,9 +20,12 @@ use essor_store::registry::audit;
 /// A member as the organisation page lists them.
 #[derive(Debug)]
 pub struct MemberRow {
+    pub account_id: i64,
     pub name: String,
     pub email: String,
     pub roles: String,
+    /// (word, label) of each role held.
+    pub held: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Template)]
@@ -30,6 +33,13 @@ pub struct MemberRow {
 struct OrganisationPage {
     layout: Layout,
     id: i64,
+    csrf: String,
+    /// Every role, (word, label), for the administrator's form.
+    all_roles: Vec<(&'static str, &'static str)>,
+    /// The refusal of the administrator's last change, if any.
+    error: Option<String>,
+    /// The change just made, if any.
+    done: Option<String>,
     name: String,
     kind: &'static str,
     siret: Option<String>,
@@ -56,21 +66,47 @@ fn failure(state: &AppState, e: RegistryFailure) -> Response {
     errors::from_api(state, crate::error::ApiError::registry(&e))
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct ShowQuery {
+    fait: Option<String>,
+}
+
 /// `GET /organisations/{org}`.
 pub async fn show(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     Path(org): Path<i64>,
+    Query(q): Query<ShowQuery>,
 ) -> Response {
-    let view = match load(&state, org).await {
+    let done = match q.fait.as_deref() {
+        Some("donne") => Some("Rôle donné.".to_owned()),
+        Some("retire") => Some("Rôle retiré.".to_owned()),
+        _ => None,
+    };
+    organisation_page(&state, &session, org, StatusCode::OK, None, done).await
+}
+
+async fn organisation_page(
+    state: &AppState,
+    session: &Session,
+    org: i64,
+    status: StatusCode,
+    error: Option<String>,
+    done: Option<String>,
+) -> Response {
+    let view = match load(state, org).await {
         Ok(v) => v,
         Err(r) => return r,
     };
     let me = &session.signed_in;
     let o = &view.organisation;
     let page = OrganisationPage {
-        layout: Layout::new(&state, o.name.clone(), "compte"),
+        layout: Layout::new(state, o.name.clone(), "compte"),
         id: o.id,
+        csrf: session.csrf(),
+        all_roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+        error,
+        done,
         name: o.name.clone(),
         kind: o.kind.label(),
         siret: o.siret.clone(),
@@ -88,6 +124,7 @@ pub async fn show(
             .members
             .iter()
             .map(|m| MemberRow {
+                account_id: m.account_id,
                 name: m.display_name.clone(),
                 email: m.email.clone(),
                 roles: m
@@ -96,13 +133,113 @@ pub async fn show(
                     .map(|r| r.label())
                     .collect::<Vec<_>>()
                     .join(", "),
+                held: m.roles.iter().map(|r| (r.as_str(), r.label())).collect(),
             })
             .collect(),
         operators: view.operators.clone(),
         is_admin: me.has_role(org, Role::Admin),
         is_operator: me.has_role(org, Role::Operator),
     };
-    (PRIVATE, render(StatusCode::OK, &page)).into_response()
+    (PRIVATE, render(status, &page)).into_response()
+}
+
+/// `POST /organisations/{org}/roles`: an administrator gives a role to the account of an
+/// address (`operation=donner`, `email`, `role`) or takes one away (`operation=retirer`,
+/// `account`, `role`); the change is written with the administrator as author, for the
+/// organisation.
+pub async fn roles(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Path(org): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    if let Some(refusal) = session.refuse_forged(&form) {
+        return refusal;
+    }
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .unwrap_or_default()
+    };
+    let principal = essor_model::Principal::User {
+        user_id: session.signed_in.account.id,
+        organisation_id: Some(org),
+    };
+    let Some(role) = Role::parse(field("role")) else {
+        return organisation_page(
+            &state,
+            &session,
+            org,
+            StatusCode::BAD_REQUEST,
+            Some("choisissez un rôle".to_owned()),
+            None,
+        )
+        .await;
+    };
+    let (result, done) = match field("operation") {
+        "donner" => (
+            state
+                .accounts
+                .grant_role_by_email(org, field("email"), role, &principal)
+                .await,
+            "donne",
+        ),
+        "retirer" => match field("account").parse::<i64>() {
+            Ok(account) => (
+                state
+                    .accounts
+                    .revoke_role(org, account, role, &principal)
+                    .await,
+                "retire",
+            ),
+            Err(_) => (Err(RegistryFailure::NotFound), "retire"),
+        },
+        _ => (
+            Err(RegistryFailure::field(
+                "operation",
+                "opération « donner » ou « retirer » attendue",
+            )),
+            "",
+        ),
+    };
+    match result {
+        Ok(()) => (
+            PRIVATE,
+            (
+                StatusCode::SEE_OTHER,
+                [(
+                    header::LOCATION,
+                    format!("/organisations/{org}?fait={done}#membres"),
+                )],
+            ),
+        )
+            .into_response(),
+        Err(RegistryFailure::NotFound) => {
+            organisation_page(
+                &state,
+                &session,
+                org,
+                StatusCode::NOT_FOUND,
+                Some("ce membre n'a pas ce rôle dans l'organisation".to_owned()),
+                None,
+            )
+            .await
+        }
+        Err(e @ (RegistryFailure::Field(_) | RegistryFailure::Fields(_))) => {
+            organisation_page(
+                &state,
+                &session,
+                org,
+                StatusCode::BAD_REQUEST,
+                Some(e.to_string()),
+                None,
+            )
+            .await
+        }
+        Err(e) => failure(&state, e),
+    }
 }
 
 /// One row of the audit log as the page shows it.

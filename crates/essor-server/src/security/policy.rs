@@ -115,6 +115,11 @@ pub const ROUTES: &[RouteAccess] = &[
         Access::Role(Role::Admin),
     ),
     route(
+        "POST",
+        "/organisations/{org}/roles",
+        Access::Role(Role::Admin),
+    ),
+    route(
         "GET",
         "/organisations/{org}/mises-en-relation",
         Access::Role(Role::Operator),

@@ -303,6 +303,80 @@ async fn each_role_reaches_what_it_is_given_and_nothing_else_on_both_backends() 
         assert!(csv.starts_with("id,at,action,"), "{csv}");
         assert!(csv.contains("referral.status"));
 
+        // The administrator gives the agent the operator role, then takes it back; the last
+        // administrator cannot be removed; an operator cannot change roles.
+        let admin = &cookies["admin"];
+        let (_, org_page) = get(&app, &format!("/organisations/{}", w.a), admin).await;
+        assert!(org_page.contains("Donner le rôle"), "{org_page}");
+        let roles_path = format!("/organisations/{}/roles", w.a);
+        let (status, _) = post(
+            &app,
+            &roles_path,
+            admin,
+            form(&[
+                ("csrf", &csrf(&org_page)),
+                ("operation", "donner"),
+                ("email", "agent@exemple.fr"),
+                ("role", "operator"),
+            ]),
+        )
+        .await;
+        assert_eq!(status, 303, "{backend}");
+        assert!(
+            t.registry
+                .memberships(w.ids["agent"])
+                .await
+                .unwrap()
+                .iter()
+                .any(|m| m.role == Role::Operator)
+        );
+        let agent_id = w.ids["agent"].to_string();
+        let (status, _) = post(
+            &app,
+            &roles_path,
+            admin,
+            form(&[
+                ("csrf", &csrf(&org_page)),
+                ("operation", "retirer"),
+                ("account", &agent_id),
+                ("role", "operator"),
+            ]),
+        )
+        .await;
+        assert_eq!(status, 303, "{backend}");
+        let admin_id = w.ids["admin"].to_string();
+        let (status, page) = post(
+            &app,
+            &roles_path,
+            admin,
+            form(&[
+                ("csrf", &csrf(&org_page)),
+                ("operation", "retirer"),
+                ("account", &admin_id),
+                ("role", "admin"),
+            ]),
+        )
+        .await;
+        assert_eq!(status, 400, "{backend}: the last administrator stays");
+        assert!(page.contains("au moins un administrateur"), "{page}");
+        let (status, _) = post(
+            &app,
+            &roles_path,
+            operator,
+            form(&[
+                ("csrf", &csrf(&page)),
+                ("operation", "donner"),
+                ("email", "autre@exemple.fr"),
+                ("role", "admin"),
+            ]),
+        )
+        .await;
+        assert_eq!(status, 403, "{backend}: only administrators change roles");
+        let log = t.registry.organisation_audit(w.a, None).await.unwrap();
+        assert!(log.iter().any(|r| r.action == "membership.revoke"
+            && r.user_id == Some(w.ids["admin"])
+            && r.organisation_id == Some(w.a)));
+
         // API tokens: created on the page, shown once, scoped, revocable.
         let token = |scope: &'static str| {
             let app = &app;

@@ -75,6 +75,7 @@ pub fn label(action: &str) -> &'static str {
         "organisation.create" => "organisation créée",
         "organisation.operator" => "opérateur du catalogue rattaché",
         "membership.grant" => "rôle donné",
+        "membership.revoke" => "rôle retiré",
         "account.create" => "compte créé",
         "account.instance_admin" => "administration de l'instance donnée",
         "account.erase" => "compte supprimé",

@@ -175,6 +175,58 @@ impl Registry {
         unit.commit().await
     }
 
+    /// Takes `role` in `organisation` away from `account_id`; [`RegistryError::NotFound`] when
+    /// they do not hold it. An organisation keeps at least one administrator: removing the
+    /// last one is refused (a French field error).
+    pub async fn revoke_role(
+        &self,
+        account_id: i64,
+        organisation: i64,
+        role: Role,
+        principal: &Principal,
+        channel: Channel,
+    ) -> Result<(), RegistryError> {
+        let mut unit = self.begin(principal, channel).await?;
+        if role == Role::Admin {
+            let admins: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM membership WHERE organisation_id = $1 AND role = 'admin'",
+            )
+            .bind(organisation)
+            .fetch_one(unit.conn())
+            .await?;
+            if admins <= 1 {
+                return Err(RegistryError::Field(super::FieldError {
+                    field: "role",
+                    message: "l'organisation doit garder au moins un administrateur : donnez d'abord ce rôle à quelqu'un d'autre".into(),
+                }));
+            }
+        }
+        let removed = sqlx::query(
+            "DELETE FROM membership WHERE account_id = $1 AND organisation_id = $2 AND role = $3",
+        )
+        .bind(account_id)
+        .bind(organisation)
+        .bind(role.as_str())
+        .execute(unit.conn())
+        .await?;
+        if removed.rows_affected() != 1 {
+            return Err(RegistryError::NotFound);
+        }
+        let before = serde_json::json!({
+            "account": account_id, "organisation": organisation, "role": role.as_str()
+        });
+        unit.audit(
+            "organisation",
+            organisation,
+            "membership.revoke",
+            &before,
+            Some(&before),
+            None,
+        )
+        .await?;
+        unit.commit().await
+    }
+
     /// The catalogue operators an organisation answers for.
     pub async fn operators(&self, organisation: i64) -> Result<Vec<String>, RegistryError> {
         Ok(sqlx::query_scalar(
