@@ -5,7 +5,9 @@
 //!
 //! Today it holds **referrals** ([`referral`]): a person or structure oriented towards the
 //! operator of a scheme of the orientation catalogue, with a lifecycle, a dated history and
-//! a secret link ([`token`]) that lets the operator move it on until accounts exist.
+//! a secret link ([`token`]) that lets the operator move it on until accounts exist; and
+//! **accounts** ([`accounts`]) with the single-use links that invite people and reset
+//! passwords ([`invitations`]).
 //!
 //! Three habits hold for every write, and the tests check them on a real file:
 //!
@@ -27,6 +29,8 @@
 pub mod accounts;
 /// The application clock.
 pub mod clock;
+/// Invitations and password resets: single-use links sent by e-mail.
+pub mod invitations;
 /// Versioned schema migrations.
 pub mod migrations;
 /// Referrals and their lifecycle.
@@ -45,6 +49,10 @@ pub use accounts::{
 };
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use essor_model::Principal;
+pub use invitations::{
+    Acceptance, Accepted, Invitation, InvitationToken, NewInvitation, ResetLink, ResetToken,
+    SpentLink,
+};
 pub use referral::{
     Channel, FieldError, NewReferral, Referral, ReferralEvent, ReferralFilter, ReferralListing,
     Status, StatusChange, TransitionError,
@@ -122,6 +130,9 @@ pub enum RegistryError {
         "ce lien a été révoqué : demandez un nouveau lien à la personne qui a fait la mise en relation"
     )]
     LinkRevoked,
+    /// A single-use link (invitation, password reset) expired or already served.
+    #[error("{0}")]
+    Spent(#[from] SpentLink),
     /// Another change to the same record committed between this one's check and its write;
     /// nothing was written.
     #[error(
