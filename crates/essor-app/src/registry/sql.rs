@@ -46,14 +46,14 @@ impl SqlRegistry {
     }
 }
 
-fn failure(e: RegistryError) -> RegistryFailure {
+pub(super) fn failure(e: RegistryError) -> RegistryFailure {
     match e {
         RegistryError::Field(f) => RegistryFailure::Field(f),
         RegistryError::Transition(t) => RegistryFailure::Transition(t),
         RegistryError::NotFound => RegistryFailure::NotFound,
-        e @ (RegistryError::LinkExpired { .. } | RegistryError::LinkRevoked) => {
-            RegistryFailure::LinkClosed(e.to_string())
-        }
+        e @ (RegistryError::LinkExpired { .. }
+        | RegistryError::LinkRevoked
+        | RegistryError::Spent(_)) => RegistryFailure::LinkClosed(e.to_string()),
         e @ RegistryError::Conflict => RegistryFailure::Conflict(e.to_string()),
         other => RegistryFailure::Backend(other.to_string()),
     }

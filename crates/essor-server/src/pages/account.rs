@@ -1,5 +1,5 @@
 //! `/connexion`, `/compte`, `/deconnexion`: signing in with an account, seeing one's
-//! organisations and roles, signing out. Answers are never cached (`no-store`); a refusal
+//! organisations and roles, signing out (a forgotten password: [`super::password`]). Answers are never cached (`no-store`); a refusal
 //! says the same whatever was wrong (issue 15).
 
 use super::{Layout, render};
@@ -92,16 +92,10 @@ pub async fn sign_in(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Bytes,
 ) -> Response {
-    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default()
-    };
-    let next = next_path(Some(field("suite")));
-    let email = field("email").trim().chars().take(254).collect::<String>();
-    let password = field("password").chars().take(256).collect::<String>();
+    let form = super::form::Fields::parse(&body);
+    let next = next_path(Some(&form.text("suite", 4096)));
+    let email = form.text("email", 254).trim().to_owned();
+    let password = form.text("password", 256);
     match state
         .accounts
         .sign_in(&email, &password, &peer.ip().to_string())
