@@ -495,7 +495,8 @@ impl Registry {
     /// Erases the name and contact of every referral whose last change is older than the
     /// contact retention ([`Retention::contact_months`]), as essor itself (the `purge` task):
     /// one transaction, one audit row per referral. Returns how many were erased. Also drops
-    /// failed sign-ins older than a day and sessions ended more than a day ago.
+    /// failed sign-ins older than a day, sessions and password-reset links ended more than a
+    /// day ago, and the address of every invitation expired unaccepted more than a day ago.
     pub async fn purge(&self) -> Result<u64, RegistryError> {
         let principal = Principal::system("purge");
         let mut unit = self.begin(&principal, Channel::Task).await?;
@@ -539,6 +540,18 @@ impl Registry {
             .execute(unit.conn())
             .await?;
         sqlx::query("DELETE FROM session WHERE expires_at < $1")
+            .bind(&day_ago)
+            .execute(unit.conn())
+            .await?;
+        // An invitation nobody accepted keeps its address a day past its expiry; reset links
+        // past their end are of no use.
+        sqlx::query(
+            "UPDATE invitation SET email = '' WHERE used_at IS NULL AND expires_at < $1 AND email <> ''",
+        )
+        .bind(&day_ago)
+        .execute(unit.conn())
+        .await?;
+        sqlx::query("DELETE FROM password_reset WHERE expires_at < $1")
             .bind(&day_ago)
             .execute(unit.conn())
             .await?;

@@ -229,6 +229,16 @@ async fn an_invitation_to_an_existing_account_only_gives_the_role_and_one_expire
             .starts_with("ce lien a expiré le 2026-03-09 à 08:05:07")
         );
         assert_eq!(registry.memberships(account.id).await.unwrap().len(), 1);
+        // A day later, the purge erases the address of the invitation nobody accepted.
+        clock.advance(time::Duration::days(1) + time::Duration::seconds(1));
+        registry.purge().await.unwrap();
+        let raw = t.raw().await;
+        let addresses: Vec<String> = sqlx::query_scalar("SELECT email FROM invitation ORDER BY id")
+            .fetch_all(&raw)
+            .await
+            .unwrap();
+        raw.close().await;
+        assert_eq!(addresses, ["camille@rennes.fr", ""]);
 
         // An unknown token, or an unknown organisation.
         let unknown = essor_store::registry::InvitationToken::generate().unwrap();
