@@ -121,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         get(pages::invitation::show).post(pages::invitation::accept),
     )
     .route("/compte", get(pages::account::show))
+    .route("/compte/invitations", post(pages::invitation::send))
     .route("/deconnexion", post(pages::account::sign_out))
     .route(
         "/api/docs",

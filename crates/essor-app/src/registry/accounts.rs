@@ -1,13 +1,13 @@
-//! The accounts seam: signing in and out, reading a session, accepting an invitation and
-//! resetting a password through their single-use links, for the web layer. The SQL registry
+//! The accounts seam: signing in and out, reading a session, inviting, accepting an
+//! invitation and resetting a password through their single-use links, for the web layer. The SQL registry
 //! implements it ([`super::SqlRegistry`]); a server without a registry has no accounts
 //! ([`super::Disabled`]: signing in says how to turn them on).
 
 use super::sql::failure;
 use super::{Disabled, RegistryFailure, SqlRegistry};
 use essor_store::registry::{
-    Acceptance, Accepted, Account, Channel, Invitation, InvitationToken, RegistryError, ResetLink,
-    ResetToken, SessionToken, SignInError, SignedIn,
+    Acceptance, Accepted, Account, Channel, Invitation, InvitationToken, NewInvitation, Principal,
+    RegistryError, ResetLink, ResetToken, SessionToken, SignInError, SignedIn,
 };
 
 /// Why signing in did not succeed (French messages that never say whether an account
@@ -41,6 +41,14 @@ pub trait AccountDirectory: Send + Sync + std::fmt::Debug + 'static {
 
     /// Ends a session.
     async fn sign_out(&self, token: &SessionToken) -> Result<(), RegistryFailure>;
+
+    /// Invites a person to an organisation with a role, as `principal` (the caller has
+    /// checked that they may); the invitation and its token, known only now.
+    async fn invite(
+        &self,
+        new: NewInvitation,
+        principal: Principal,
+    ) -> Result<(Invitation, InvitationToken), RegistryFailure>;
 
     /// The open invitation of a link; `None` for an unknown one, [`RegistryFailure::LinkClosed`]
     /// for an expired or used one.
@@ -107,6 +115,17 @@ impl AccountDirectory for SqlRegistry {
             .map_err(backend)
     }
 
+    async fn invite(
+        &self,
+        new: NewInvitation,
+        principal: Principal,
+    ) -> Result<(Invitation, InvitationToken), RegistryFailure> {
+        self.registry()
+            .create_invitation(new, &principal, Channel::Page)
+            .await
+            .map_err(failure)
+    }
+
     async fn invitation(
         &self,
         token: &InvitationToken,
@@ -166,6 +185,13 @@ impl AccountDirectory for Disabled {
     }
     async fn sign_out(&self, _token: &SessionToken) -> Result<(), RegistryFailure> {
         Ok(())
+    }
+    async fn invite(
+        &self,
+        _new: NewInvitation,
+        _principal: Principal,
+    ) -> Result<(Invitation, InvitationToken), RegistryFailure> {
+        Err(RegistryFailure::Disabled)
     }
     async fn invitation(
         &self,

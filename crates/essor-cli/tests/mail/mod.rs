@@ -278,6 +278,13 @@ fn http(addr: &str, path: &str, form: Option<&[(&str, &str)]>, cookie: Option<&s
     }
 }
 
+/// The anti-CSRF token of the forms of an account page.
+fn csrf(page: &str) -> String {
+    let field = "name=\"csrf\" value=\"";
+    let at = page.find(field).expect("a form with its token") + field.len();
+    page[at..at + 64].to_owned()
+}
+
 /// `essor admin …` on the store folder `magasin` of `dir`.
 fn admin(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_essor"))
@@ -354,7 +361,7 @@ fn an_invited_person_reads_the_mail_sets_a_password_signs_in_and_resets_it_by_ma
             "--org",
             "1",
             "--role",
-            "operator",
+            "admin",
             "--public-url",
             &format!("http://{addr}"),
             "--smtp",
@@ -376,7 +383,8 @@ fn an_invited_person_reads_the_mail_sets_a_password_signs_in_and_resets_it_by_ma
     let invitation = mail.link(&addr, "/invitation/");
     assert_eq!(printed, format!("http://{addr}{invitation}"));
     assert!(
-        mail.get("body").contains("comme opérateur"),
+        mail.get("body")
+            .contains("comme administrateur de l'organisation"),
         "{}",
         mail.get("body")
     );
@@ -433,6 +441,78 @@ fn an_invited_person_reads_the_mail_sets_a_password_signs_in_and_resets_it_by_ma
     assert!(account.body.contains("Alix Martin"), "{}", account.body);
     assert!(account.body.contains("<td>Pôle ESS du pays de Rennes</td>"));
     assert_eq!(account.body.matches("<tr><td>").count(), 1, "one role only");
+
+    // As the organisation's administrator, Alix invites Dominique from the web.
+    let alix_csrf = csrf(&account.body);
+    let sent = http(
+        &addr,
+        "/compte/invitations",
+        Some(&[
+            ("csrf", &alix_csrf),
+            ("organisation", "1"),
+            ("email", "dominique@pole-ess.example.fr"),
+            ("role", "reviewer"),
+        ]),
+        Some(&cookie),
+    );
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert!(
+        sent.body
+            .contains("Invitation envoyée par courriel à dominique@pole-ess.example.fr"),
+        "{}",
+        sent.body
+    );
+    let mail = smtp.message(2);
+    assert_eq!(mail.get("to"), "dominique@pole-ess.example.fr");
+    let second = mail.link(&addr, "/invitation/");
+    let accepted = http(
+        &addr,
+        &second,
+        Some(&[
+            ("name", "Dominique Martin"),
+            ("password", "marée basse sur le canal 1907"),
+            ("confirmation", "marée basse sur le canal 1907"),
+        ]),
+        None,
+    );
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    let dominique = accepted.cookie();
+    let page = http(&addr, "/compte", None, Some(&dominique));
+    assert!(page.body.contains("<td>Pôle ESS du pays de Rennes</td>"));
+    // A reviewer may not invite: no form, and a forged one is refused.
+    assert!(!page.body.contains("Inviter une personne"), "{}", page.body);
+    let forged = http(
+        &addr,
+        "/compte/invitations",
+        Some(&[
+            ("csrf", &csrf(&page.body)),
+            ("organisation", "1"),
+            ("email", "intrus@example.fr"),
+            ("role", "admin"),
+        ]),
+        Some(&dominique),
+    );
+    assert_eq!(forged.status, 403);
+    // (askama writes the apostrophe as &#39;)
+    assert!(
+        forged
+            .body
+            .contains("Invitation refusée</h2>\n    <p>seul un administrateur de l"),
+        "{}",
+        forged.body
+    );
+    // Without the session's anti-CSRF token, nothing.
+    let no_token = http(
+        &addr,
+        "/compte/invitations",
+        Some(&[
+            ("organisation", "1"),
+            ("email", "x@example.fr"),
+            ("role", "agent"),
+        ]),
+        Some(&cookie),
+    );
+    assert_eq!(no_token.status, 403);
     // The link served once.
     let again = http(&addr, &invitation, None, None);
     assert_eq!(again.status, 410);
@@ -458,7 +538,7 @@ fn an_invited_person_reads_the_mail_sets_a_password_signs_in_and_resets_it_by_ma
     );
     assert_eq!((known.status, unknown.status), (200, 200));
     assert_eq!(known.body, unknown.body);
-    let mail = smtp.message(2);
+    let mail = smtp.message(3);
     assert_eq!(mail.get("to"), "alix.martin@pole-ess.example.fr");
     assert_eq!(
         mail.get("subject"),
@@ -505,7 +585,7 @@ fn an_invited_person_reads_the_mail_sets_a_password_signs_in_and_resets_it_by_ma
     assert_eq!(http(&addr, &reset, None, None).status, 410);
     // Nothing was sent to the unknown address.
     std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(smtp.files().len(), 2, "{:?}", smtp.files());
+    assert_eq!(smtp.files().len(), 3, "{:?}", smtp.files());
 }
 
 #[test]

@@ -12,6 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Extension, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use essor_model::Role;
 use essor_store::registry::accounts::SESSION_HOURS;
 use std::net::SocketAddr;
 
@@ -34,6 +35,13 @@ struct AccountPage {
     until: String,
     roles: Vec<(String, &'static str, &'static str)>,
     csrf: String,
+    /// The organisations this person administers, where they may invite (id, name).
+    inviting: Vec<(i64, String)>,
+    /// Every role (word, label), for the invitation form.
+    all_roles: Vec<(&'static str, &'static str)>,
+    /// The outcome of an invitation just made, or why it was refused.
+    notice: Option<String>,
+    error: Option<String>,
 }
 
 /// Where to go after signing in: a path of this site only (never `//host` or a URL), as
@@ -145,9 +153,20 @@ pub async fn show(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
 ) -> Response {
+    account_page(&state, &session, StatusCode::OK, None, None)
+}
+
+/// The account page of `session`, with the outcome of an invitation when there is one.
+pub(super) fn account_page(
+    state: &AppState,
+    session: &Session,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
     let s = &session.signed_in;
     let page = AccountPage {
-        layout: Layout::new(&state, "Mon compte", "compte"),
+        layout: Layout::new(state, "Mon compte", "compte"),
         name: s.account.display_name.clone(),
         email: s.account.email.clone(),
         instance_admin: s.account.instance_admin,
@@ -162,8 +181,17 @@ pub async fn show(
             .map(|m| (m.organisation_name.clone(), m.kind.label(), m.role.label()))
             .collect(),
         csrf: session.csrf(),
+        inviting: s
+            .memberships
+            .iter()
+            .filter(|m| m.role == Role::Admin)
+            .map(|m| (m.organisation_id, m.organisation_name.clone()))
+            .collect(),
+        all_roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+        notice,
+        error,
     };
-    (PRIVATE, render(StatusCode::OK, &page)).into_response()
+    (PRIVATE, render(status, &page)).into_response()
 }
 
 /// `POST /deconnexion`: closes the session when the form carries its anti-CSRF token.

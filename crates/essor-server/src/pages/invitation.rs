@@ -1,3 +1,4 @@
+//! `POST /compte/invitations`: an organisation's administrator invites a person by e-mail;
 //! `/invitation/{token}`: the page of an invitation's single-use link (issue 15). A new
 //! person chooses a display name and a password and is signed in; a person who already has
 //! an account accepts the role and signs in as usual. An unknown link is a 404, an expired or
@@ -8,14 +9,15 @@ use super::{Layout, errors, form, render};
 use crate::AppState;
 use crate::api::referrals::PRIVATE;
 use crate::registry::RegistryFailure;
-use crate::security::session;
+use crate::security::session::{self, Session};
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Extension, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use essor_model::Role;
 use essor_store::registry::accounts::SESSION_HOURS;
-use essor_store::registry::{Acceptance, Invitation, InvitationToken};
+use essor_store::registry::{Acceptance, Invitation, InvitationToken, NewInvitation};
 use std::net::SocketAddr;
 
 #[derive(Template)]
@@ -147,4 +149,77 @@ pub async fn accept(
 
 fn see_other(to: &'static str) -> Response {
     (PRIVATE, (StatusCode::SEE_OTHER, [(header::LOCATION, to)])).into_response()
+}
+
+/// `POST /compte/invitations` (signed in): an administrator of the organisation invites a
+/// person; the form carries the session's anti-CSRF token. The e-mail leaves before the page
+/// answers, so the page says whether it did.
+pub async fn send(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    body: Bytes,
+) -> Response {
+    let form = form::Fields::parse(&body);
+    if form.text("csrf", 64) != session.csrf() {
+        return (
+            StatusCode::FORBIDDEN,
+            PRIVATE,
+            "jeton anti-falsification absent ou faux : rechargez la page « Mon compte » puis recommencez",
+        )
+            .into_response();
+    }
+    let refuse = |status, message: &str| {
+        super::account::account_page(&state, &session, status, None, Some(message.to_owned()))
+    };
+    let organisation = form.text("organisation", 20).parse::<i64>().unwrap_or(-1);
+    if !session.signed_in.has_role(organisation, Role::Admin) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "seul un administrateur de l'organisation peut y inviter",
+        );
+    }
+    let Some(role) = Role::parse(&form.text("role", 20)) else {
+        return refuse(StatusCode::BAD_REQUEST, "rôle inconnu");
+    };
+    let new = NewInvitation {
+        email: form.text("email", 254),
+        organisation_id: organisation,
+        role,
+    };
+    let principal = session.signed_in.principal(Some(organisation));
+    let (invitation, token) = match state.accounts.invite(new, principal).await {
+        Ok(made) => made,
+        Err(RegistryFailure::Field(f)) => return refuse(StatusCode::BAD_REQUEST, &f.message),
+        Err(e) => {
+            tracing::error!(error = %e, "invitation");
+            return refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "l'invitation n'a pas pu être enregistrée ; réessayez dans un instant",
+            );
+        }
+    };
+    let link = state.absolute(&format!("/invitation/{}", token.expose()));
+    let notice = match state
+        .mailer
+        .send(&essor_app::mail::invitation(&invitation, &link))
+        .await
+    {
+        Ok(()) if state.mailer.sends() => format!(
+            "Invitation envoyée par courriel à {} ({}).",
+            invitation.email,
+            invitation.role.label()
+        ),
+        Ok(()) => format!(
+            "Invitation de {} enregistrée ; ce serveur n'envoie pas de courriel : le lien est dans son journal, l'administrateur de l'instance peut vous le transmettre.",
+            invitation.email
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "invitation e-mail");
+            format!(
+                "Invitation de {} enregistrée, mais le courriel n'a pas pu partir ; l'administrateur de l'instance trouve l'erreur dans le journal du serveur.",
+                invitation.email
+            )
+        }
+    };
+    super::account::account_page(&state, &session, StatusCode::OK, Some(notice), None)
 }

@@ -24,7 +24,7 @@ pub mod form;
 pub use essor_model::french as format;
 /// `/`.
 pub mod home;
-/// `/invitation/{token}`.
+/// `/invitation/{token}`, `POST /compte/invitations`.
 pub mod invitation;
 /// `/carte`.
 pub mod map;

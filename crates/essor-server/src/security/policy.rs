@@ -85,6 +85,7 @@ pub const ROUTES: &[RouteAccess] = &[
     route("GET", "/invitation/{token}", SecretLink),
     route("POST", "/invitation/{token}", SecretLink),
     route("GET", "/compte", SignedIn),
+    route("POST", "/compte/invitations", SignedIn),
     route("POST", "/deconnexion", SignedIn),
     route("GET", "/api/docs", Public),
     route("GET", "/assets/{*path}", Public),
