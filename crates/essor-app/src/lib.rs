@@ -17,10 +17,14 @@
 //!   also used by `essor orient`), the referral use cases.
 //! - [`registry`]: the registry seam, [`ReferralRegistry`](registry::ReferralRegistry), its
 //!   SQLite adapter and the disabled registry.
+//! - [`mail`]: the invitation and password-reset e-mails, and [`Mailer`](mail::Mailer), which
+//!   sends them over SMTP or, without a server, writes them to the log.
 //! - [`qpv_shapes`]: the QPV polygons in WGS84, for maps and exports.
 
 /// A territory's diagnostic from the store seam.
 pub mod dossier;
+/// The e-mails essor sends (invitations, password resets) and the SMTP mailer.
+pub mod mail;
 /// Orientation: catalogue, matcher with the QPV engine, referral use cases.
 pub mod orientation;
 /// QPV polygons in WGS84.
@@ -34,6 +38,7 @@ pub mod territories;
 
 use essor_geo::{Bands, QpvIndex};
 use essor_observatory::territories::Territories;
+use mail::Mailer;
 use orientation::Orientation;
 use qpv_shapes::QpvShapes;
 use registry::{AccountDirectory, Disabled, ReferralRegistry};
@@ -62,6 +67,8 @@ pub struct App {
     pub accounts: Arc<dyn AccountDirectory>,
     /// Every territory's names, codes and postcodes, for the territory search.
     pub search: Arc<TerritorySearch>,
+    /// Where invitations and password-reset links go; the log unless SMTP is configured.
+    pub mailer: Arc<Mailer>,
 }
 
 impl App {
@@ -83,6 +90,7 @@ impl App {
             bands: Bands::default(),
             registry: Arc::new(Disabled),
             accounts: Arc::new(Disabled),
+            mailer: Arc::new(Mailer::log_only()),
         }
     }
 
@@ -106,6 +114,14 @@ impl App {
     pub fn with_registry(&self, registry: Arc<dyn ReferralRegistry>) -> Self {
         Self {
             registry,
+            ..self.clone()
+        }
+    }
+
+    /// The same sending its e-mails through `mailer`.
+    pub fn with_mailer(&self, mailer: Mailer) -> Self {
+        Self {
+            mailer: Arc::new(mailer),
             ..self.clone()
         }
     }

@@ -468,6 +468,9 @@ pub enum AdminCommand {
     /// Crée un compte ; le mot de passe est lu dans la variable ESSOR_MOT_DE_PASSE, sinon sur la première ligne de l'entrée standard.
     #[command(name = "creer-compte", visible_alias = "create-user")]
     CreateAccount(CreateAccountArgs),
+    /// Invite une personne à rejoindre une organisation avec un rôle : affiche le lien d'invitation (à usage unique, valable 7 jours) et l'envoie aussi par courriel avec --smtp.
+    #[command(name = "inviter", visible_alias = "invite")]
+    Invite(InviteArgs),
     /// Donne un rôle dans une organisation à un compte.
     #[command(name = "donner-role", visible_alias = "grant-role")]
     GrantRole(GrantRoleArgs),
@@ -585,6 +588,26 @@ pub struct CreateAccountArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InviteArgs {
+    #[command(flatten)]
+    pub target: RegistryTarget,
+    /// Adresse électronique de la personne invitée (son identifiant de connexion).
+    #[arg(long, value_name = "ADRESSE")]
+    pub email: String,
+    /// Numéro de l'organisation (donné à sa création).
+    #[arg(long = "org", visible_alias = "organisation", value_name = "NUMÉRO")]
+    pub organisation: i64,
+    /// Rôle : admin, agent, reviewer, funder, operator, contributor, moderator.
+    #[arg(long, value_name = "RÔLE")]
+    pub role: String,
+    /// Adresse publique du site, base du lien (celle de `essor serve --public-url`).
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: essor_server::security::PublicUrl,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct GrantRoleArgs {
     #[command(flatten)]
     pub target: RegistryTarget,
@@ -644,9 +667,33 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub web: WebArgs,
     #[command(flatten)]
+    pub mail: MailArgs,
+    #[command(flatten)]
     pub retention: RetentionArgs,
     #[command(flatten)]
     pub qpv: QpvArgs,
+}
+
+/// Where the e-mails of accounts (invitations, password resets) go, shared by `serve` and
+/// `admin inviter`.
+#[derive(Debug, Args, Clone)]
+pub struct MailArgs {
+    /// Serveur SMTP des courriels d'invitation et de réinitialisation du mot de passe : smtp://hôte:port (sans TLS : un relais de confiance, ex. smtp://127.0.0.1:25 ; identifiants possibles : smtp://utilisateur:mot-de-passe@hôte:587) ; se lit aussi dans la variable ESSOR_SMTP. Sans lui, aucun courriel ne part : les liens sont écrits dans le journal du serveur.
+    #[arg(long, value_name = "URL", env = "ESSOR_SMTP", hide_env_values = true)]
+    pub smtp: Option<String>,
+    /// Expéditeur des courriels (ex. « essor <ne-pas-repondre@essor.example.fr> ») ; se lit aussi dans la variable ESSOR_MAIL_FROM.
+    #[arg(long = "mail-from", value_name = "ADRESSE", env = "ESSOR_MAIL_FROM")]
+    pub mail_from: Option<String>,
+}
+
+impl MailArgs {
+    /// The mailer of these settings: SMTP, or the log.
+    pub fn mailer(&self) -> Result<essor_app::mail::Mailer, essor_app::mail::MailError> {
+        match &self.smtp {
+            Some(url) => essor_app::mail::Mailer::smtp(url, self.mail_from.as_deref()),
+            None => Ok(essor_app::mail::Mailer::log_only()),
+        }
+    }
 }
 
 #[cfg(test)]

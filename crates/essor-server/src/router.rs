@@ -111,7 +111,20 @@ pub fn router(state: AppState) -> Router {
         "/connexion",
         get(pages::account::sign_in_form).post(pages::account::sign_in),
     )
+    .route(
+        "/mot-de-passe-oublie",
+        get(pages::password::form).post(pages::password::request),
+    )
+    .route(
+        "/reinitialiser/{token}",
+        get(pages::password::show).post(pages::password::reset),
+    )
+    .route(
+        "/invitation/{token}",
+        get(pages::invitation::show).post(pages::invitation::accept),
+    )
     .route("/compte", get(pages::account::show))
+    .route("/compte/invitations", post(pages::invitation::send))
     .route("/deconnexion", post(pages::account::sign_out))
     .route(
         "/compte/deconnexion-partout",

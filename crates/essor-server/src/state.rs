@@ -99,6 +99,14 @@ impl AppState {
         }
     }
 
+    /// The same state sending its e-mails through `mailer`.
+    pub fn with_mailer(&self, mailer: essor_app::mail::Mailer) -> Self {
+        Self {
+            app: self.app.with_mailer(mailer),
+            ..self.clone()
+        }
+    }
+
     /// The same state with absolute links built on `url`.
     pub fn with_public_url(&self, url: PublicUrl) -> Self {
         Self {

@@ -1,13 +1,16 @@
-//! The accounts seam: signing in and out and reading a session, for the web layer. The SQL
-//! registry implements it ([`super::SqlRegistry`]); a server without a registry has no
-//! accounts ([`super::Disabled`]: signing in says how to turn them on).
+//! The accounts seam: signing in and out, reading a session, inviting, accepting an
+//! invitation and resetting a password through their single-use links, organisations and
+//! their members, API tokens and a person's data, for the web layer. The SQL registry
+//! implements it ([`super::SqlRegistry`]); a server without a registry has no accounts
+//! ([`super::Disabled`]: signing in says how to turn them on).
 
 use super::sql::failure;
 use super::{Disabled, RegistryFailure, SqlRegistry};
 use essor_model::Role;
 use essor_store::registry::{
-    ApiScope, ApiToken, AuditEntry, Channel, Member, Organisation, Principal, Referral,
-    SecretToken, SessionToken, SignInError, SignedIn, Status, StatusChange,
+    Acceptance, Accepted, Account, ApiScope, ApiToken, AuditEntry, Channel, Invitation,
+    InvitationToken, Member, NewInvitation, Organisation, Principal, Referral, ResetLink,
+    ResetToken, SecretToken, SessionToken, SignInError, SignedIn, Status, StatusChange,
 };
 
 /// Why signing in did not succeed (French messages that never say whether an account
@@ -116,6 +119,45 @@ pub trait AccountDirectory: Send + Sync + std::fmt::Debug + 'static {
         role: Role,
         principal: &Principal,
     ) -> Result<(), RegistryFailure>;
+
+    /// Invites a person to an organisation with a role, as `principal` (the caller has
+    /// checked that they may); the invitation and its token, known only now.
+    async fn invite(
+        &self,
+        new: NewInvitation,
+        principal: Principal,
+    ) -> Result<(Invitation, InvitationToken), RegistryFailure>;
+
+    /// The open invitation of a link; `None` for an unknown one, [`RegistryFailure::LinkClosed`]
+    /// for an expired or used one.
+    async fn invitation(
+        &self,
+        token: &InvitationToken,
+    ) -> Result<Option<Invitation>, RegistryFailure>;
+
+    /// Accepts an invitation (creating the account, or giving the role to the existing one).
+    async fn accept_invitation(
+        &self,
+        token: &InvitationToken,
+        acceptance: Acceptance,
+    ) -> Result<Accepted, RegistryFailure>;
+
+    /// A password-reset link for `email`, or `None` (unknown address, or too many lately):
+    /// the caller answers the same either way.
+    async fn request_password_reset(
+        &self,
+        email: &str,
+    ) -> Result<Option<ResetLink>, RegistryFailure>;
+
+    /// The account of a reset link; `None` for an unknown one.
+    async fn reset_account(&self, token: &ResetToken) -> Result<Option<Account>, RegistryFailure>;
+
+    /// Sets a new password through a reset link, closing every session of the account.
+    async fn reset_password(
+        &self,
+        token: &ResetToken,
+        password: &str,
+    ) -> Result<Account, RegistryFailure>;
 }
 
 /// An organisation as its members see it.
@@ -298,6 +340,60 @@ impl AccountDirectory for SqlRegistry {
             .await
             .map_err(failure)
     }
+
+    async fn invite(
+        &self,
+        new: NewInvitation,
+        principal: Principal,
+    ) -> Result<(Invitation, InvitationToken), RegistryFailure> {
+        self.registry()
+            .create_invitation(new, &principal, Channel::Page)
+            .await
+            .map_err(failure)
+    }
+
+    async fn invitation(
+        &self,
+        token: &InvitationToken,
+    ) -> Result<Option<Invitation>, RegistryFailure> {
+        self.registry().invitation(token).await.map_err(failure)
+    }
+
+    async fn accept_invitation(
+        &self,
+        token: &InvitationToken,
+        acceptance: Acceptance,
+    ) -> Result<Accepted, RegistryFailure> {
+        self.registry()
+            .accept_invitation(token, acceptance, Channel::Page)
+            .await
+            .map_err(failure)
+    }
+
+    async fn request_password_reset(
+        &self,
+        email: &str,
+    ) -> Result<Option<ResetLink>, RegistryFailure> {
+        self.registry()
+            .request_password_reset(email, Channel::Page)
+            .await
+            .map_err(failure)
+    }
+
+    async fn reset_account(&self, token: &ResetToken) -> Result<Option<Account>, RegistryFailure> {
+        self.registry().reset_account(token).await.map_err(failure)
+    }
+
+    async fn reset_password(
+        &self,
+        token: &ResetToken,
+        password: &str,
+    ) -> Result<Account, RegistryFailure> {
+        self.registry()
+            .reset_password(token, password, Channel::Page)
+            .await
+            .map_err(failure)
+    }
 }
 
 #[async_trait::async_trait]
@@ -388,6 +484,42 @@ impl AccountDirectory for Disabled {
         _role: Role,
         _principal: &Principal,
     ) -> Result<(), RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn invite(
+        &self,
+        _new: NewInvitation,
+        _principal: Principal,
+    ) -> Result<(Invitation, InvitationToken), RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn invitation(
+        &self,
+        _token: &InvitationToken,
+    ) -> Result<Option<Invitation>, RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn accept_invitation(
+        &self,
+        _token: &InvitationToken,
+        _acceptance: Acceptance,
+    ) -> Result<Accepted, RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn request_password_reset(
+        &self,
+        _email: &str,
+    ) -> Result<Option<ResetLink>, RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn reset_account(&self, _token: &ResetToken) -> Result<Option<Account>, RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn reset_password(
+        &self,
+        _token: &ResetToken,
+        _password: &str,
+    ) -> Result<Account, RegistryFailure> {
         Err(RegistryFailure::Disabled)
     }
 }

@@ -52,9 +52,9 @@ pub(super) fn failure(e: RegistryError) -> RegistryFailure {
         RegistryError::Field(f) => RegistryFailure::Field(f),
         RegistryError::Transition(t) => RegistryFailure::Transition(t),
         RegistryError::NotFound => RegistryFailure::NotFound,
-        e @ (RegistryError::LinkExpired { .. } | RegistryError::LinkRevoked) => {
-            RegistryFailure::LinkClosed(e.to_string())
-        }
+        e @ (RegistryError::LinkExpired { .. }
+        | RegistryError::LinkRevoked
+        | RegistryError::Spent(_)) => RegistryFailure::LinkClosed(e.to_string()),
         e @ RegistryError::Conflict => RegistryFailure::Conflict(e.to_string()),
         other => RegistryFailure::Backend(other.to_string()),
     }

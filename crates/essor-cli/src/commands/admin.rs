@@ -1,17 +1,19 @@
 //! `essor admin`: administration of an instance from the command line, as essor itself (the
 //! `admin` task principal, in every audit row): `purge` erases the names and contacts of
 //! referrals past their retention, as the server does every day; `creer-organisation`,
-//! `creer-compte` and `donner-role` set up who may act; `audit` writes the audit log out.
+//! `creer-compte`, `inviter` and `donner-role` set up who may act; `audit` writes the audit
+//! log out.
 
 use crate::args::{
     AdminArgs, AdminCommand, AuditArgs, BackupArgs, CreateAccountArgs, CreateOrganisationArgs,
-    GrantRoleArgs, LinkOperatorArgs, ListAccountsArgs, MigrateArgs, PurgeArgs, RegistryTarget,
-    RestoreArgs,
+    GrantRoleArgs, InviteArgs, LinkOperatorArgs, ListAccountsArgs, MigrateArgs, PurgeArgs,
+    RegistryTarget, RestoreArgs,
 };
 use anyhow::{Context, Result};
 use essor_model::{OrganisationKind, Role, TerritoryLevel, TerritoryRef};
 use essor_store::registry::{
-    Channel, FILE_NAME, NewAccount, NewOrganisation, Principal, Registry, Retention, audit,
+    Channel, FILE_NAME, NewAccount, NewInvitation, NewOrganisation, Principal, Registry, Retention,
+    audit,
 };
 use std::process::ExitCode;
 
@@ -25,6 +27,7 @@ pub fn run(args: AdminArgs) -> Result<ExitCode> {
             AdminCommand::Purge(args) => purge(args).await,
             AdminCommand::CreateOrganisation(args) => create_organisation(args).await,
             AdminCommand::CreateAccount(args) => create_account(args).await,
+            AdminCommand::Invite(args) => invite(args).await,
             AdminCommand::GrantRole(args) => grant_role(args, true).await,
             AdminCommand::RevokeRole(args) => grant_role(args, false).await,
             AdminCommand::LinkOperator(args) => link_operator(args).await,
@@ -173,15 +176,67 @@ async fn create_account(args: CreateAccountArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Gives (`grant`) or takes away a role.
-async fn grant_role(args: GrantRoleArgs, grant: bool) -> Result<ExitCode> {
-    let role = Role::parse(&args.role).with_context(|| {
+fn role(word: &str) -> Result<Role> {
+    Role::parse(word).with_context(|| {
         format!(
-            "--role « {} » inconnu ; rôles : {}",
-            args.role,
+            "--role « {word} » inconnu ; rôles : {}",
             Role::ALL.map(Role::as_str).join(", ")
         )
-    })?;
+    })
+}
+
+/// Invites a person: prints the link on stdout (and sends it with `--smtp`).
+async fn invite(args: InviteArgs) -> Result<ExitCode> {
+    let role = role(&args.role)?;
+    let mailer = args.mail.mailer()?;
+    let registry = open(&args.target).await?;
+    let created = registry
+        .create_invitation(
+            NewInvitation {
+                email: args.email,
+                organisation_id: args.organisation,
+                role,
+            },
+            &task(),
+            Channel::Task,
+        )
+        .await;
+    registry.close().await;
+    let (invitation, token) = match created {
+        Err(essor_store::registry::RegistryError::NotFound) => {
+            anyhow::bail!("aucune organisation n° {}", args.organisation)
+        }
+        other => other?,
+    };
+    let link = args
+        .public_url
+        .join(&format!("/invitation/{}", token.expose()));
+    eprintln!(
+        "essor admin inviter : {} invité·e à rejoindre « {} » comme {} ; lien à usage unique, valable jusqu'au {} (heure UTC) :",
+        invitation.email,
+        invitation.organisation_name,
+        invitation.role.label(),
+        invitation
+            .expires_at
+            .replace('T', " à ")
+            .trim_end_matches('Z'),
+    );
+    println!("{link}");
+    if mailer.sends() {
+        mailer
+            .send(&essor_app::mail::invitation(&invitation, &link))
+            .await?;
+        eprintln!(
+            "essor admin inviter : invitation envoyée par courriel à {}.",
+            invitation.email
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Gives (`grant`) or takes away a role.
+async fn grant_role(args: GrantRoleArgs, grant: bool) -> Result<ExitCode> {
+    let role = role(&args.role)?;
     let registry = open(&args.target).await?;
     let account = registry
         .account_by_email(&args.email)

@@ -6,6 +6,7 @@
 //! ingest into the same folder is picked up without a restart. Referrals are kept in
 //! `DIR/registre.sqlite` (created when absent), or in the PostgreSQL database of
 //! `--registre postgres://…` that several servers share.
+//! Invitations and password-reset links are sent over `--smtp`, else written to the log.
 //! Without either, no personal data is written anywhere and the referral pages and endpoints
 //! say how to turn them on (503): a folder nobody chose is no place for names and contacts.
 
@@ -26,7 +27,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         None => Arc::new(EmptyStore),
         Some(dir) => Arc::new(open_store(dir)?),
     };
-    let state = AppState::new(index, store);
+    let mailer = args.mail.mailer()?;
+    eprintln!("essor serve : {}", mailer.describe());
+    let state = AppState::new(index, store).with_mailer(mailer);
     let registry = match (&args.registry, &args.store) {
         (Some(url), _) => RegistryPlace::Server(url.clone()),
         (None, Some(dir)) => RegistryPlace::Folder(dir.clone()),

@@ -1,5 +1,5 @@
 //! `/connexion`, `/compte`, `/deconnexion`: signing in with an account, seeing one's
-//! organisations and roles, signing out. Answers are never cached (`no-store`); a refusal
+//! organisations and roles, signing out (a forgotten password: [`super::password`]). Answers are never cached (`no-store`); a refusal
 //! says the same whatever was wrong (issue 15).
 
 use super::{Layout, render};
@@ -12,6 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Extension, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use essor_model::Role;
 use essor_store::registry::accounts::SESSION_HOURS;
 use std::net::SocketAddr;
 
@@ -35,6 +36,13 @@ struct AccountPage {
     /// (organisation id, name, kind, role).
     roles: Vec<(i64, String, &'static str, &'static str)>,
     csrf: String,
+    /// The organisations this person administers, where they may invite (id, name).
+    inviting: Vec<(i64, String)>,
+    /// Every role (word, label), for the invitation form.
+    all_roles: Vec<(&'static str, &'static str)>,
+    /// The outcome of an invitation just made, or why it was refused.
+    notice: Option<String>,
+    error: Option<String>,
 }
 
 /// Where to go after signing in: a path of this site only (never `//host` or a URL), as
@@ -93,16 +101,10 @@ pub async fn sign_in(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Bytes,
 ) -> Response {
-    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default()
-    };
-    let next = next_path(Some(field("suite")));
-    let email = field("email").trim().chars().take(254).collect::<String>();
-    let password = field("password").chars().take(256).collect::<String>();
+    let form = super::form::Fields::parse(&body);
+    let next = next_path(Some(&form.text("suite", 4096)));
+    let email = form.text("email", 254).trim().to_owned();
+    let password = form.text("password", 256);
     match state
         .accounts
         .sign_in(&email, &password, &peer.ip().to_string())
@@ -152,9 +154,20 @@ pub async fn show(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
 ) -> Response {
+    account_page(&state, &session, StatusCode::OK, None, None)
+}
+
+/// The account page of `session`, with the outcome of an invitation when there is one.
+pub(super) fn account_page(
+    state: &AppState,
+    session: &Session,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
     let s = &session.signed_in;
     let page = AccountPage {
-        layout: Layout::new(&state, "Mon compte", "compte"),
+        layout: Layout::new(state, "Mon compte", "compte"),
         name: s.account.display_name.clone(),
         email: s.account.email.clone(),
         instance_admin: s.account.instance_admin,
@@ -176,8 +189,17 @@ pub async fn show(
             })
             .collect(),
         csrf: session.csrf(),
+        inviting: s
+            .memberships
+            .iter()
+            .filter(|m| m.role == Role::Admin)
+            .map(|m| (m.organisation_id, m.organisation_name.clone()))
+            .collect(),
+        all_roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+        notice,
+        error,
     };
-    (PRIVATE, render(StatusCode::OK, &page)).into_response()
+    (PRIVATE, render(status, &page)).into_response()
 }
 
 /// `POST /deconnexion`: closes the session when the form carries its anti-CSRF token.

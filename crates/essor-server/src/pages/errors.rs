@@ -70,6 +70,56 @@ pub fn from_api(state: &AppState, e: crate::error::ApiError) -> Response {
     render(e.status, &page)
 }
 
+/// The page of a single-use link (invitation, password reset) that opens nothing: 404 for an
+/// unknown one, 410 for an expired or used one (`what` says which link, `again` how to get
+/// another), 503 without accounts, 500 (logged) on a backend failure. Never cached, never
+/// sent as `Referer`.
+pub fn closed_link(
+    state: &AppState,
+    failure: Option<crate::registry::RegistryFailure>,
+    what: &str,
+    again: &str,
+) -> Response {
+    use crate::registry::RegistryFailure;
+    use axum::response::IntoResponse;
+    let (status, heading, message) = match failure {
+        None => (
+            StatusCode::NOT_FOUND,
+            "Lien inconnu",
+            format!(
+                "Ce {what} ne correspond à rien : vérifiez qu'il a été copié en entier. {again}"
+            ),
+        ),
+        Some(RegistryFailure::LinkClosed(why)) => {
+            let mut why = why;
+            if let Some(first) = why.get(..1) {
+                why = first.to_uppercase() + &why[1..];
+            }
+            (StatusCode::GONE, "Lien périmé", format!("{why}. {again}"))
+        }
+        Some(RegistryFailure::Disabled) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Comptes non activés",
+            "Les comptes ne sont pas activés sur ce serveur.".to_owned(),
+        ),
+        Some(e) => {
+            tracing::error!(error = %e, "single-use link");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Erreur du serveur",
+                "Ce lien ne peut pas être lu pour le moment ; réessayez dans un instant."
+                    .to_owned(),
+            )
+        }
+    };
+    let page = ErrorPage {
+        layout: Layout::new(state, heading, "compte"),
+        heading: heading.into(),
+        message,
+    };
+    (crate::api::referrals::PRIVATE, render(status, &page)).into_response()
+}
+
 /// A 503 page when the store cannot answer.
 pub fn unavailable(state: &AppState) -> Response {
     let page = ErrorPage {

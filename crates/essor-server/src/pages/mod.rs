@@ -18,10 +18,14 @@ pub mod directory;
 pub mod dossier;
 /// Error pages.
 pub mod errors;
+/// The fields of a posted form.
+pub mod form;
 /// French number formatting.
 pub use essor_model::french as format;
 /// `/`.
 pub mod home;
+/// `/invitation/{token}`, `POST /compte/invitations`.
+pub mod invitation;
 /// `/carte`.
 pub mod map;
 /// `/methodologie`.
@@ -32,6 +36,8 @@ pub mod organisation;
 pub mod orientation;
 /// The guided orientation form.
 pub mod orientation_form;
+/// `/mot-de-passe-oublie`, `/reinitialiser/{token}`.
+pub mod password;
 /// `/mises-en-relation`.
 pub mod referrals;
 /// `/dispositifs`.

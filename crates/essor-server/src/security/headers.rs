@@ -15,7 +15,14 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 
 /// Paths whose pages or answers may carry a secret link: no `Referer` ever leaves them.
 fn private(path: &str) -> bool {
-    path.starts_with("/mises-en-relation") || path.starts_with("/api/v1/referrals")
+    [
+        "/mises-en-relation",
+        "/api/v1/referrals",
+        "/invitation/",
+        "/reinitialiser/",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
 }
 
 /// Adds the headers, keeping a `Referrer-Policy` the handler chose.

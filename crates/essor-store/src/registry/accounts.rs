@@ -135,12 +135,12 @@ fn field(field: &'static str, message: impl Into<String>) -> RegistryError {
 }
 
 /// A trimmed single-line text of at most `max` characters.
-fn text(name: &'static str, value: &str, max: usize) -> Result<String, RegistryError> {
+pub(super) fn text(name: &'static str, value: &str, max: usize) -> Result<String, RegistryError> {
     Ok(super::referral::single_line(name, value, max)?)
 }
 
 /// A plausible e-mail address, lower-cased.
-fn email(value: &str) -> Result<String, RegistryError> {
+pub(super) fn email(value: &str) -> Result<String, RegistryError> {
     let value = text("email", value, 254)?.to_lowercase();
     let ok = value.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty()
@@ -202,7 +202,7 @@ pub fn check_password(password: &str, hints: &[&str]) -> Result<(), RegistryErro
 }
 
 /// Argon2id hash of a password, as a PHC string (on the blocking pool: it is slow on purpose).
-async fn hash_password(password: String) -> Result<String, RegistryError> {
+pub(super) async fn hash_password(password: String) -> Result<String, RegistryError> {
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|e| RegistryError::Random(e.to_string()))?;

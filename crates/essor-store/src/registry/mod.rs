@@ -5,7 +5,9 @@
 //!
 //! Today it holds **referrals** ([`referral`]): a person or structure oriented towards the
 //! operator of a scheme of the orientation catalogue, with a lifecycle, a dated history and
-//! a secret link ([`token`]) that lets the operator move it on until accounts exist.
+//! a secret link ([`token`]) that lets the operator move it on until accounts exist; and
+//! **accounts** ([`accounts`]) with the single-use links that invite people and reset
+//! passwords ([`invitations`]).
 //!
 //! Three habits hold for every write, and the tests check them on a real file:
 //!
@@ -31,6 +33,8 @@ pub mod audit;
 pub mod backup;
 /// The application clock.
 pub mod clock;
+/// Invitations and password resets: single-use links sent by e-mail.
+pub mod invitations;
 /// Versioned schema migrations.
 pub mod migrations;
 /// Operator organisations and their referrals, personal API tokens, a person's data.
@@ -52,6 +56,10 @@ pub use accounts::{
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use essor_model::Principal;
 pub use organisations::{ApiScope, ApiToken, Member, ReferralKey};
+pub use invitations::{
+    Acceptance, Accepted, Invitation, InvitationToken, NewInvitation, ResetLink, ResetToken,
+    SpentLink,
+};
 pub use referral::{
     Channel, FieldError, NewReferral, Referral, ReferralEvent, ReferralFilter, ReferralListing,
     Status, StatusChange, TransitionError,
@@ -129,6 +137,9 @@ pub enum RegistryError {
         "ce lien a été révoqué : demandez un nouveau lien à la personne qui a fait la mise en relation"
     )]
     LinkRevoked,
+    /// A single-use link (invitation, password reset) expired or already served.
+    #[error("{0}")]
+    Spent(#[from] SpentLink),
     /// Another change to the same record committed between this one's check and its write;
     /// nothing was written.
     #[error(
@@ -509,7 +520,8 @@ impl Registry {
     /// Erases the name and contact of every referral whose last change is older than the
     /// contact retention ([`Retention::contact_months`]), as essor itself (the `purge` task):
     /// one transaction, one audit row per referral. Returns how many were erased. Also drops
-    /// failed sign-ins older than a day and sessions ended more than a day ago.
+    /// failed sign-ins older than a day, sessions and password-reset links ended more than a
+    /// day ago, and the address of every invitation expired unaccepted more than a day ago.
     pub async fn purge(&self) -> Result<u64, RegistryError> {
         let principal = Principal::system("purge");
         let mut unit = self.begin(&principal, Channel::Task).await?;
@@ -553,6 +565,18 @@ impl Registry {
             .execute(unit.conn())
             .await?;
         sqlx::query("DELETE FROM session WHERE expires_at < $1")
+            .bind(&day_ago)
+            .execute(unit.conn())
+            .await?;
+        // An invitation nobody accepted keeps its address a day past its expiry; reset links
+        // past their end are of no use.
+        sqlx::query(
+            "UPDATE invitation SET email = '' WHERE used_at IS NULL AND expires_at < $1 AND email <> ''",
+        )
+        .bind(&day_ago)
+        .execute(unit.conn())
+        .await?;
+        sqlx::query("DELETE FROM password_reset WHERE expires_at < $1")
             .bind(&day_ago)
             .execute(unit.conn())
             .await?;

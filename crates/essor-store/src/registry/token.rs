@@ -1,5 +1,6 @@
 //! Secret tokens: the link of a referral (what lets an operator act on it without an
-//! account) and the cookie of a signed-in session.
+//! account), the cookie of a signed-in session, and the single-use links of an invitation or
+//! a password reset ([`super::invitations`]).
 //!
 //! A token is 32 bytes (256 bits) from the operating system's random generator, written as
 //! 64 lowercase hexadecimal digits. The registry stores only its SHA-256 hash, so a copy of

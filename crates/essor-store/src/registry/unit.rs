@@ -61,6 +61,12 @@ impl UnitOfWork {
         self.at
     }
 
+    /// From now on, the audit rows of this unit name `principal`: the account that a change
+    /// creates and that then acts (accepting an invitation), known only once inserted.
+    pub fn act_as(&mut self, principal: &Principal) {
+        self.principal = principal.clone();
+    }
+
     /// The transaction's connection, for the change's own statements.
     pub fn conn(&mut self) -> &mut AnyConnection {
         &mut self.tx
