@@ -439,7 +439,11 @@ fn an_invited_person_reads_the_mail_sets_a_password_signs_in_and_resets_it_by_ma
     let account = http(&addr, "/compte", None, Some(&cookie));
     assert_eq!(account.status, 200);
     assert!(account.body.contains("Alix Martin"), "{}", account.body);
-    assert!(account.body.contains("<td>Pôle ESS du pays de Rennes</td>"));
+    assert!(
+        account
+            .body
+            .contains("\">Pôle ESS du pays de Rennes</a></td>")
+    );
     assert_eq!(account.body.matches("<tr><td>").count(), 1, "one role only");
 
     // As the organisation's administrator, Alix invites Dominique from the web.
@@ -478,7 +482,7 @@ fn an_invited_person_reads_the_mail_sets_a_password_signs_in_and_resets_it_by_ma
     assert_eq!(accepted.status, 303, "{}", accepted.body);
     let dominique = accepted.cookie();
     let page = http(&addr, "/compte", None, Some(&dominique));
-    assert!(page.body.contains("<td>Pôle ESS du pays de Rennes</td>"));
+    assert!(page.body.contains("\">Pôle ESS du pays de Rennes</a></td>"));
     // A reviewer may not invite: no form, and a forged one is refused.
     assert!(!page.body.contains("Inviter une personne"), "{}", page.body);
     let forged = http(

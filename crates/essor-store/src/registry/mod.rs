@@ -55,11 +55,11 @@ pub use accounts::{
 };
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use essor_model::Principal;
-pub use organisations::{ApiScope, ApiToken, Member, ReferralKey};
 pub use invitations::{
     Acceptance, Accepted, Invitation, InvitationToken, NewInvitation, ResetLink, ResetToken,
     SpentLink,
 };
+pub use organisations::{ApiScope, ApiToken, Member, ReferralKey};
 pub use referral::{
     Channel, FieldError, NewReferral, Referral, ReferralEvent, ReferralFilter, ReferralListing,
     Status, StatusChange, TransitionError,

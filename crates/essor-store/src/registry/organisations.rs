@@ -645,6 +645,7 @@ impl Registry {
             "DELETE FROM instance_admin WHERE account_id = $1",
             "DELETE FROM session WHERE account_id = $1",
             "DELETE FROM api_token WHERE account_id = $1",
+            "DELETE FROM password_reset WHERE account_id = $1",
         ] {
             sqlx::query(statement)
                 .bind(account_id)

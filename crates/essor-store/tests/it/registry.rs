@@ -69,7 +69,7 @@ async fn opening_creates_the_file_and_migrating_twice_changes_nothing() {
     let registry = Registry::open_in(&store).await.unwrap();
     assert!(store.join("registre.sqlite").is_file());
     let latest = migrations::latest();
-    assert_eq!(latest, 5);
+    assert_eq!(latest, 6);
     assert_eq!(registry.schema_version().await.unwrap(), latest);
     let (_, token) = registry
         .create_referral(new_referral(), &Principal::Anonymous, Channel::Api)
