@@ -15,6 +15,7 @@ use crate::placement::{GeolocTable, NEAR_M, PlacementIssue, Placer};
 use crate::tally::Tally;
 use crate::territories::{Territories, TerritoryLevel};
 use essor_geo::{QpvId, QpvIndex};
+use essor_model::legal::Perimeter;
 use essor_sirene::{
     EstablishmentRecord, LegalUnitIndex, Progress, ReadOptions, ReadSummary, SireneError,
     TextPolicy, read_establishments_unordered, read_geoloc,
@@ -23,12 +24,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-/// The input files.
+/// The input files, and the ESS perimeter they are read with.
 #[derive(Debug, Clone)]
 pub struct Inputs {
     pub etablissements: PathBuf,
     pub unites_legales: PathBuf,
     pub geoloc: Option<PathBuf>,
+    /// Which units count as ESS (issue 14): `observatoire` (INSEE / ESS France, the default)
+    /// or `sirene` (the SIRENE flag).
+    pub perimeter: Perimeter,
 }
 
 impl Inputs {
@@ -163,6 +167,8 @@ impl Tallies {
 /// What the run saw, for the méthodologie and the exit status.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RunReport {
+    /// The ESS perimeter of every figure of the run.
+    pub perimeter: Perimeter,
     pub legal_units: u64,
     pub establishments: u64,
     pub active_establishments: u64,
@@ -186,6 +192,28 @@ pub struct RunReport {
     pub anomalies: Vec<String>,
     pub anomaly_count: u64,
     pub missing_optional_columns: Vec<String>,
+    /// What the job estimates of France rest on (issue 14).
+    pub jobs: JobsReport,
+}
+
+/// The headcount brackets behind the run's job estimates, for France: how many ESS
+/// employers, the year of their brackets, and the employers without a bracket.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct JobsReport {
+    pub ess_employers: u64,
+    pub ess_employers_unknown_bracket: u64,
+    /// By [`crate::tally::VINTAGES`].
+    pub ess_employers_by_vintage: [u64; crate::tally::VINTAGES.len()],
+}
+
+impl JobsReport {
+    pub fn of(t: &Tally) -> Self {
+        Self {
+            ess_employers: t.ess_employer_establishments,
+            ess_employers_unknown_bracket: t.ess_employer_unknown_bracket,
+            ess_employers_by_vintage: t.ess_employer_by_vintage,
+        }
+    }
 }
 
 /// A completed diagnosis.
@@ -212,10 +240,14 @@ pub fn diagnose(
     progress: &dyn Progress,
 ) -> Result<Diagnosis, SireneError> {
     let territories = Territories::new(index.layer());
-    let mut report = RunReport::default();
+    let perimeter = inputs.perimeter;
+    let mut report = RunReport {
+        perimeter,
+        ..RunReport::default()
+    };
 
-    // 2. Legal units.
-    let opts = ReadOptions::default().with_text(TextPolicy::Ess);
+    // 2. Legal units (names kept for the units that are ESS in the perimeter).
+    let opts = ReadOptions::default().with_text(TextPolicy::EssIn(perimeter));
     let (units, summary) = LegalUnitIndex::build(&inputs.unites_legales, &opts, progress)?;
     report.legal_units = units.len() as u64;
     note(&mut report, &summary);
@@ -248,7 +280,9 @@ pub fn diagnose(
     } else {
         let units = units.clone();
         TextPolicy::Only(Arc::new(move |siren| {
-            units.get(siren).is_some_and(|u| u.is_ess())
+            units
+                .get(siren)
+                .is_some_and(|u| u.ess_family(perimeter).is_some())
         }))
     };
     let workers: Vec<Mutex<Worker>> = (0..rayon::current_num_threads().max(1))
@@ -265,6 +299,7 @@ pub fn diagnose(
         placer: &placer,
         units: &units,
         scope,
+        perimeter,
     };
     // Each batch is classified, placed and counted by the thread that parsed it, into that
     // thread's own tallies (so the locks are never contended): the figures are sums of
@@ -295,6 +330,7 @@ pub fn diagnose(
         add_counts(&mut report, &w.report);
     }
     report.establishments = summary.records;
+    report.jobs = JobsReport::of(&tallies.france);
     actors.sort_by(|a, b| a.siret.cmp(&b.siret));
     Ok(Diagnosis {
         tallies,
@@ -340,6 +376,7 @@ struct Ctx<'a> {
     placer: &'a Placer<'a>,
     units: &'a LegalUnitIndex,
     scope: &'a ActorScope,
+    perimeter: Perimeter,
 }
 
 impl Ctx<'_> {
@@ -350,7 +387,7 @@ impl Ctx<'_> {
             return;
         }
         let unit = self.units.get(e.siren());
-        let Some(facts) = Facts::of(e, unit.as_ref()) else {
+        let Some(facts) = Facts::of(e, unit.as_ref(), self.perimeter) else {
             return;
         };
         w.report.active_establishments += 1;

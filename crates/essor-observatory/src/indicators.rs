@@ -2,7 +2,7 @@
 //! active establishments, shares as decimals (6 decimals; empty when the denominator is 0).
 
 use crate::diagnose::Diagnosis;
-use crate::tally::{FAMILIES, SECTIONS, Tally};
+use crate::tally::{FAMILIES, SECTIONS, Tally, VINTAGES};
 use crate::territories::TerritoryLevel;
 use essor_geo::QpvLayer;
 use essor_model::QpvGeography;
@@ -92,9 +92,17 @@ pub fn columns() -> Vec<String> {
             "ess_establishments_per_10k_inhabitants",
             "ess_employer_per_10k_inhabitants",
             "ess_jobs_per_1k_inhabitants",
+            "employer_unknown_bracket",
+            "ess_employer_unknown_bracket",
         ]
         .map(str::to_owned),
     );
+    for (k, _) in VINTAGES {
+        c.push(format!("ess_employer_vintage_{k}"));
+    }
+    for (k, _) in VINTAGES {
+        c.push(format!("ess_jobs_vintage_{k}"));
+    }
     c
 }
 
@@ -154,7 +162,11 @@ impl IndicatorRow {
             share(t.ess_establishments as f64 * 10_000.0, pop),
             share(t.ess_employer_establishments as f64 * 10_000.0, pop),
             share(t.ess_jobs * 1_000.0, pop),
+            Cell::Count(t.employer_unknown_bracket),
+            Cell::Count(t.ess_employer_unknown_bracket),
         ]);
+        c.extend(t.ess_employer_by_vintage.iter().map(|&n| Cell::Count(n)));
+        c.extend(t.ess_jobs_by_vintage.iter().map(|&j| Cell::Jobs(j)));
         c
     }
 
@@ -212,6 +224,16 @@ impl IndicatorRow {
                 "ess_establishments_naf_{}",
                 (b'A' + i as u8) as char
             ))?;
+        }
+        // Issue 14's columns: absent from the stores written before them, read as 0 there.
+        let newer = |column: String| get(&column).unwrap_or(0.0).max(0.0);
+        t.employer_unknown_bracket = newer("employer_unknown_bracket".into()).round() as u64;
+        t.ess_employer_unknown_bracket =
+            newer("ess_employer_unknown_bracket".into()).round() as u64;
+        for (i, (k, _)) in VINTAGES.iter().enumerate() {
+            t.ess_employer_by_vintage[i] =
+                newer(format!("ess_employer_vintage_{k}")).round() as u64;
+            t.ess_jobs_by_vintage[i] = newer(format!("ess_jobs_vintage_{k}"));
         }
         Ok(Self {
             level,

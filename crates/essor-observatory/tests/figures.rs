@@ -25,6 +25,7 @@ fn run(
         etablissements: fixture(etab),
         unites_legales: fixture(ul),
         geoloc: geoloc.map(fixture),
+        perimeter: essor_model::legal::Perimeter::Sirene,
     };
     let d = diagnose(&inputs, &INDEX, &scope, &()).unwrap();
     let r = rows(&d, INDEX.layer());
