@@ -272,7 +272,13 @@ pub async fn pack_data(app: &App, territory: Territory) -> Result<PackData, Doss
     let ids: Vec<QpvId> = qpv.iter().map(|q: &PackQpv| q.id).collect();
     let actors = pack_actors(app, &reference, &ids).await?;
     let status = app.store.status();
+    // Stores written before issue 14 counted the SIRENE flag.
+    let perimeter = app
+        .store
+        .provenance()
+        .map_or(essor_model::legal::Perimeter::Sirene, |p| p.perimeter);
     Ok(PackData {
+        perimeter,
         territory: territory_row,
         france,
         all_qpv,

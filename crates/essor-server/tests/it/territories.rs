@@ -394,3 +394,21 @@ async fn suggestions_as_one_types_frame_the_map_and_the_form_works_without_javas
         .await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_territory_page_says_its_perimeter_its_replaced_geography_and_the_years_of_its_job_estimates()
+ {
+    // Issue 14, points 1 to 3.
+    let app = TestApp::fixtures().await;
+    let (status, html) = app.text("/territoires/commune/93066").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(r#"id="perimetre">Périmètre de l'ESS de ces chiffres : périmètre Sirene"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"id="bandeau-geographie-2015""#));
+    assert!(html.contains("géographie 2015, remplacée depuis le 1er janvier 2024"));
+    assert!(html.contains(r#"<h2 id="millesimes">Sur quoi reposent les emplois estimés</h2>"#));
+    assert!(html.contains(r#"<tr><th scope="row">2023</th>"#), "{html}");
+    assert!(html.contains("Part de l'ESS dans l'emploi (estimation)"));
+}
