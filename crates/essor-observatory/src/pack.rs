@@ -282,10 +282,9 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
         geo = esc(&layer.geography.to_string()),
         generated = esc(generated),
     );
-    let _ = write!(
+    let _ = writeln!(
         h,
-        r#"<p class="meta">Périmètre de l'ESS de tous les chiffres : {} (voir la méthodologie). Emplois : estimations d'après les tranches d'effectifs.</p>
-"#,
+        r#"<p class="meta">Périmètre de l'ESS de tous les chiffres : {} (voir la méthodologie). Emplois : estimations d'après les tranches d'effectifs.</p>"#,
         esc(data.perimeter.label())
     );
     let warning = crate::methodology::geography_warning(layer.geography);
