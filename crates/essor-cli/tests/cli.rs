@@ -1329,3 +1329,39 @@ fn help_is_french_at_every_level() {
     let help = String::from_utf8(o.stdout).unwrap();
     assert!(help.contains("\nCommandes:\n  admin"), "{help}");
 }
+
+#[test]
+fn diagnose_with_a_geolocation_file_gives_the_figures_of_2024_qpv_without_polygons() {
+    // Issue 14, point 3.
+    let dir = tempfile::tempdir().unwrap();
+    let o = essor(
+        &[
+            "diagnose",
+            "--etablissements",
+            &sirene("StockEtablissement_utf8.csv"),
+            "--unites-legales",
+            &sirene("StockUniteLegale_utf8.csv"),
+            "--geoloc",
+            &sirene("GeolocalisationEtablissement_qp24_synthetique.csv"),
+            "--out",
+            "out",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("QPV 2024 (géographie en vigueur) d'après plg_qp24 : 5 employeurs"),
+        "{err}"
+    );
+    assert!(
+        err.contains("distances et abords demandent les contours"),
+        "{err}"
+    );
+    let rows = read_csv(&dir.path().join("out/indicators.csv"));
+    let q = rows
+        .iter()
+        .find(|r| r[1] == "QN09328M")
+        .expect("a 2024 QPV row");
+    assert_eq!((q[0].as_str(), q[10].as_str()), ("qpv", "259.0"));
+}

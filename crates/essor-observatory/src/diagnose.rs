@@ -119,6 +119,10 @@ pub struct Tallies {
     pub unknown_communes: HashMap<String, (Option<usize>, Tally)>,
     pub qpv: Vec<Tally>,
     pub qpv_500m: Vec<Tally>,
+    /// On a 2015 layer with a geolocation file: by 2024 QPV of the embedded list
+    /// (`essor_refdata::qpv::qpv_2024_codes`), from `plg_qp24`, and all of them together.
+    pub qpv_2024: Vec<Tally>,
+    pub qpv_2024_total: Tally,
 }
 
 impl Tallies {
@@ -137,6 +141,8 @@ impl Tallies {
             unknown_communes: HashMap::new(),
             qpv: vec![Tally::default(); qpv],
             qpv_500m: vec![Tally::default(); qpv],
+            qpv_2024: vec![Tally::default(); essor_refdata::qpv::qpv_2024_codes().len()],
+            qpv_2024_total: Tally::default(),
         }
     }
 
@@ -154,6 +160,8 @@ impl Tallies {
         all(&mut self.communes, &o.communes);
         all(&mut self.qpv, &o.qpv);
         all(&mut self.qpv_500m, &o.qpv_500m);
+        all(&mut self.qpv_2024, &o.qpv_2024);
+        self.qpv_2024_total.merge(&o.qpv_2024_total);
         for (code, (dep, t)) in &o.unknown_communes {
             self.unknown_communes
                 .entry(code.clone())
@@ -188,6 +196,9 @@ pub struct RunReport {
     /// `plg_qp*` codes of the geolocation file absent from the QPV layer.
     pub unknown_qpv_codes: BTreeMap<String, u64>,
     pub geoloc_rows: u64,
+    /// The figures by 2024 QPV of the embedded list were made from `plg_qp24` (a 2015 layer
+    /// and a geolocation file with that column): rows of its file naming a 2024 QPV.
+    pub qpv_2024_rows: Option<u64>,
     /// French lines: anomalies of the input files (reason, file, line, field).
     pub anomalies: Vec<String>,
     pub anomaly_count: u64,
@@ -264,6 +275,11 @@ pub fn diagnose(
             note(&mut report, &summary);
             let table = builder.finish();
             report.geoloc_rows = table.len() as u64;
+            if index.layer().geography == essor_model::QpvGeography::Qpv2015
+                && !summary.missing_optional.contains(&"plg_qp24")
+            {
+                report.qpv_2024_rows = Some(table.qpv24_rows);
+            }
             report.unknown_qpv_codes = table
                 .unknown_codes
                 .iter()
@@ -462,6 +478,10 @@ impl Ctx<'_> {
             w.report.located_by_geoloc += 1;
         }
         let t = &mut w.tallies;
+        if let Some(q) = placement.qpv_2024 {
+            t.qpv_2024_total.add(&facts);
+            t.qpv_2024[usize::from(q)].add(&facts);
+        }
         match placement.qpv {
             Some(q) => {
                 t.qpv_total.add(&facts);

@@ -11,6 +11,10 @@ use essor_model::sector::EssSector;
 use serde_json::{Map, Value};
 use std::io::Write;
 
+/// The code of the row of all 2024 QPV counted from `plg_qp24` on a 2015 layer (level
+/// `qpv_total`; the layer's own total is `QPV`).
+pub const QPV_2024_TOTAL: &str = "QPV_2024";
+
 /// One territory's figures.
 #[derive(Debug, Clone)]
 pub struct IndicatorRow {
@@ -467,6 +471,26 @@ pub fn rows(d: &Diagnosis, layer: &QpvLayer) -> Vec<IndicatorRow> {
             None,
             tally,
         ));
+    }
+    // Issue 14: on the 2015 layer, with `plg_qp24` from the geolocation file, every 2024 QPV
+    // of the embedded list (membership from INSEE; no polygons, so no 500 m rows).
+    if d.report.qpv_2024_rows.is_some() {
+        out.push(row(
+            TerritoryLevel::QpvTotal,
+            QPV_2024_TOTAL,
+            "Ensemble des QPV (QPV 2024, d'après plg_qp24)",
+            None,
+            &t.qpv_2024_total,
+        ));
+        for (i, q) in essor_refdata::qpv::qpv_2024_codes().iter().enumerate() {
+            out.push(row(
+                TerritoryLevel::Qpv,
+                &q.code,
+                &q.name,
+                None,
+                &t.qpv_2024[i],
+            ));
+        }
     }
     for (i, f) in layer.features.iter().enumerate() {
         out.push(row(

@@ -148,6 +148,11 @@ pub fn run_facts(report: &RunReport, layer: &QpvLayer, inputs: &str) -> String {
             t.ess_employers_unknown_bracket,
         ));
     }
+    if let Some(rows) = report.qpv_2024_rows {
+        s.push_str(&format!(
+            "- QPV 2024 (géographie en vigueur) d'après la colonne `plg_qp24` du fichier de géolocalisation : {rows} lignes situées dans un QPV 2024 de la liste intégrée ; chiffres par QPV 2024 (codes `QN…`) exacts pour l'appartenance, sans contours : ni distances, ni abords (300 m, 500 m), ni carte pour cette géographie tant que ses contours officiels ne sont pas chargés (`--qpv`)\n"
+        ));
+    }
     if !report.unknown_communes.is_empty() {
         let list: Vec<String> = report
             .unknown_communes

@@ -101,6 +101,16 @@ pub fn run(args: DiagnoseArgs) -> Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     warn_geography(index.layer().geography);
+    if r.qpv_2024_rows.is_some() {
+        let all = rows
+            .iter()
+            .find(|row| row.code == indicators::QPV_2024_TOTAL)
+            .map_or(0, |row| row.tally.ess_employer_establishments);
+        eprintln!(
+            "QPV 2024 (géographie en vigueur) d'après plg_qp24 : {} employeurs de l'ESS dans un QPV 2024 ; chiffres par QPV 2024 (codes QN…) dans indicators.csv, exacts pour l'appartenance ; distances et abords demandent les contours officiels de 2024 (--qpv).",
+            text::count(all)
+        );
+    }
     if pack.is_some() {
         eprintln!(
             "Dossier de diagnostic : {}",
