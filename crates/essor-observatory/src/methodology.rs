@@ -193,16 +193,16 @@ pub fn run_facts(report: &RunReport, layer: &QpvLayer, inputs: &str) -> String {
     s
 }
 
-/// What a figure on the embedded 2015 geography must say (issue 14), empty for 2024.
-pub fn geography_warning(g: essor_model::QpvGeography) -> &'static str {
-    match g {
-        essor_model::QpvGeography::Qpv2015 => GEOGRAPHY_2015_WARNING,
-        essor_model::QpvGeography::Qpv2024 => "",
-    }
+/// What a figure on the embedded 2015 geography must say, and how to load the current one
+/// (issue 14): « — géographie 2015, remplacée… ; pour la géographie en vigueur… »; empty for
+/// 2024.
+pub fn geography_warning(g: essor_model::QpvGeography) -> String {
+    g.replaced().map_or_else(String::new, |r| {
+        format!(
+            " — {r} ; pour la géographie en vigueur, charger les contours officiels de 2024 (`--qpv`, data.gouv.fr « Quartiers prioritaires de la politique de la ville (QPV) ») ou donner le fichier de géolocalisation de l'INSEE (`--geoloc`, colonne `plg_qp24`)"
+        )
+    })
 }
-
-/// The sentence every page, pack and CLI output on the 2015 layer carries (issue 14).
-pub const GEOGRAPHY_2015_WARNING: &str = " — géographie 2015, remplacée depuis le 1er janvier 2024 (métropole) / 2025 (outre-mer) ; pour la géographie en vigueur, charger les contours officiels de 2024 (`--qpv`, data.gouv.fr « Quartiers prioritaires de la politique de la ville (QPV) ») ou donner le fichier de géolocalisation de l'INSEE (`--geoloc`, colonne `plg_qp24`)";
 
 /// The méthodologie's Markdown as HTML, for the diagnostic pack: headings, paragraphs,
 /// lists, `**bold**` and `` `code` ``.

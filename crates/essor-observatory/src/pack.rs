@@ -293,7 +293,7 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
             h,
             r#"<p class="avertissement" role="note">{}{}.</p>"#,
             esc(&layer.geography.to_string()),
-            esc(warning).replace('`', "")
+            esc(&warning).replace('`', "")
         );
     }
     if let Some(notice) = &data.notice {
