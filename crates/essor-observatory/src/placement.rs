@@ -172,6 +172,10 @@ impl GeolocBuilder<'_> {
     }
 }
 
+/// What the file says of one SIRET: (lon, lat), its QPV of the layer, its 2024 QPV of the
+/// embedded list (on a 2015 layer).
+type GeolocHit = ((f64, f64), Option<QpvId>, Option<u16>);
+
 impl GeolocTable {
     /// A builder keeping the QPV codes of `index`'s geography.
     pub fn builder(index: &QpvIndex) -> GeolocBuilder<'_> {
@@ -206,7 +210,7 @@ impl GeolocTable {
         self.rows.is_empty()
     }
 
-    fn get(&self, siret: Siret) -> Option<((f64, f64), Option<QpvId>, Option<u16>)> {
+    fn get(&self, siret: Siret) -> Option<GeolocHit> {
         let s = siret.get();
         let b = bucket(s);
         let (lo, hi) = (
