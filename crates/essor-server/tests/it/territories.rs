@@ -412,3 +412,41 @@ async fn a_territory_page_says_its_perimeter_its_replaced_geography_and_the_year
     assert!(html.contains(r#"<tr><th scope="row">2023</th>"#), "{html}");
     assert!(html.contains("Part de l'ESS dans l'emploi (estimation)"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_2024_qpv_counted_from_plg_qp24_has_its_page_without_an_outline() {
+    // Issue 14, point 3: the served layer is the 2015 one; the 2024 QPV is known by the
+    // embedded list and its figures by `plg_qp24`.
+    let mut inputs = crate::support::fixture_inputs();
+    inputs.geoloc = Some(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/sirene/GeolocalisationEtablissement_qp24_synthetique.csv"),
+    );
+    let index = &crate::support::EMBEDDED.index;
+    let d = essor_observatory::diagnose(&inputs, index, &essor_observatory::ActorScope::All, &())
+        .unwrap();
+    let rows = essor_observatory::rows(&d, index.layer());
+    let store = essor_app::store::MemoryStore::from_run(
+        &d,
+        &rows,
+        index.layer(),
+        &inputs,
+        "fichiers SIRENE fictifs de test",
+        false,
+    );
+    let app = TestApp::with_store(store).await;
+    let (status, html) = app.text("/territoires/qpv/QN09328M").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Franc Moisin - Cosmonautes - Cristino Garcia - Landy"));
+    assert!(html.contains("QPV 2024 (géographie en vigueur)"));
+    assert!(html.contains("Contour</dt><dd>non disponible"), "{html}");
+    assert!(
+        !html.contains("id=\"carte-territoire\""),
+        "no map without polygons"
+    );
+    let (status, json) = app.json("/api/v1/territories/qpv/QN09328M").await;
+    assert_eq!(status, 200);
+    assert_eq!(json["indicators"]["ess_jobs"], 259.0);
+    let (status, _) = app.text("/territoires/qpv/QN99999Z").await;
+    assert_eq!(status, 404);
+}
