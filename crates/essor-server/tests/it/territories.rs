@@ -447,6 +447,14 @@ async fn a_2024_qpv_counted_from_plg_qp24_has_its_page_without_an_outline() {
     let (status, json) = app.json("/api/v1/territories/qpv/QN09328M").await;
     assert_eq!(status, 200);
     assert_eq!(json["indicators"]["ess_jobs"], 259.0);
+    assert_eq!(json["perimeter"], "sirene");
+    assert_eq!(json["qpv_geography"], "QPV 2015");
+    assert!(
+        json["qpv_geography_note"]
+            .as_str()
+            .unwrap()
+            .contains("remplacée depuis le 1er janvier 2024")
+    );
     let (status, _) = app.text("/territoires/qpv/QN99999Z").await;
     assert_eq!(status, 404);
 }
