@@ -428,11 +428,20 @@ fn columns(d: &Dossier) -> (Vec<Column>, Vec<String>) {
             figures: c.figures.clone(),
         });
     }
+    // Issue 14: a 2024 QPV counted from `plg_qp24` is compared with all the 2024 QPV.
+    let qpv_2024 = t.level == TerritoryLevel::Qpv
+        && essor_model::QpvGeography::of_code(&t.code) == Some(essor_model::QpvGeography::Qpv2024)
+        && t.qpv.is_empty();
     if t.level != TerritoryLevel::QpvTotal {
+        let label = if qpv_2024 {
+            "Ensemble des QPV 2024"
+        } else {
+            "Ensemble des QPV"
+        };
         cols.push(Column {
-            label: "Ensemble des QPV".into(),
-            short: "Ensemble des QPV".into(),
-            href: Some(page_of(&TerritoryRef::all_qpv())),
+            label: label.into(),
+            short: label.into(),
+            href: (!qpv_2024).then(|| page_of(&TerritoryRef::all_qpv())),
             colour: colour::ALL_QPV,
             figures: d.all_qpv.clone(),
         });
