@@ -444,7 +444,10 @@ async fn a_2024_qpv_counted_from_plg_qp24_has_its_page_without_an_outline() {
         !html.contains("id=\"carte-territoire\""),
         "no map without polygons"
     );
-    assert!(html.contains("Ensemble des QPV 2024"), "compared with all 2024 QPV");
+    assert!(
+        html.contains("Ensemble des QPV 2024"),
+        "compared with all 2024 QPV"
+    );
     let (status, json) = app.json("/api/v1/territories/qpv/QN09328M").await;
     assert_eq!(status, 200);
     assert_eq!(json["indicators"]["ess_jobs"], 259.0);
