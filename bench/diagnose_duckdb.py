@@ -30,7 +30,8 @@ from pathlib import Path
 
 import duckdb
 
-from diagnose_rules import COOPERATIVE_CODES, FAMILIES, JOBS
+from diagnose_rules import (COOP_NAME_REGEX, COOPERATIVE_CODES, EXCLUDED_NAF, EXCLUDED_NAF_DIVISIONS,
+                            FAMILIES, JOBS)
 
 COLUMNS = [
     "level", "code", "establishments", "employer_establishments", "jobs", "private_jobs",
@@ -72,7 +73,7 @@ def source(path, delim, wanted):
     return f"(SELECT {cols} FROM {rel})"
 
 
-def query(etab, units, geoloc, cog):
+def query(etab, units, geoloc, cog, perimeter="observatoire"):
     jobs = " ".join(f"WHEN '{k}' THEN {v}" for k, v in JOBS.items())
     coop = " OR ".join(f"cj = {lo}" if lo == hi else f"cj BETWEEN {lo} AND {hi}" for lo, hi in COOPERATIVE_CODES)
     e = source(etab, ",", {
@@ -85,7 +86,13 @@ def query(etab, units, geoloc, cog):
         "siren": ("siren", "INTEGER"),
         "categorieJuridiqueUniteLegale": ("cj", "SMALLINT"),
         "economieSocialeSolidaireUniteLegale": ("ess", "VARCHAR"),
+        "activitePrincipaleUniteLegale": ("naf", "VARCHAR"),
+        "nomenclatureActivitePrincipaleUniteLegale": ("nomenclature", "VARCHAR"),
+        "denominationUniteLegale": ("denomination", "VARCHAR"),
+        "sigleUniteLegale": ("sigle", "VARCHAR"),
     })
+    excluded_naf = ", ".join(f"'{n}'" for n in EXCLUDED_NAF)
+    excluded_div = ", ".join(f"'{d}'" for d in EXCLUDED_NAF_DIVISIONS)
     g = source(geoloc, ";", {"siret": ("siret", "BIGINT"), "plg_qp15": ("qp15", "VARCHAR")})
     fam = "ess_employer_"
     families = ",\n        ".join(
@@ -97,8 +104,28 @@ communes AS (
     FROM read_csv('{cog}/communes_2026.csv', header = true, all_varchar = true)),
 deps AS (
     SELECT code AS dep, region FROM read_csv('{cog}/departements_2026.csv', header = true, all_varchar = true)),
+units0 AS (
+    SELECT siren, CAST(cj AS INTEGER) AS cj, coalesce(ess = 'O', false) AS flag,
+           coalesce(nomenclature IS NULL OR nomenclature = 'NAFRev2', true)
+               AND (substr(replace(naf, '.', ''), 1, 2) IN ({excluded_div})
+                    OR replace(naf, '.', '') IN ({excluded_naf})) AS excluded,
+           coalesce(ess = 'O', false) AND cj // 100 BETWEEN 54 AND 57
+               AND regexp_matches(strip_accents(upper(coalesce(denomination, ''))), '{COOP_NAME_REGEX}')
+               OR coalesce(ess = 'O', false) AND cj // 100 BETWEEN 54 AND 57
+               AND regexp_matches(strip_accents(upper(coalesce(sigle, ''))), '{COOP_NAME_REGEX}') AS coop_name,
+           CASE WHEN cj // 100 = 92 THEN 'associations'
+                WHEN cj = 9300 THEN 'fondations'
+                WHEN cj IN (8210, 8250, 8290, 6411) THEN 'mutuelles'
+                WHEN cj // 100 IN (51, 63) OR {coop} THEN 'cooperatives' END AS form
+    FROM {u}),
 units AS (
-    SELECT siren, CAST(cj AS INTEGER) AS cj, ess = 'O' AS ess FROM {u}),
+    -- Issue 14: the observatoire perimeter (the default) or the SIRENE flag.
+    SELECT siren, cj,
+           CASE '{perimeter}'
+               WHEN 'sirene' THEN flag
+               ELSE NOT coalesce(excluded, false) AND (form IS NOT NULL OR coalesce(coop_name, false)) END AS ess,
+           coalesce(form, CASE WHEN coop_name THEN 'cooperatives' END) AS form
+    FROM units0),
 geoloc AS (
     SELECT siret, CASE WHEN qp15 LIKE 'QP%' THEN qp15 END AS qpv FROM {g}),
 active AS (
@@ -111,10 +138,7 @@ facts AS (
     SELECT a.jobs,
            coalesce(u.ess, false) AS ess,
            u.cj IS NULL OR u.cj // 1000 NOT IN (4, 7) AS private,
-           CASE WHEN u.cj // 100 = 92 THEN 'associations'
-                WHEN u.cj = 9300 THEN 'fondations'
-                WHEN u.cj IN (8210, 8250, 8290, 6411) THEN 'mutuelles'
-                WHEN u.cj // 100 IN (51, 63) OR {coop.replace('cj', 'u.cj')} THEN 'cooperatives'
+           CASE WHEN u.form IS NOT NULL THEN u.form
                 WHEN u.ess THEN 'societes_commerciales'
                 ELSE 'autres' END AS family,
            CASE WHEN a.code0 BETWEEN '75101' AND '75120' THEN '75056'
@@ -173,10 +197,12 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--temp", help="DuckDB's spill folder (default: beside --out)")
     ap.add_argument("--sql", help="also write the query there")
+    ap.add_argument("--perimeter", choices=["observatoire", "sirene"], default="observatoire",
+                    help="ESS perimeter (issue 14), as essor's --perimeter")
     args = ap.parse_args()
 
     started = time.monotonic()
-    sql = query(args.etablissements, args.unites_legales, args.geoloc, Path(args.cog).resolve())
+    sql = query(args.etablissements, args.unites_legales, args.geoloc, Path(args.cog).resolve(), args.perimeter)
     if args.sql:
         Path(args.sql).write_text(sql)
     con = duckdb.connect()

@@ -24,6 +24,7 @@ and density columns.
 """
 
 import argparse
+import unicodedata
 import functools
 import time
 from pathlib import Path
@@ -36,7 +37,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from territories import ZONES
-from diagnose_rules import COOPERATIVE_CODES, FAMILIES, JOBS
+from diagnose_rules import (COOP_NAME_REGEX, COOPERATIVE_CODES, EXCLUDED_NAF, EXCLUDED_NAF_DIVISIONS,
+                            FAMILIES, JOBS)
 
 # Territory system of a département (SIRENE's Lambert columns); others: metropolitan 2154.
 EPSG_OF_DEP = {"971": 5490, "972": 5490, "977": 5490, "978": 5490, "973": 2972, "974": 2975,
@@ -79,21 +81,39 @@ def batches(path, columns, dtypes, rows):
         yield pa.Table.from_batches(pending).to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get)
 
 
-def legal_units(path):
-    """The legal units: a unique index of SIRENs and, in its order, ESS flag, private, family."""
-    u = pd.concat(batches(path, ["siren", "categorieJuridiqueUniteLegale", "economieSocialeSolidaireUniteLegale"],
-                          {"siren": "int64", "categorieJuridiqueUniteLegale": "float64",
-                           "economieSocialeSolidaireUniteLegale": TEXT}, 5_000_000), ignore_index=True)
+def legal_units(path, perimeter="observatoire"):
+    """The legal units: a unique index of SIRENs and, in its order, ESS (in the perimeter of
+    issue 14), private, family."""
+    text = ["economieSocialeSolidaireUniteLegale", "activitePrincipaleUniteLegale",
+            "nomenclatureActivitePrincipaleUniteLegale", "denominationUniteLegale", "sigleUniteLegale"]
+    u = pd.concat(batches(path, ["siren", "categorieJuridiqueUniteLegale", *text],
+                          {"siren": "int64", "categorieJuridiqueUniteLegale": "float64", **{c: TEXT for c in text}},
+                          5_000_000), ignore_index=True)
     u = u.drop_duplicates("siren", keep="last")  # as essor: the last row of a SIREN wins
     cj = u["categorieJuridiqueUniteLegale"]
-    ess = u["economieSocialeSolidaireUniteLegale"].eq("O").fillna(False).to_numpy(dtype=bool)
+    flag = u["economieSocialeSolidaireUniteLegale"].eq("O").fillna(False).to_numpy(dtype=bool)
     coop = (cj // 100).isin([51, 63]).to_numpy().copy()
     for lo, hi in COOPERATIVE_CODES:
         coop |= cj.between(lo, hi).to_numpy()
-    family = np.select(
+    # Issue 14: a flagged unit of a company form named as a cooperative is a cooperative.
+    def named(col):
+        folded = u[col].astype(object).fillna("").map(
+            lambda s: unicodedata.normalize("NFKD", s.upper()).encode("ascii", "ignore").decode())
+        return folded.str.contains(COOP_NAME_REGEX, regex=True).to_numpy(dtype=bool)
+    company = (cj // 100).between(54, 57).fillna(False).to_numpy(dtype=bool)
+    coop_name = flag & company & (named("denominationUniteLegale") | named("sigleUniteLegale"))
+    form = np.select(
         [(cj // 100 == 92).to_numpy(), (cj == 9300).to_numpy(), cj.isin([8210, 8250, 8290, 6411]).to_numpy(),
-         coop, ess],
-        [0, 3, 2, 1, 4], 5).astype(np.int8)  # index into FAMILIES, 5 = autres
+         coop | coop_name],
+        [0, 3, 2, 1], 5).astype(np.int8)  # index into FAMILIES, 5 = none
+    if perimeter == "sirene":
+        ess = flag
+    else:
+        naf = u["activitePrincipaleUniteLegale"].astype(object).fillna("").str.replace(".", "", regex=False)
+        rev2 = u["nomenclatureActivitePrincipaleUniteLegale"].astype(object).fillna("NAFRev2").eq("NAFRev2")
+        excluded = (rev2 & (naf.str[:2].isin(EXCLUDED_NAF_DIVISIONS) | naf.isin(EXCLUDED_NAF))).to_numpy(dtype=bool)
+        ess = ~excluded & (form != 5)
+    family = np.where(form != 5, form, np.where(ess, 4, 5)).astype(np.int8)
     return (pd.Index(u["siren"].to_numpy()), ess,
             (cj.isna() | ~(cj // 1000).isin([4, 7])).to_numpy(dtype=bool), family)
 
@@ -237,10 +257,12 @@ def main():
     ap.add_argument("--cog", required=True, help="folder of communes_2026.csv, departements_2026.csv")
     ap.add_argument("--out", required=True)
     ap.add_argument("--batch", type=int, default=2_000_000, help="establishments per batch")
+    ap.add_argument("--perimeter", choices=["observatoire", "sirene"], default="observatoire",
+                    help="ESS perimeter (issue 14), as essor's --perimeter")
     args = ap.parse_args()
     started = time.monotonic()
 
-    units = legal_units(args.unites_legales)
+    units = legal_units(args.unites_legales, args.perimeter)
     qpv = qpv_layer(args.qpv)
     projected = Projected(qpv)
     cog = Path(args.cog)

@@ -1,4 +1,4 @@
-"""The classification rules of issue 3 that both peers apply (the families, the jobs of each
+"""The classification rules of issues 3 and 14 that both peers apply (the families, the jobs of each
 headcount bracket, the cooperative codes), written once so the DuckDB and pandas scripts cannot
 drift apart; essor implements them on its own, and the comparison checks all three."""
 
@@ -12,3 +12,12 @@ COOPERATIVE_CODES = [(5203, 5203), (5307, 5307), (5309, 5309), (5443, 5443), (54
                      (5558, 5560), (5643, 5643), (5647, 5647), (5651, 5655), (5658, 5660),
                      (6543, 6543), (6551, 6551), (6554, 6554), (6558, 6558), (6560, 6560),
                      (6595, 6596)]
+
+# Issue 14: the observatoire perimeter (essor's default): the legal categories of the four
+# families above, minus these activities of the legal unit (activitePrincipaleUniteLegale, NAF
+# rev. 2, dots removed): NAF division 84 and the sous-classes below.
+EXCLUDED_NAF_DIVISIONS = ["84"]
+EXCLUDED_NAF = ["9411Z", "9412Z", "9420Z", "9491Z", "9492Z"]
+# A unit of a company form (niveau II 54 to 57) flagged ESS whose denomination or sigle holds
+# one of these words (accents and case aside) is a cooperative, in both perimeters.
+COOP_NAME_REGEX = r"(^|[^A-Z0-9])(SCOP|SCIC|COOP|COOPERATIVE|COOPERATIVES|COOPERATIF)([^A-Z0-9]|$)"

@@ -112,7 +112,7 @@ impl Dossier {
         let mut refs = vec![
             territory.reference(),
             TerritoryRef::france(),
-            TerritoryRef::all_qpv(),
+            all_qpv_of(&territory, layer).0,
         ];
         refs.extend(comparison.clone());
         let groupings: Vec<(TerritoryRef, &str)> = if territory.level == TerritoryLevel::France {
@@ -227,6 +227,28 @@ pub enum DossierError {
     Store(#[from] StoreError),
 }
 
+/// The « all QPV » a territory is compared with, and its name: those of the served layer, but
+/// for a 2024 QPV counted from `plg_qp24` on the 2015 layer, all the 2024 QPV (issue 14).
+fn all_qpv_of(t: &Territory, layer: &essor_geo::QpvLayer) -> (TerritoryRef, String) {
+    if t.level == TerritoryLevel::Qpv
+        && layer.geography == essor_model::QpvGeography::Qpv2015
+        && essor_model::QpvGeography::of_code(&t.code) == Some(essor_model::QpvGeography::Qpv2024)
+    {
+        (
+            TerritoryRef::new(
+                TerritoryLevel::QpvTotal,
+                essor_observatory::indicators::QPV_2024_TOTAL,
+            ),
+            "Ensemble des QPV (QPV 2024, d'après plg_qp24)".to_owned(),
+        )
+    } else {
+        (
+            TerritoryRef::all_qpv(),
+            format!("Ensemble des QPV ({})", layer.geography),
+        )
+    }
+}
+
 /// The pack's data for a territory, from the store.
 pub async fn pack_data(app: &App, territory: Territory) -> Result<PackData, DossierError> {
     if !territory.level.is_place() {
@@ -245,11 +267,8 @@ pub async fn pack_data(app: &App, territory: Territory) -> Result<PackData, Doss
     let reference = d.territory.reference();
     let territory_row = row(&d.own, reference.clone(), &name)?;
     let france = row(&d.france, TerritoryRef::france(), "France")?;
-    let all_qpv = row(
-        &d.all_qpv,
-        TerritoryRef::all_qpv(),
-        &format!("Ensemble des QPV ({})", layer.geography),
-    )?;
+    let (all_ref, all_name) = all_qpv_of(&d.territory, layer);
+    let all_qpv = row(&d.all_qpv, all_ref, &all_name)?;
     let qpv = d
         .qpv
         .iter()
@@ -272,7 +291,13 @@ pub async fn pack_data(app: &App, territory: Territory) -> Result<PackData, Doss
     let ids: Vec<QpvId> = qpv.iter().map(|q: &PackQpv| q.id).collect();
     let actors = pack_actors(app, &reference, &ids).await?;
     let status = app.store.status();
+    // Stores written before issue 14 counted the SIRENE flag.
+    let perimeter = app
+        .store
+        .provenance()
+        .map_or(essor_model::legal::Perimeter::Sirene, |p| p.perimeter);
     Ok(PackData {
+        perimeter,
         territory: territory_row,
         france,
         all_qpv,

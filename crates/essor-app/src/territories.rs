@@ -181,6 +181,44 @@ pub fn resolve(app: &App, level: TerritoryLevel, code: &str) -> Option<Territory
             qpv = in_layer(level, code);
             c.nom.clone()
         }
+        // Issue 14: a QPV of the 2024 geography while the served layer is the 2015 one: known
+        // by the embedded list (name, communes) and by the figures `plg_qp24` gave, without
+        // polygons, hence without map, surroundings nor its QPV list.
+        TerritoryLevel::Qpv
+            if layer.find(code).is_none()
+                && layer.geography == essor_model::QpvGeography::Qpv2015 =>
+        {
+            let q = essor_refdata::qpv::qpv_2024_codes()
+                .iter()
+                .find(|q| q.code == code)?;
+            let members: Vec<&essor_refdata::cog::Commune> = q
+                .communes
+                .split(';')
+                .filter_map(|c| cog.commune(c.trim()))
+                .collect();
+            facts.push((
+                "Géographie".into(),
+                "QPV 2024 (géographie en vigueur)".into(),
+            ));
+            facts.push((
+                "Communes".into(),
+                members
+                    .iter()
+                    .map(|c| c.nom.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ));
+            facts.push((
+                "Contour".into(),
+                "non disponible : les contours officiels de 2024 ne sont pas chargés ; chiffres d'après la colonne plg_qp24 du fichier de géolocalisation de l'INSEE, sans carte ni abords".into(),
+            ));
+            parents = above(&members, true);
+            if let [one] = members.as_slice() {
+                parents.extend(commune(&one.code));
+            }
+            communes = members.iter().map(|c| c.code.clone()).collect();
+            q.name.clone()
+        }
         TerritoryLevel::Qpv | TerritoryLevel::Qpv500m => {
             let id = layer.find(code)?;
             let f = layer.get(id);

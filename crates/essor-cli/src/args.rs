@@ -337,6 +337,13 @@ pub struct SireneArgs {
     /// Fichier INSEE de géolocalisation des établissements (facultatif ; sinon coordonnées Lambert de Sirene).
     #[arg(long, value_name = "FICHIER")]
     pub geoloc: Option<PathBuf>,
+    /// Périmètre de l'ESS : « observatoire » (INSEE / ESS France : associations, coopératives, mutuelles, fondations, hors administration, cultes, partis, syndicats ; celui des chiffres clés publiés) ou « sirene » (indicateur ESS du répertoire, sociétés commerciales de l'ESS comprises).
+    #[arg(
+        long,
+        value_name = "observatoire|sirene",
+        default_value = "observatoire"
+    )]
+    pub perimeter: essor_model::legal::Perimeter,
 }
 
 #[derive(Debug, Args)]

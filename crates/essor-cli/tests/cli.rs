@@ -535,12 +535,15 @@ fn diagnose_writes_indicators_and_the_pack_of_a_territory() {
             france[10].as_str(),
             france[11].as_str()
         ),
-        ("france", "127", "21811.5", "0.886484")
+        // The observatoire perimeter (default, issue 14): the association without the SIRENE
+        // flag (4 jobs) is in; the ESUS company in SAS form (1.5) and the flagged unit without
+        // a legal category (4) are out: 21,811.5 − 5.5 + 4 under the SIRENE flag.
+        ("france", "127", "21810.0", "0.886423")
     );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("indicators.json")).unwrap()).unwrap();
     assert_eq!(json.as_array().unwrap().len(), rows.len());
-    assert_eq!(json[0]["ess_jobs"], 21811.5);
+    assert_eq!(json[0]["ess_jobs"], 21810.0);
     let html = std::fs::read_to_string(out.join("diagnostic.html")).unwrap();
     assert!(html.contains("Diagnostic de l'ESS — Métropole du Grand Paris (EPCI)"));
     assert!(html.contains("<h2>Méthodologie</h2>") && html.contains("<svg"));
@@ -563,11 +566,75 @@ fn diagnose_writes_indicators_and_the_pack_of_a_territory() {
             .unwrap()
             .contains("etatAdministratifEtablissement = A")
     );
+    let err = stderr(&o);
+    assert!(err.contains("127 établissements actifs"), "{err}");
+    assert!(err.contains("(périmètre observatoire"), "{err}");
     assert!(
-        stderr(&o).contains("essor diagnose : 127 établissements actifs"),
-        "{}",
-        stderr(&o)
+        err.contains("environ") && err.contains("estimation"),
+        "{err}"
     );
+    assert!(
+        err.contains(
+            "Attention : QPV 2015 — géographie 2015, remplacée depuis le 1er janvier 2024"
+        ),
+        "{err}"
+    );
+    let methodo = std::fs::read_to_string(out.join("methodologie.md")).unwrap();
+    assert!(
+        methodo.contains("- Périmètre de l'ESS : observatoire"),
+        "{methodo}"
+    );
+    assert!(methodo.contains("remplacée depuis le 1er janvier 2024"));
+}
+
+#[test]
+fn the_same_stock_gives_both_perimeters_side_by_side() {
+    // Issue 14, point 1: `--perimeter sirene` is the SIRENE flag, as before.
+    let dir = tempfile::tempdir().unwrap();
+    for perimeter in ["observatoire", "sirene"] {
+        let o = essor(
+            &[
+                "diagnose",
+                "--etablissements",
+                &sirene("StockEtablissement_utf8.csv"),
+                "--unites-legales",
+                &sirene("StockUniteLegale_utf8.csv"),
+                "--out",
+                perimeter,
+                "--perimeter",
+                perimeter,
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            stderr(&o)
+                .to_lowercase()
+                .contains(&format!("(périmètre {perimeter} (")),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let france = |p: &str| read_csv(&dir.path().join(p).join("indicators.csv"))[0].clone();
+    let (obs, sir) = (france("observatoire"), france("sirene"));
+    assert_eq!((obs[8].as_str(), obs[10].as_str()), ("77", "21810.0"));
+    assert_eq!((sir[8].as_str(), sir[10].as_str()), ("78", "21811.5"));
+    let o = essor(
+        &[
+            "diagnose",
+            "--etablissements",
+            "x.csv",
+            "--unites-legales",
+            "y.csv",
+            "--out",
+            "out",
+            "--perimeter",
+            "insee",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("observatoire"), "{}", stderr(&o));
 }
 
 #[test]
@@ -1562,4 +1629,40 @@ fn a_refused_command_line_is_explained_in_french() {
             "{args:?}: {err}"
         );
     }
+}
+
+#[test]
+fn diagnose_with_a_geolocation_file_gives_the_figures_of_2024_qpv_without_polygons() {
+    // Issue 14, point 3.
+    let dir = tempfile::tempdir().unwrap();
+    let o = essor(
+        &[
+            "diagnose",
+            "--etablissements",
+            &sirene("StockEtablissement_utf8.csv"),
+            "--unites-legales",
+            &sirene("StockUniteLegale_utf8.csv"),
+            "--geoloc",
+            &sirene("GeolocalisationEtablissement_qp24_synthetique.csv"),
+            "--out",
+            "out",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("QPV 2024 (géographie en vigueur) d'après plg_qp24 : 5 employeurs"),
+        "{err}"
+    );
+    assert!(
+        err.contains("distances et abords demandent les contours"),
+        "{err}"
+    );
+    let rows = read_csv(&dir.path().join("out/indicators.csv"));
+    let q = rows
+        .iter()
+        .find(|r| r[1] == "QN09328M")
+        .expect("a 2024 QPV row");
+    assert_eq!((q[0].as_str(), q[10].as_str()), ("qpv", "259.0"));
 }

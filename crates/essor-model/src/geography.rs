@@ -21,6 +21,21 @@ impl QpvGeography {
         }
     }
 
+    /// French, for every figure, page and fact resting on a layer of this geography: what
+    /// must be said of it (issue 14). `None` for the geography in force.
+    pub fn replaced(self) -> Option<&'static str> {
+        match self {
+            Self::Qpv2015 => Some(
+                "géographie 2015, remplacée depuis le 1er janvier 2024 (métropole) / 2025 (outre-mer)",
+            ),
+            Self::Qpv2024 => None,
+        }
+    }
+
+    /// The official address check of the QPV in force (ministère chargé de la ville), the
+    /// link essor gives wherever a QPV fact cannot be settled offline.
+    pub const ADDRESS_CHECK_URL: &'static str = "https://sig.ville.gouv.fr";
+
     /// Year label as used in reports ("2015", "2024").
     pub fn label(self) -> &'static str {
         match self {

@@ -19,8 +19,42 @@
 //!
 //! *Private* means niveau I neither 4 (personne morale de droit public soumise au droit
 //! commercial) nor 7 (personne morale et organisme soumis au droit administratif).
+//!
+//! **Cooperatives in SAS, SARL or SA form (issue 14).** INSEE's nomenclature has cooperative
+//! codes for SARL and SA (5458 SCOP SARL, 5459/5559/5659 unions, 5460/5560/5660 other
+//! cooperatives, 5558/5658 SCOP SA…) but **none for the SAS**: a SCOP or SCIC in SAS form is
+//! coded 5710 like any SAS, and a SCIC in SARL or SA form is coded 5460/5560/5660 ("autre …
+//! coopérative") or, often, the plain 5499/5599/5699. No column of `StockUniteLegale` says
+//! "coopérative" (`societeMissionUniteLegale` is the *société à mission* of the PACTE law, not
+//! that). What SIRENE does carry is the unit's name: a unit of a company form (niveau II 54 to
+//! 57) flagged ESS whose denomination or sigle holds the word *SCOP*, *SCIC*, *coopérative* /
+//! *coopératif* or *coop* is counted a coopérative ([`cooperative_name`]). A cooperative whose
+//! name says none of these stays a société commerciale de l'ESS: that cannot be told apart.
+//!
+//! # The two ESS perimeters (issue 14)
+//!
+//! [`Perimeter::Sirene`] counts a unit as ESS when SIRENE's `economieSocialeSolidaireUniteLegale`
+//! is `O`. [`Perimeter::Observatoire`] is the statistical perimeter of INSEE and the ESS
+//! observatories (ESS France / ONESS, the CRESS): a list of legal categories (the four families
+//! above: associations, coopératives, mutuelles, fondations) **minus** the activities listed in
+//! [`EXCLUDED_ACTIVITIES`], read on the legal unit's `activitePrincipaleUniteLegale`.
+//! Commercial ESS companies are not in it. Sources (checked 2026-12-08):
+//!
+//! - INSEE, « L'économie sociale » (Flores, 2018–2020), méthodologie:
+//!   <https://www.insee.fr/fr/statistiques/7636531?sommaire=7636553> — the four families, a fifth
+//!   one "autres organismes privés à but non lucratif" added to the statistical perimeter, the
+//!   commercial ESS companies of the 2014 law not counted;
+//! - INSEE, « Économie sociale » (2012):
+//!   <http://www.insee.fr/fr/themes/detail.asp?ref_id=eco-sociale&reg_id=99> — "le champ de
+//!   l'économie sociale est construit à partir d'une liste de catégories juridiques (CJ), puis
+//!   de l'exclusion de certaines activités (codes NAF) réputées hors champ", perimeter agreed
+//!   with the DIIESES and the CNCRES (now ESS France).
+//!
+//! The legal categories of INSEE's fifth family are not published in a list we could check:
+//! essor does not count that family (the méthodologie says so).
 
 use crate::ids::IdError;
+use crate::sector::NafCode;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -156,7 +190,28 @@ impl LegalFamily {
     /// Classifies a unit from its catégorie juridique and its SIRENE ESS flag
     /// (`economieSocialeSolidaireUniteLegale = O`). See the module doc for the rules.
     pub fn classify(category: Option<LegalCategory>, ess: bool) -> Self {
-        let by_form = category.and_then(|c| {
+        Self::classify_named(category, ess, false)
+    }
+
+    /// [`classify`](Self::classify), knowing whether the unit's name marks a cooperative
+    /// ([`cooperative_name`]): an ESS unit of a company form (niveau II 54 to 57: SARL, SA,
+    /// SAS) so named is a coopérative, since the nomenclature has no code for a cooperative SAS
+    /// (module doc).
+    pub fn classify_named(category: Option<LegalCategory>, ess: bool, coop_name: bool) -> Self {
+        if ess && coop_name && category.is_some_and(|c| (54..=57).contains(&c.niveau2())) {
+            return Self::Cooperative;
+        }
+        Self::of_form(category).unwrap_or(if ess {
+            Self::SocieteCommercialeEss
+        } else {
+            Self::Autre
+        })
+    }
+
+    /// The family a legal form alone gives (association, fondation, mutuelle, coopérative),
+    /// `None` for any other form.
+    pub fn of_form(category: Option<LegalCategory>) -> Option<Self> {
+        category.and_then(|c| {
             let code = c.code();
             if c.niveau2() == 92 {
                 Some(Self::Association)
@@ -173,12 +228,7 @@ impl LegalFamily {
             } else {
                 None
             }
-        });
-        match by_form {
-            Some(family) => family,
-            None if ess => Self::SocieteCommercialeEss,
-            None => Self::Autre,
-        }
+        })
     }
 
     /// The five families of the ESS (every family but [`Autre`](Self::Autre)), in report order.
@@ -260,6 +310,160 @@ impl LegalFamily {
             Self::Autre => "Autres formes juridiques",
         }
     }
+}
+
+/// Whether a unit's name marks it as a cooperative: its denomination or sigle holds one of
+/// the words `SCOP`, `SCIC`, `COOP`, `COOPERATIVE(S)`, `COOPERATIF` (accents and case aside).
+/// The only cooperative marker SIRENE carries for a cooperative in SAS form (module doc).
+pub fn cooperative_name(name: &str) -> bool {
+    let folded: String = name
+        .chars()
+        .map(|c| crate::french::strip_accent(c).to_ascii_uppercase())
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    folded.split_whitespace().any(|w| {
+        matches!(
+            w,
+            "SCOP" | "SCIC" | "COOP" | "COOPERATIVE" | "COOPERATIVES" | "COOPERATIF"
+        )
+    })
+}
+
+/// Which units a figure counts as ESS (issue 14). One spelling everywhere (`observatoire`,
+/// `sirene`): the CLI's `--perimeter`, the store's provenance, the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Perimeter {
+    /// The statistical perimeter of INSEE and the ESS observatories: legal categories of the
+    /// four families minus [`EXCLUDED_ACTIVITIES`] (module doc). The published « chiffres
+    /// clés » use it.
+    #[default]
+    Observatoire,
+    /// SIRENE's `economieSocialeSolidaireUniteLegale = O`, commercial ESS companies included,
+    /// no activity excluded.
+    Sirene,
+}
+
+/// What [`Perimeter::family`] needs to know of a legal unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UnitEss {
+    pub category: Option<LegalCategory>,
+    /// `economieSocialeSolidaireUniteLegale = O`.
+    pub sirene_flag: bool,
+    /// The unit's activity is one of [`EXCLUDED_ACTIVITIES`] ([`excluded_activity`]).
+    pub excluded_activity: bool,
+    /// [`cooperative_name`] of its denomination or sigle.
+    pub cooperative_name: bool,
+}
+
+impl Perimeter {
+    pub const ALL: [Perimeter; 2] = [Self::Observatoire, Self::Sirene];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Observatoire => "observatoire",
+            Self::Sirene => "sirene",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == code)
+    }
+
+    /// French, for a figure's legend: « périmètre observatoire (INSEE / ESS France) ».
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Observatoire => {
+                "périmètre observatoire (INSEE / ESS France : associations, coopératives, mutuelles, fondations, hors activités exclues)"
+            }
+            Self::Sirene => {
+                "périmètre Sirene (indicateur economieSocialeSolidaireUniteLegale = O, sociétés commerciales de l'ESS comprises)"
+            }
+        }
+    }
+
+    /// The unit's ESS family in this perimeter, `None` when the unit is not ESS in it.
+    pub fn family(self, u: &UnitEss) -> Option<LegalFamily> {
+        match self {
+            Self::Sirene => u
+                .sirene_flag
+                .then(|| LegalFamily::classify_named(u.category, true, u.cooperative_name)),
+            Self::Observatoire => {
+                if u.excluded_activity {
+                    return None;
+                }
+                LegalFamily::of_form(u.category).or_else(|| {
+                    (u.sirene_flag
+                        && u.cooperative_name
+                        && u.category.is_some_and(|c| (54..=57).contains(&c.niveau2())))
+                    .then_some(LegalFamily::Cooperative)
+                })
+            }
+        }
+    }
+}
+
+impl fmt::Display for Perimeter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Perimeter {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::from_code(s).ok_or_else(|| {
+            format!("périmètre « {s} » inconnu : « observatoire » ou « sirene » attendu")
+        })
+    }
+}
+
+/// An activity the statistical perimeter leaves out whatever the legal form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExcludedActivity {
+    /// A NAF rév. 2 division (`84`) or sous-classe (`94.91Z`).
+    pub naf: &'static str,
+    /// French label, for the méthodologie.
+    pub label: &'static str,
+}
+
+/// The activities INSEE and the observatories exclude from the ESS (issue 14; sources in the
+/// module doc, checked 2026-12-08). Read on the legal unit's `activitePrincipaleUniteLegale`
+/// (NAF rév. 2): the perimeter is one of legal units, so all the establishments of a unit are
+/// in or out together.
+pub const EXCLUDED_ACTIVITIES: &[ExcludedActivity] = &[
+    ExcludedActivity {
+        naf: "84",
+        label: "administration publique et défense ; sécurité sociale obligatoire (division 84)",
+    },
+    ExcludedActivity {
+        naf: "94.11Z",
+        label: "activités des organisations patronales et consulaires",
+    },
+    ExcludedActivity {
+        naf: "94.12Z",
+        label: "activités des organisations professionnelles",
+    },
+    ExcludedActivity {
+        naf: "94.20Z",
+        label: "activités des syndicats de salariés",
+    },
+    ExcludedActivity {
+        naf: "94.91Z",
+        label: "activités des organisations religieuses",
+    },
+    ExcludedActivity {
+        naf: "94.92Z",
+        label: "activités des organisations politiques",
+    },
+];
+
+/// The excluded activity a NAF code falls in, if any.
+pub fn excluded_activity(naf: &NafCode) -> Option<&'static ExcludedActivity> {
+    EXCLUDED_ACTIVITIES.iter().find(|a| match a.naf.len() {
+        2 => naf.division().to_string() == a.naf,
+        _ => naf.as_str() == a.naf,
+    })
 }
 
 impl fmt::Display for LegalFamily {
@@ -368,6 +572,134 @@ mod tests {
         for f in LegalFamily::ALL {
             assert_eq!(f.ess().is_some(), LegalFamily::ESS.contains(&f), "{f}");
         }
+    }
+
+    fn unit(code: &str, flag: bool, naf: &str, coop: bool) -> UnitEss {
+        UnitEss {
+            category: LegalCategory::parse(code).ok(),
+            sirene_flag: flag,
+            excluded_activity: excluded_activity(&NafCode::parse(naf).unwrap()).is_some(),
+            cooperative_name: coop,
+        }
+    }
+
+    #[test]
+    fn the_observatoire_perimeter_is_the_four_families_whatever_the_flag() {
+        // Issue 14, point 1: legal categories, known answers for every family.
+        use LegalFamily::*;
+        let obs = |code, flag| Perimeter::Observatoire.family(&unit(code, flag, "88.99B", false));
+        for (code, family) in [
+            ("9220", Association),
+            ("9210", Association),
+            ("9260", Association),
+            ("9300", Fondation),
+            ("8210", Mutuelle),
+            ("6411", Mutuelle),
+            ("5458", Cooperative),
+            ("5560", Cooperative),
+            ("6317", Cooperative),
+            ("5196", Cooperative),
+        ] {
+            assert_eq!(obs(code, true), Some(family), "{code}");
+            assert_eq!(obs(code, false), Some(family), "{code}, no flag");
+        }
+        // Commercial ESS companies are not in the statistical perimeter; nor are other forms.
+        assert_eq!(obs("5710", true), None);
+        assert_eq!(obs("5499", true), None);
+        assert_eq!(obs("7210", false), None);
+        assert_eq!(
+            Perimeter::Observatoire.family(&UnitEss {
+                sirene_flag: true,
+                ..UnitEss::default()
+            }),
+            None,
+            "no category"
+        );
+    }
+
+    #[test]
+    fn each_excluded_activity_takes_a_unit_out_of_the_observatoire_perimeter_only() {
+        // Issue 14, point 1: NAF 84, 94.11Z, 94.12Z, 94.20Z, 94.91Z, 94.92Z.
+        for naf in [
+            "84.11Z", "84.12Z", "84.30A", "94.11Z", "94.12Z", "94.20Z", "94.91Z", "94.92Z",
+        ] {
+            let u = unit("9220", true, naf, false);
+            assert!(u.excluded_activity, "{naf}");
+            assert_eq!(Perimeter::Observatoire.family(&u), None, "{naf}");
+            assert_eq!(
+                Perimeter::Sirene.family(&u),
+                Some(LegalFamily::Association),
+                "{naf}: the SIRENE flag excludes no activity"
+            );
+        }
+        for naf in ["94.99Z", "88.99B", "85.59A", "83.11Z", "94.93Z"] {
+            let u = unit("9220", false, naf, false);
+            assert_eq!(
+                Perimeter::Observatoire.family(&u),
+                Some(LegalFamily::Association),
+                "{naf}"
+            );
+        }
+        assert_eq!(EXCLUDED_ACTIVITIES.len(), 6);
+    }
+
+    #[test]
+    fn the_sirene_perimeter_is_the_flag_with_its_commercial_companies() {
+        use LegalFamily::*;
+        let sir = |code, flag, coop| Perimeter::Sirene.family(&unit(code, flag, "88.99B", coop));
+        assert_eq!(sir("9220", true, false), Some(Association));
+        assert_eq!(
+            sir("9220", false, false),
+            None,
+            "an association without the flag"
+        );
+        assert_eq!(sir("5710", true, false), Some(SocieteCommercialeEss));
+        assert_eq!(sir("5458", true, false), Some(Cooperative));
+        assert_eq!(sir("9300", true, false), Some(Fondation));
+        assert_eq!(sir("8250", true, false), Some(Mutuelle));
+    }
+
+    #[test]
+    fn a_cooperative_in_sas_form_is_a_cooperative_when_its_name_says_so() {
+        // Issue 14: catégorie juridique 5710 has no cooperative code; the name is the marker.
+        assert!(cooperative_name("SCOP SAS LES ARTISANS DU QUARTIER"));
+        assert!(cooperative_name(
+            "Société coopérative d'intérêt collectif Tiers-Lieu"
+        ));
+        assert!(cooperative_name("LA COOP DES HABITANTS"));
+        assert!(cooperative_name("scic-énergies"));
+        assert!(!cooperative_name("COOPERATION INTERNATIONALE SAS"));
+        assert!(!cooperative_name("SCOPE CONSEIL"));
+        for p in Perimeter::ALL {
+            for code in ["5710", "5499", "5599", "5699", "5785"] {
+                assert_eq!(
+                    p.family(&unit(code, true, "43.21A", true)),
+                    Some(LegalFamily::Cooperative),
+                    "{p} {code}"
+                );
+            }
+            // Without the ESS flag, a name alone makes no cooperative; nor outside company forms.
+            assert_eq!(p.family(&unit("5710", false, "43.21A", true)), None, "{p}");
+            assert_ne!(
+                p.family(&unit("1000", true, "43.21A", true)),
+                Some(LegalFamily::Cooperative)
+            );
+        }
+        assert_eq!(
+            Perimeter::Sirene.family(&unit("5710", true, "43.21A", false)),
+            Some(LegalFamily::SocieteCommercialeEss),
+            "an SAS cooperative whose name says nothing cannot be told apart"
+        );
+    }
+
+    #[test]
+    fn perimeters_have_one_spelling() {
+        for p in Perimeter::ALL {
+            assert_eq!(Perimeter::from_code(p.as_str()), Some(p));
+            assert_eq!(p.as_str().parse::<Perimeter>().unwrap(), p);
+        }
+        assert_eq!(Perimeter::default(), Perimeter::Observatoire);
+        assert!("insee".parse::<Perimeter>().is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::placement::{GeolocTable, NEAR_M, PlacementIssue, Placer};
 use crate::tally::Tally;
 use crate::territories::{Territories, TerritoryLevel};
 use essor_geo::{QpvId, QpvIndex};
+use essor_model::legal::Perimeter;
 use essor_sirene::{
     EstablishmentRecord, LegalUnitIndex, Progress, ReadOptions, ReadSummary, SireneError,
     TextPolicy, read_establishments_unordered, read_geoloc,
@@ -23,12 +24,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-/// The input files.
+/// The input files, and the ESS perimeter they are read with.
 #[derive(Debug, Clone)]
 pub struct Inputs {
     pub etablissements: PathBuf,
     pub unites_legales: PathBuf,
     pub geoloc: Option<PathBuf>,
+    /// Which units count as ESS (issue 14): `observatoire` (INSEE / ESS France, the default)
+    /// or `sirene` (the SIRENE flag).
+    pub perimeter: Perimeter,
 }
 
 impl Inputs {
@@ -115,6 +119,10 @@ pub struct Tallies {
     pub unknown_communes: HashMap<String, (Option<usize>, Tally)>,
     pub qpv: Vec<Tally>,
     pub qpv_500m: Vec<Tally>,
+    /// On a 2015 layer with a geolocation file: by 2024 QPV of the embedded list
+    /// (`essor_refdata::qpv::qpv_2024_codes`), from `plg_qp24`, and all of them together.
+    pub qpv_2024: Vec<Tally>,
+    pub qpv_2024_total: Tally,
 }
 
 impl Tallies {
@@ -133,6 +141,8 @@ impl Tallies {
             unknown_communes: HashMap::new(),
             qpv: vec![Tally::default(); qpv],
             qpv_500m: vec![Tally::default(); qpv],
+            qpv_2024: vec![Tally::default(); essor_refdata::qpv::qpv_2024_codes().len()],
+            qpv_2024_total: Tally::default(),
         }
     }
 
@@ -150,6 +160,8 @@ impl Tallies {
         all(&mut self.communes, &o.communes);
         all(&mut self.qpv, &o.qpv);
         all(&mut self.qpv_500m, &o.qpv_500m);
+        all(&mut self.qpv_2024, &o.qpv_2024);
+        self.qpv_2024_total.merge(&o.qpv_2024_total);
         for (code, (dep, t)) in &o.unknown_communes {
             self.unknown_communes
                 .entry(code.clone())
@@ -163,6 +175,8 @@ impl Tallies {
 /// What the run saw, for the méthodologie and the exit status.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RunReport {
+    /// The ESS perimeter of every figure of the run.
+    pub perimeter: Perimeter,
     pub legal_units: u64,
     pub establishments: u64,
     pub active_establishments: u64,
@@ -182,10 +196,35 @@ pub struct RunReport {
     /// `plg_qp*` codes of the geolocation file absent from the QPV layer.
     pub unknown_qpv_codes: BTreeMap<String, u64>,
     pub geoloc_rows: u64,
+    /// The figures by 2024 QPV of the embedded list were made from `plg_qp24` (a 2015 layer
+    /// and a geolocation file with that column): rows of its file naming a 2024 QPV.
+    pub qpv_2024_rows: Option<u64>,
     /// French lines: anomalies of the input files (reason, file, line, field).
     pub anomalies: Vec<String>,
     pub anomaly_count: u64,
     pub missing_optional_columns: Vec<String>,
+    /// What the job estimates of France rest on (issue 14).
+    pub jobs: JobsReport,
+}
+
+/// The headcount brackets behind the run's job estimates, for France: how many ESS
+/// employers, the year of their brackets, and the employers without a bracket.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct JobsReport {
+    pub ess_employers: u64,
+    pub ess_employers_unknown_bracket: u64,
+    /// By [`crate::tally::VINTAGES`].
+    pub ess_employers_by_vintage: [u64; crate::tally::VINTAGES.len()],
+}
+
+impl JobsReport {
+    pub fn of(t: &Tally) -> Self {
+        Self {
+            ess_employers: t.ess_employer_establishments,
+            ess_employers_unknown_bracket: t.ess_employer_unknown_bracket,
+            ess_employers_by_vintage: t.ess_employer_by_vintage,
+        }
+    }
 }
 
 /// A completed diagnosis.
@@ -212,10 +251,14 @@ pub fn diagnose(
     progress: &dyn Progress,
 ) -> Result<Diagnosis, SireneError> {
     let territories = Territories::new(index.layer());
-    let mut report = RunReport::default();
+    let perimeter = inputs.perimeter;
+    let mut report = RunReport {
+        perimeter,
+        ..RunReport::default()
+    };
 
-    // 2. Legal units.
-    let opts = ReadOptions::default().with_text(TextPolicy::Ess);
+    // 2. Legal units (names kept for the units that are ESS in the perimeter).
+    let opts = ReadOptions::default().with_text(TextPolicy::EssIn(perimeter));
     let (units, summary) = LegalUnitIndex::build(&inputs.unites_legales, &opts, progress)?;
     report.legal_units = units.len() as u64;
     note(&mut report, &summary);
@@ -232,6 +275,11 @@ pub fn diagnose(
             note(&mut report, &summary);
             let table = builder.finish();
             report.geoloc_rows = table.len() as u64;
+            if index.layer().geography == essor_model::QpvGeography::Qpv2015
+                && !summary.missing_optional.contains(&"plg_qp24")
+            {
+                report.qpv_2024_rows = Some(table.qpv24_rows);
+            }
             report.unknown_qpv_codes = table
                 .unknown_codes
                 .iter()
@@ -248,7 +296,9 @@ pub fn diagnose(
     } else {
         let units = units.clone();
         TextPolicy::Only(Arc::new(move |siren| {
-            units.get(siren).is_some_and(|u| u.is_ess())
+            units
+                .get(siren)
+                .is_some_and(|u| u.ess_family(perimeter).is_some())
         }))
     };
     let workers: Vec<Mutex<Worker>> = (0..rayon::current_num_threads().max(1))
@@ -265,6 +315,7 @@ pub fn diagnose(
         placer: &placer,
         units: &units,
         scope,
+        perimeter,
     };
     // Each batch is classified, placed and counted by the thread that parsed it, into that
     // thread's own tallies (so the locks are never contended): the figures are sums of
@@ -295,6 +346,7 @@ pub fn diagnose(
         add_counts(&mut report, &w.report);
     }
     report.establishments = summary.records;
+    report.jobs = JobsReport::of(&tallies.france);
     actors.sort_by(|a, b| a.siret.cmp(&b.siret));
     Ok(Diagnosis {
         tallies,
@@ -340,6 +392,7 @@ struct Ctx<'a> {
     placer: &'a Placer<'a>,
     units: &'a LegalUnitIndex,
     scope: &'a ActorScope,
+    perimeter: Perimeter,
 }
 
 impl Ctx<'_> {
@@ -350,7 +403,7 @@ impl Ctx<'_> {
             return;
         }
         let unit = self.units.get(e.siren());
-        let Some(facts) = Facts::of(e, unit.as_ref()) else {
+        let Some(facts) = Facts::of(e, unit.as_ref(), self.perimeter) else {
             return;
         };
         w.report.active_establishments += 1;
@@ -425,6 +478,10 @@ impl Ctx<'_> {
             w.report.located_by_geoloc += 1;
         }
         let t = &mut w.tallies;
+        if let Some(q) = placement.qpv_2024 {
+            t.qpv_2024_total.add(&facts);
+            t.qpv_2024[usize::from(q)].add(&facts);
+        }
         match placement.qpv {
             Some(q) => {
                 t.qpv_total.add(&facts);

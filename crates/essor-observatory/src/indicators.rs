@@ -2,7 +2,7 @@
 //! active establishments, shares as decimals (6 decimals; empty when the denominator is 0).
 
 use crate::diagnose::Diagnosis;
-use crate::tally::{FAMILIES, SECTIONS, Tally};
+use crate::tally::{FAMILIES, SECTIONS, Tally, VINTAGES};
 use crate::territories::TerritoryLevel;
 use essor_geo::QpvLayer;
 use essor_model::QpvGeography;
@@ -10,6 +10,10 @@ use essor_model::csv_line::{line, spreadsheet_text};
 use essor_model::sector::EssSector;
 use serde_json::{Map, Value};
 use std::io::Write;
+
+/// The code of the row of all 2024 QPV counted from `plg_qp24` on a 2015 layer (level
+/// `qpv_total`; the layer's own total is `QPV`).
+pub const QPV_2024_TOTAL: &str = "QPV_2024";
 
 /// One territory's figures.
 #[derive(Debug, Clone)]
@@ -92,9 +96,17 @@ pub fn columns() -> Vec<String> {
             "ess_establishments_per_10k_inhabitants",
             "ess_employer_per_10k_inhabitants",
             "ess_jobs_per_1k_inhabitants",
+            "employer_unknown_bracket",
+            "ess_employer_unknown_bracket",
         ]
         .map(str::to_owned),
     );
+    for (k, _) in VINTAGES {
+        c.push(format!("ess_employer_vintage_{k}"));
+    }
+    for (k, _) in VINTAGES {
+        c.push(format!("ess_jobs_vintage_{k}"));
+    }
     c
 }
 
@@ -154,7 +166,11 @@ impl IndicatorRow {
             share(t.ess_establishments as f64 * 10_000.0, pop),
             share(t.ess_employer_establishments as f64 * 10_000.0, pop),
             share(t.ess_jobs * 1_000.0, pop),
+            Cell::Count(t.employer_unknown_bracket),
+            Cell::Count(t.ess_employer_unknown_bracket),
         ]);
+        c.extend(t.ess_employer_by_vintage.iter().map(|&n| Cell::Count(n)));
+        c.extend(t.ess_jobs_by_vintage.iter().map(|&j| Cell::Jobs(j)));
         c
     }
 
@@ -212,6 +228,16 @@ impl IndicatorRow {
                 "ess_establishments_naf_{}",
                 (b'A' + i as u8) as char
             ))?;
+        }
+        // Issue 14's columns: absent from the stores written before them, read as 0 there.
+        let newer = |column: String| get(&column).unwrap_or(0.0).max(0.0);
+        t.employer_unknown_bracket = newer("employer_unknown_bracket".into()).round() as u64;
+        t.ess_employer_unknown_bracket =
+            newer("ess_employer_unknown_bracket".into()).round() as u64;
+        for (i, (k, _)) in VINTAGES.iter().enumerate() {
+            t.ess_employer_by_vintage[i] =
+                newer(format!("ess_employer_vintage_{k}")).round() as u64;
+            t.ess_jobs_by_vintage[i] = newer(format!("ess_jobs_vintage_{k}"));
         }
         Ok(Self {
             level,
@@ -445,6 +471,26 @@ pub fn rows(d: &Diagnosis, layer: &QpvLayer) -> Vec<IndicatorRow> {
             None,
             tally,
         ));
+    }
+    // Issue 14: on the 2015 layer, with `plg_qp24` from the geolocation file, every 2024 QPV
+    // of the embedded list (membership from INSEE; no polygons, so no 500 m rows).
+    if d.report.qpv_2024_rows.is_some() {
+        out.push(row(
+            TerritoryLevel::QpvTotal,
+            QPV_2024_TOTAL,
+            "Ensemble des QPV (QPV 2024, d'après plg_qp24)",
+            None,
+            &t.qpv_2024_total,
+        ));
+        for (i, q) in essor_refdata::qpv::qpv_2024_codes().iter().enumerate() {
+            out.push(row(
+                TerritoryLevel::Qpv,
+                &q.code,
+                &q.name,
+                None,
+                &t.qpv_2024[i],
+            ));
+        }
     }
     for (i, f) in layer.features.iter().enumerate() {
         out.push(row(

@@ -18,19 +18,63 @@ pub fn rules() -> &'static str {
 
 - *Établissement actif* : `etatAdministratifEtablissement = A`. Toutes les données portent sur
   les établissements actifs.
-- *ESS* : l'unité légale porte `economieSocialeSolidaireUniteLegale = O` (jointure sur le SIREN).
-  Un établissement dont l'unité légale est absente du stock est compté hors ESS et privé.
+- *Périmètre* : chaque calcul dit lequel de ses deux périmètres de l'ESS il utilise (ligne
+  « Périmètre » des données du calcul ; option `--perimeter` de `essor diagnose` et
+  `essor ingest`). **observatoire** (par défaut) : le périmètre statistique de l'INSEE et des
+  observatoires de l'ESS (ESS France, CRESS), celui des « chiffres clés » publiés — une liste
+  de catégories juridiques (associations, coopératives, mutuelles, fondations ; voir *Famille
+  juridique*), quel que soit l'indicateur ESS de Sirene, **moins les activités exclues** :
+  administration publique (division NAF 84), organisations patronales et consulaires (94.11Z),
+  organisations professionnelles (94.12Z), syndicats de salariés (94.20Z), organisations
+  religieuses (94.91Z), organisations politiques (94.92Z). L'INSEE lit l'activité principale
+  de l'unité légale ; essor aussi (`activitePrincipaleUniteLegale`, en NAF rév. 2) : tous les
+  établissements d'une unité sont dans le périmètre ou en dehors ensemble. Les sociétés
+  commerciales de l'ESS n'y sont pas comptées. Depuis 2023 l'INSEE y ajoute une cinquième
+  famille, les « autres organismes privés à but non lucratif », dont la liste de catégories
+  juridiques n'est pas publiée sous une forme que nous ayons pu vérifier : essor ne la compte
+  pas (ses chiffres sont donc un peu en deçà de ceux de l'INSEE). **sirene** : l'unité légale
+  porte `economieSocialeSolidaireUniteLegale = O` (déclaration au répertoire), sociétés
+  commerciales de l'ESS comprises, aucune activité exclue ; les associations sans cet
+  indicateur n'y sont pas. Les deux diffèrent donc : le périmètre sirene compte des lieux de
+  culte, syndicats et partis, et des sociétés commerciales de l'ESS ; le périmètre
+  observatoire compte des associations que Sirene ne signale pas. Sources (consultées le
+  8 décembre 2026) : INSEE, « L'économie sociale », méthodologie
+  (https://www.insee.fr/fr/statistiques/7636531?sommaire=7636553) ; INSEE, « Économie
+  sociale » (http://www.insee.fr/fr/themes/detail.asp?ref_id=eco-sociale&reg_id=99) :
+  « le champ de l'économie sociale est construit à partir d'une liste de catégories
+  juridiques, puis de l'exclusion de certaines activités (codes NAF) réputées hors champ ».
+- *ESS* : l'unité légale est dans le périmètre du calcul (jointure sur le SIREN). Un
+  établissement dont l'unité légale est absente du stock est compté hors ESS et privé.
 - *Famille juridique* (catégorie juridique de l'unité légale) : **association** 9210 à 9260
   (niveau II 92) ; **fondation** 9300 ; **mutuelle** 8210, 8250, 8290, 6411 ; **coopérative**
   niveaux II 51 et 63 et codes 5203, 5307, 5309, 5443, 5451, 5453–5455, 5458–5460, 5543, 5547,
   5551–5555, 5558–5560, 5643, 5647, 5651–5655, 5658–5660, 6543, 6551, 6554, 6558, 6560, 6595,
-  6596 ; **société commerciale de l'ESS** : tout autre code d'une unité ESS.
-- *Employeur* : `trancheEffectifsEtablissement` de 01 à 53.
+  6596 ; **société commerciale de l'ESS** (périmètre sirene seulement) : tout autre code d'une
+  unité ESS. *Coopératives sous forme de SAS* : la nomenclature n'a aucun code de SAS
+  coopérative (une SCOP ou une SCIC en SAS est codée 5710 comme toute SAS ; une SCIC en SARL
+  ou en SA est souvent codée 5499, 5599 ou 5699) et Sirene n'a aucune colonne « coopérative »
+  (`societeMissionUniteLegale` désigne la société à mission, pas une coopérative). Seul le nom
+  peut le dire : une unité ESS de forme SARL, SA ou SAS (niveaux II 54 à 57) dont la
+  dénomination ou le sigle contient le mot SCOP, SCIC, COOP, coopérative ou coopératif est
+  comptée comme **coopérative**, dans les deux périmètres. Une coopérative dont le nom ne le
+  dit pas reste une société commerciale de l'ESS (périmètre sirene) ou hors périmètre
+  (observatoire) : on ne peut pas la distinguer avec Sirene seul.
+- *Employeur* : `trancheEffectifsEtablissement` de 01 à 53. *Employeur sans tranche* :
+  `caractereEmployeurEtablissement = O` sans tranche de 01 à 53 (NN, 00 ou vide) ; ses emplois
+  sont inconnus : il est compté à part (`employer_unknown_bracket`,
+  `ess_employer_unknown_bracket`), jamais comme zéro emploi, et n'entre pas dans les
+  établissements employeurs.
 - *Emplois estimés* : centre de la tranche (01 → 1,5 ; 02 → 4 ; 03 → 7,5 ; 11 → 14,5 ;
   12 → 34,5 ; 21 → 74,5 ; 22 → 149,5 ; 31 → 224,5 ; 32 → 374,5 ; 41 → 749,5 ; 42 → 1 499,5 ;
   51 → 3 499,5 ; 52 → 7 499,5 ; 53 → 10 000), 0 sinon ; les bornes basse et haute des tranches
-  donnent la fourchette (`jobs_low`, `jobs_high`). Ce sont des **estimations** : la source ne
-  donne que des tranches d'effectifs.
+  donnent la fourchette (`jobs_low`, `jobs_high`). Ce sont des **estimations**, et toute part
+  calculée sur les emplois (dont la part de l'ESS dans l'emploi) en est une : la source ne
+  donne que des tranches d'effectifs, datées par `anneeEffectifsEtablissement`, souvent de
+  deux ou trois ans avant le stock. La répartition des établissements employeurs de l'ESS et
+  de leurs emplois estimés par année de tranche est publiée avec chaque chiffre
+  (`ess_employer_vintage_<année>`, `ess_jobs_vintage_<année>`). Les chiffres officiels (INSEE
+  Flores, DSN) sont des postes salariés au 31 décembre : ils ne se comparent à ceux-ci qu'en
+  ordre de grandeur.
 - *Privé* : catégorie juridique de niveau I ni 4 (personnes morales de droit public soumises
   au droit commercial) ni 7 (administrations).
 - *Secteurs* : section NAF rév. 2 de l'activité principale de l'établissement ; groupes ESS :
@@ -39,6 +83,17 @@ pub fn rules() -> &'static str {
 - *Commune* : `codeCommuneEtablissement`, arrondissements de Paris, Lyon et Marseille ramenés à
   75056, 69123 et 13055 ; EPCI, département et région d'après le COG 2026. Un code absent du
   COG est compté sous son propre code et signalé.
+- *Géographie prioritaire* : la géographie de 2015 (codes `QP…`, 1 514 QPV), intégrée à
+  essor, a été **remplacée le 1er janvier 2024 en métropole et le 1er janvier 2025 outre-mer**
+  par la géographie de 2024 (codes `QN…`, 1 493 QPV dans la liste intégrée). Les chiffres
+  calculés sur la géographie de 2015 le disent. Pour la géographie en vigueur, donner à essor
+  les contours officiels de 2024 (`--qpv FICHIER`), à télécharger sur data.gouv.fr, jeu
+  « Quartiers prioritaires de la politique de la ville (QPV) » de l'ANCT
+  (https://www.data.gouv.fr/fr/datasets/quartier-prioritaire-de-la-politique-de-la-ville-qpv-2024/,
+  GeoJSON ou shapefile), ou le fichier de géolocalisation de l'INSEE (`--geoloc`), dont la
+  colonne `plg_qp24` donne le QPV 2024 de chaque établissement : l'appartenance à un QPV 2024
+  est alors exacte même sans contours, mais les distances et les abords demandent les
+  contours. Vérifier une adresse : simulateur officiel « Votre adresse est-elle en QPV ? » du ministère chargé de la ville, https://sig.ville.gouv.fr (présenté sur https://www.service-public.fr/particuliers/vosdroits/R46124).
 - *QPV* : fichier de géolocalisation INSEE quand il est fourni (`plg_qp15` ou `plg_qp24` selon
   la géographie ; `CSZ`, `HZ` ou vide : hors QPV) ; sinon coordonnées Lambert de Sirene,
   projetées dans le système de leur territoire (EPSG 2154 en métropole ; 5490 pour 971, 972,
@@ -61,10 +116,13 @@ pub fn rules() -> &'static str {
 /// The run's own facts: inputs, geography, what could not be used.
 pub fn run_facts(report: &RunReport, layer: &QpvLayer, inputs: &str) -> String {
     let mut s = format!(
-        "## Données de ce calcul\n\n- Fichiers : {inputs}\n- Géographie prioritaire : {} ({} QPV ; {})\n- Unités légales lues : {}\n- Établissements lus : {} dont {} actifs\n- Établissements actifs localisés : {} (dont {} par le fichier de géolocalisation) ; non localisés : {} ; hors des territoires pris en charge : {}\n- Établissements actifs sans unité légale dans le stock : {}\n- Établissements actifs sans code commune : {}\n",
+        "## Données de ce calcul\n\n- Fichiers : {inputs}\n- Périmètre de l'ESS : {} — {}\n- Géographie prioritaire : {} ({} QPV ; {}){}\n- Unités légales lues : {}\n- Établissements lus : {} dont {} actifs\n- Établissements actifs localisés : {} (dont {} par le fichier de géolocalisation) ; non localisés : {} ; hors des territoires pris en charge : {}\n- Établissements actifs sans unité légale dans le stock : {}\n- Établissements actifs sans code commune : {}\n",
+        report.perimeter,
+        report.perimeter.label(),
         layer.geography,
         layer.len(),
         layer.source,
+        geography_warning(layer.geography),
         report.legal_units,
         report.establishments,
         report.active_establishments,
@@ -75,6 +133,26 @@ pub fn run_facts(report: &RunReport, layer: &QpvLayer, inputs: &str) -> String {
         report.without_legal_unit,
         report.without_commune,
     );
+    let t = &report.jobs;
+    if t.ess_employers > 0 || t.ess_employers_unknown_bracket > 0 {
+        let years: Vec<String> = crate::tally::VINTAGES
+            .iter()
+            .zip(&t.ess_employers_by_vintage)
+            .filter(|(_, n)| **n > 0)
+            .map(|((_, label), n)| format!("{label} : {n}"))
+            .collect();
+        s.push_str(&format!(
+            "- Emplois (estimations) : tranches d'effectifs de {} établissements employeurs de l'ESS, par année de la tranche (`anneeEffectifsEtablissement`) : {} ; employeurs de l'ESS sans tranche connue (`caractereEmployeurEtablissement = O`), comptés à part : {}\n",
+            t.ess_employers,
+            if years.is_empty() { "aucune".to_owned() } else { years.join(" ; ") },
+            t.ess_employers_unknown_bracket,
+        ));
+    }
+    if let Some(rows) = report.qpv_2024_rows {
+        s.push_str(&format!(
+            "- QPV 2024 (géographie en vigueur) d'après la colonne `plg_qp24` du fichier de géolocalisation : {rows} lignes situées dans un QPV 2024 de la liste intégrée ; chiffres par QPV 2024 (codes `QN…`) exacts pour l'appartenance, sans contours : ni distances, ni abords (300 m, 500 m), ni carte pour cette géographie tant que ses contours officiels ne sont pas chargés (`--qpv`)\n"
+        ));
+    }
     if !report.unknown_communes.is_empty() {
         let list: Vec<String> = report
             .unknown_communes
@@ -113,6 +191,17 @@ pub fn run_facts(report: &RunReport, layer: &QpvLayer, inputs: &str) -> String {
         ));
     }
     s
+}
+
+/// What a figure on the embedded 2015 geography must say, and how to load the current one
+/// (issue 14): « — géographie 2015, remplacée… ; pour la géographie en vigueur… »; empty for
+/// 2024.
+pub fn geography_warning(g: essor_model::QpvGeography) -> String {
+    g.replaced().map_or_else(String::new, |r| {
+        format!(
+            " — {r} ; pour la géographie en vigueur, charger les contours officiels de 2024 (`--qpv`, data.gouv.fr « Quartiers prioritaires de la politique de la ville (QPV) ») ou donner le fichier de géolocalisation de l'INSEE (`--geoloc`, colonne `plg_qp24`)"
+        )
+    })
 }
 
 /// The méthodologie's Markdown as HTML, for the diagnostic pack: headings, paragraphs,

@@ -65,6 +65,30 @@ fn pct(num: f64, den: f64) -> String {
     }
 }
 
+/// The table of the years of the headcount brackets behind a territory's ESS job estimates,
+/// and its ESS employers without a bracket (issue 14).
+fn vintage_table(name: &str, t: &Tally) -> String {
+    let mut h = format!(
+        "<h2>Sur quoi reposent les emplois estimés</h2><p>Les emplois sont estimés au centre de la tranche d'effectifs de chaque établissement, tranche datée par l'INSEE (<code>anneeEffectifsEtablissement</code>), souvent de deux ou trois ans avant le stock. Employeurs de l'ESS sans tranche connue (<code>caractereEmployeurEtablissement = O</code>), comptés à part et non comme zéro emploi : {}.</p><table><caption>{} : établissements employeurs de l'ESS et emplois estimés, par année de la tranche d'effectifs</caption><thead><tr><th scope=\"col\">Année de la tranche</th><th scope=\"col\">Établissements employeurs de l'ESS</th><th scope=\"col\">Emplois estimés</th></tr></thead><tbody>",
+        int(t.ess_employer_unknown_bracket as f64),
+        esc(name)
+    );
+    for (i, (_, label)) in crate::tally::VINTAGES.iter().enumerate() {
+        if t.ess_employer_by_vintage[i] == 0 {
+            continue;
+        }
+        let _ = write!(
+            h,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>",
+            esc(label),
+            int(t.ess_employer_by_vintage[i] as f64),
+            int(t.ess_jobs_by_vintage[i])
+        );
+    }
+    h.push_str("</tbody></table>");
+    h
+}
+
 fn int(n: f64) -> String {
     let s = format!("{:.0}", n.round());
     let mut out = String::new();
@@ -140,6 +164,8 @@ pub struct PackData {
     /// A warning written under the title, in French: that the data are synthetic, for a pack
     /// made from a demonstration store (issue 12: the report never said so).
     pub notice: Option<String>,
+    /// The ESS perimeter of every figure of the pack (issue 14).
+    pub perimeter: essor_model::legal::Perimeter,
 }
 
 /// The QPV of `level:code`, in layer order: those lying wholly or partly in the territory
@@ -196,6 +222,7 @@ impl PackData {
             qpv,
             actors: d.actors.clone(),
             notice: None,
+            perimeter: d.report.perimeter,
         })
     }
 
@@ -255,6 +282,20 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
         geo = esc(&layer.geography.to_string()),
         generated = esc(generated),
     );
+    let _ = writeln!(
+        h,
+        r#"<p class="meta">Périmètre de l'ESS de tous les chiffres : {} (voir la méthodologie). Emplois : estimations d'après les tranches d'effectifs.</p>"#,
+        esc(data.perimeter.label())
+    );
+    let warning = crate::methodology::geography_warning(layer.geography);
+    if !warning.is_empty() {
+        let _ = write!(
+            h,
+            r#"<p class="avertissement" role="note">{}{}.</p>"#,
+            esc(&layer.geography.to_string()),
+            esc(&warning).replace('`', "")
+        );
+    }
     if let Some(notice) = &data.notice {
         let _ = write!(
             h,
@@ -285,8 +326,10 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
         ("Fourchette des emplois de l'ESS", |t| {
             format!("{} – {}", int(t.ess_jobs_low), int(t.ess_jobs_high))
         }),
-        ("Part de l'ESS dans l'emploi", |t| pct(t.ess_jobs, t.jobs)),
-        ("Part de l'ESS dans l'emploi privé", |t| {
+        ("Part de l'ESS dans l'emploi (estimation)", |t| {
+            pct(t.ess_jobs, t.jobs)
+        }),
+        ("Part de l'ESS dans l'emploi privé (estimation)", |t| {
             pct(t.ess_jobs, t.private_jobs)
         }),
         ("Part des établissements employeurs dans l'ESS", |t| {
@@ -330,7 +373,7 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
     h.push_str("</tbody></table>");
 
     // Charts.
-    h.push_str("<h2>Poids de l'ESS dans l'emploi</h2>");
+    h.push_str("<h2>Poids de l'ESS dans l'emploi (estimation)</h2>");
     let bars: Vec<(String, f64)> = cols
         .iter()
         .map(|(n, t)| {
@@ -344,7 +387,10 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
             )
         })
         .collect();
-    h.push_str(&bar_chart("Part de l'ESS dans l'emploi", &bars));
+    h.push_str(&bar_chart(
+        "Part de l'ESS dans l'emploi (estimation)",
+        &bars,
+    ));
     h.push_str("<h2>Familles de l'ESS dans les QPV du territoire</h2>");
     let fam: Vec<(String, f64)> = FAMILIES
         .iter()
@@ -366,8 +412,12 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
         &fam,
     ));
 
+    // What the job estimates rest on (issue 14): the year of the brackets, the employers
+    // without one.
+    h.push_str(&vintage_table(&territory.name, &territory.tally));
+
     // Sectors.
-    h.push_str("<h2>Secteurs</h2><table><caption>Emplois de l'ESS par secteur (estimation)</caption><thead><tr><th scope=\"col\">Secteur</th><th scope=\"col\">Emplois ESS en QPV</th><th scope=\"col\">Part de l'ESS dans le secteur, en QPV</th><th scope=\"col\">Emplois ESS du territoire</th><th scope=\"col\">Part de l'ESS dans le secteur, France</th></tr></thead><tbody>");
+    h.push_str("<h2>Secteurs</h2><table><caption>Emplois de l'ESS par secteur (estimation)</caption><thead><tr><th scope=\"col\">Secteur</th><th scope=\"col\">Emplois ESS en QPV (estimation)</th><th scope=\"col\">Part de l'ESS dans le secteur, en QPV</th><th scope=\"col\">Emplois ESS du territoire</th><th scope=\"col\">Part de l'ESS dans le secteur, France</th></tr></thead><tbody>");
     for (i, s) in EssSector::ALL.iter().enumerate() {
         let _ = write!(
             h,
@@ -395,7 +445,7 @@ pub fn render(data: &PackData, layer: &QpvLayer, methodology: &str, generated: &
         "<h2>Quartiers prioritaires du territoire ({})</h2>",
         qpv_ids.len()
     );
-    h.push_str("<table><caption>Par QPV : dans le quartier, puis avec ses 500 m alentour</caption><thead><tr><th scope=\"col\">QPV</th><th scope=\"col\">Population</th><th scope=\"col\">Établissements employeurs ESS</th><th scope=\"col\">Emplois ESS</th><th scope=\"col\">Part ESS de l'emploi</th><th scope=\"col\">Employeurs ESS à 500 m</th><th scope=\"col\">Emplois ESS à 500 m</th></tr></thead><tbody>");
+    h.push_str("<table><caption>Par QPV : dans le quartier, puis avec ses 500 m alentour</caption><thead><tr><th scope=\"col\">QPV</th><th scope=\"col\">Population</th><th scope=\"col\">Établissements employeurs ESS</th><th scope=\"col\">Emplois ESS (estimation)</th><th scope=\"col\">Part ESS de l'emploi (estimation)</th><th scope=\"col\">Employeurs ESS à 500 m</th><th scope=\"col\">Emplois ESS à 500 m (estimation)</th></tr></thead><tbody>");
     for q in &data.qpv {
         let f = layer.get(q.id);
         let t = &q.row.tally;

@@ -34,6 +34,10 @@ pub struct Placement {
     /// Every QPV within [`NEAR_M`] (the covering one included), for the "QPV and 500 m"
     /// figures.
     pub near: Vec<QpvId>,
+    /// The 2024 QPV INSEE's geolocation file gives (`plg_qp24`), as an index into
+    /// `essor_refdata::qpv::qpv_2024_codes()`, when the layer in use is the 2015 one (issue 14:
+    /// figures by 2024 QPV, exact for membership, without polygons).
+    pub qpv_2024: Option<u16>,
 }
 
 /// Why an establishment could not be placed although it had coordinates.
@@ -56,6 +60,8 @@ pub struct GeolocTable {
     /// `rows[buckets[b]..buckets[b + 1]]` holds the SIRETs whose SIREN's high bits are `b`.
     buckets: Vec<u32>,
     pub unknown_codes: HashMap<String, u64>,
+    /// On a 2015 layer, rows whose `plg_qp24` names a 2024 QPV of the embedded list.
+    pub qpv24_rows: u64,
 }
 
 /// One row of the file as the placement needs it: a lookup reads one cache line.
@@ -65,6 +71,9 @@ struct GeolocRow {
     lonlat: (f64, f64),
     /// The QPV code of the layer's geography, as an id of the layer; `u32::MAX` = none.
     qpv: u32,
+    /// On a 2015 layer, the `plg_qp24` code as an index of the embedded 2024 list;
+    /// `u16::MAX` = none.
+    qpv24: u16,
 }
 
 impl GeolocRow {
@@ -75,6 +84,7 @@ impl GeolocRow {
             .then(self.lonlat.0.total_cmp(&o.lonlat.0))
             .then(self.lonlat.1.total_cmp(&o.lonlat.1))
             .then(self.qpv.cmp(&o.qpv))
+            .then(self.qpv24.cmp(&o.qpv24))
     }
 }
 
@@ -92,6 +102,8 @@ fn bucket(siret: u64) -> usize {
 pub struct GeolocBuilder<'a> {
     layer: &'a essor_geo::QpvLayer,
     ids: HashMap<String, QpvId>,
+    /// On a 2015 layer, the embedded 2024 codes and their index (empty on a 2024 layer).
+    ids24: HashMap<&'static str, u16>,
     table: GeolocTable,
 }
 
@@ -116,10 +128,24 @@ impl GeolocBuilder<'_> {
                 }
             },
         };
+        let qpv24 = match r.qpv_2024 {
+            Some(c) if !self.ids24.is_empty() => match self.ids24.get(c.as_str()) {
+                Some(&i) => {
+                    self.table.qpv24_rows += 1;
+                    i
+                }
+                None => {
+                    *self.table.unknown_codes.entry(c.to_string()).or_insert(0) += 1;
+                    u16::MAX
+                }
+            },
+            _ => u16::MAX,
+        };
         self.table.rows.push(GeolocRow {
             siret: r.siret.get(),
             lonlat,
             qpv,
+            qpv24,
         });
     }
 
@@ -146,6 +172,10 @@ impl GeolocBuilder<'_> {
     }
 }
 
+/// What the file says of one SIRET: (lon, lat), its QPV of the layer, its 2024 QPV of the
+/// embedded list (on a 2015 layer).
+type GeolocHit = ((f64, f64), Option<QpvId>, Option<u16>);
+
 impl GeolocTable {
     /// A builder keeping the QPV codes of `index`'s geography.
     pub fn builder(index: &QpvIndex) -> GeolocBuilder<'_> {
@@ -156,9 +186,18 @@ impl GeolocTable {
             .enumerate()
             .map(|(i, f)| (f.code.to_string(), i as QpvId))
             .collect();
+        let ids24 = match layer.geography {
+            QpvGeography::Qpv2015 => essor_refdata::qpv::qpv_2024_codes()
+                .iter()
+                .enumerate()
+                .map(|(i, q)| (q.code.as_str(), i as u16))
+                .collect(),
+            QpvGeography::Qpv2024 => HashMap::new(),
+        };
         GeolocBuilder {
             layer,
             ids,
+            ids24,
             table: GeolocTable::default(),
         }
     }
@@ -171,7 +210,7 @@ impl GeolocTable {
         self.rows.is_empty()
     }
 
-    fn get(&self, siret: Siret) -> Option<((f64, f64), Option<QpvId>)> {
+    fn get(&self, siret: Siret) -> Option<GeolocHit> {
         let s = siret.get();
         let b = bucket(s);
         let (lo, hi) = (
@@ -183,7 +222,11 @@ impl GeolocTable {
                 .binary_search_by_key(&s, |r| r.siret)
                 .ok()?;
         let r = self.rows[i];
-        Some((r.lonlat, (r.qpv != u32::MAX).then_some(r.qpv)))
+        Some((
+            r.lonlat,
+            (r.qpv != u32::MAX).then_some(r.qpv),
+            (r.qpv24 != u16::MAX).then_some(r.qpv24),
+        ))
     }
 }
 
@@ -240,7 +283,7 @@ impl<'a> Placer<'a> {
         lambert: Option<(f64, f64)>,
         full: bool,
     ) -> Result<Option<Placement>, PlacementIssue> {
-        if let Some((lonlat, insee_qpv)) = self.geoloc.and_then(|g| g.get(siret)) {
+        if let Some((lonlat, insee_qpv, qpv_2024)) = self.geoloc.and_then(|g| g.get(siret)) {
             let (x, y) = lonlat;
             let near = self
                 .wgs84
@@ -264,6 +307,7 @@ impl<'a> Placer<'a> {
                 lonlat: Some(lonlat),
                 from_geoloc: true,
                 near: ids,
+                qpv_2024,
             }));
         }
         let (Some((x, y)), Some(commune)) = (lambert, commune) else {
@@ -283,6 +327,7 @@ impl<'a> Placer<'a> {
             lonlat: if full { crs.to_lonlat(x, y).ok() } else { None },
             from_geoloc: false,
             near: near.within.iter().map(|(id, _)| *id).collect(),
+            qpv_2024: None,
         }))
     }
 
@@ -347,16 +392,16 @@ mod tests {
         let table = builder.finish();
         assert_eq!(table.len(), sirets.len() + 1);
         for (i, &s) in sirets.iter().enumerate().filter(|(i, _)| *i != 10) {
-            let (lonlat, qpv) = table
+            let (lonlat, qpv, _) = table
                 .get(Siret::parse(&format!("{s:014}")).unwrap())
                 .unwrap();
             assert_eq!(lonlat, (i as f64, 48.0), "{s}");
             assert_eq!(qpv, (i % 5 == 0).then_some(0), "{s}");
         }
         let ten = Siret::parse(&format!("{:014}", sirets[10])).unwrap();
-        assert_eq!(table.get(ten), Some(((-1.0, 48.0), None)));
+        assert_eq!(table.get(ten), Some(((-1.0, 48.0), None, None)));
         let last = table.get(Siret::parse("99999999999999").unwrap()).unwrap();
-        assert_eq!(last, ((2.0, 48.0), None), "an unknown code is no QPV");
+        assert_eq!(last, ((2.0, 48.0), None, None), "an unknown code is no QPV");
         assert_eq!(table.unknown_codes["QP999999"], 1);
         assert_eq!(table.get(Siret::parse("00000000000005").unwrap()), None);
         assert_eq!(

@@ -15,6 +15,33 @@ fn family_index(f: LegalFamily) -> Option<usize> {
 /// NAF sections A…U.
 pub const SECTIONS: usize = 21;
 
+/// The vintages of the headcount brackets behind the job estimates
+/// (`anneeEffectifsEtablissement`, issue 14): their keys in `indicators.csv` and French labels.
+/// Index 0 is an employer without a year, 1 a year before 2018, then one per year, the last
+/// one 2026 and after.
+pub const VINTAGES: [(&str, &str); 11] = [
+    ("inconnue", "année inconnue"),
+    ("avant_2018", "avant 2018"),
+    ("2018", "2018"),
+    ("2019", "2019"),
+    ("2020", "2020"),
+    ("2021", "2021"),
+    ("2022", "2022"),
+    ("2023", "2023"),
+    ("2024", "2024"),
+    ("2025", "2025"),
+    ("2026_et_apres", "2026 et après"),
+];
+
+/// The [`VINTAGES`] index of a bracket's year.
+pub fn vintage_index(year: Option<u16>) -> usize {
+    match year {
+        None => 0,
+        Some(y) if y < 2018 => 1,
+        Some(y) => (usize::from(y) - 2016).min(VINTAGES.len() - 1),
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
     pub establishments: u64,
@@ -34,6 +61,14 @@ pub struct Tally {
     pub ess_jobs_by_sector: [f64; 7],
     pub ess_employer_by_sector: [u64; 7],
     pub ess_establishments_by_section: [u64; SECTIONS],
+    /// Employers (`caractereEmployeurEtablissement = O`) without a bracket 01…53: their jobs
+    /// are unknown, not zero (issue 14).
+    pub employer_unknown_bracket: u64,
+    pub ess_employer_unknown_bracket: u64,
+    /// ESS employer establishments and their estimated jobs by the year of their bracket
+    /// ([`VINTAGES`]).
+    pub ess_employer_by_vintage: [u64; VINTAGES.len()],
+    pub ess_jobs_by_vintage: [f64; VINTAGES.len()],
 }
 
 fn sector_index(s: EssSector) -> usize {
@@ -57,8 +92,14 @@ impl Tally {
         if f.employer {
             self.employer_establishments += 1;
         }
+        if f.employer_unknown_bracket {
+            self.employer_unknown_bracket += 1;
+        }
         if !f.ess {
             return;
+        }
+        if f.employer_unknown_bracket {
+            self.ess_employer_unknown_bracket += 1;
         }
         self.ess_establishments += 1;
         self.ess_jobs += f.jobs;
@@ -73,6 +114,9 @@ impl Tally {
             self.ess_jobs_by_family[i] += f.jobs;
         }
         if f.employer {
+            let v = vintage_index(f.headcount_year);
+            self.ess_employer_by_vintage[v] += 1;
+            self.ess_jobs_by_vintage[v] += f.jobs;
             self.ess_employer_establishments += 1;
             self.ess_employer_by_sector[sector] += 1;
             if let Some(i) = family {
@@ -107,6 +151,13 @@ impl Tally {
             &mut self.ess_establishments_by_section,
             &o.ess_establishments_by_section,
         );
+        self.employer_unknown_bracket += o.employer_unknown_bracket;
+        self.ess_employer_unknown_bracket += o.ess_employer_unknown_bracket;
+        add(
+            &mut self.ess_employer_by_vintage,
+            &o.ess_employer_by_vintage,
+        );
+        add(&mut self.ess_jobs_by_vintage, &o.ess_jobs_by_vintage);
     }
 }
 
@@ -120,6 +171,8 @@ mod tests {
             ess,
             family,
             employer: jobs > 0.0,
+            employer_unknown_bracket: false,
+            headcount_year: (jobs > 0.0).then_some(2023),
             jobs,
             jobs_low: jobs.floor(),
             jobs_high: jobs.ceil(),
@@ -143,8 +196,34 @@ mod tests {
         );
         assert_eq!(t.ess_employer_by_family, [1, 0, 0, 0, 0]);
         assert_eq!(t.ess_establishments_by_section[NafSection::Q as usize], 2);
+        assert_eq!(t.ess_employer_by_vintage[vintage_index(Some(2023))], 1);
+        assert_eq!(t.ess_jobs_by_vintage[vintage_index(Some(2023))], 34.5);
         let mut u = t.clone();
         u.merge(&t);
         assert_eq!((u.establishments, u.ess_jobs), (6, 69.0));
+    }
+
+    #[test]
+    fn employers_without_a_bracket_are_counted_apart_never_as_zero_jobs() {
+        // Issue 14, point 2: `caractereEmployeurEtablissement = O` with bracket NN.
+        let mut t = Tally::default();
+        let mut f = facts(true, LegalFamily::Association, 0.0, true);
+        f.employer_unknown_bracket = true;
+        t.add(&f);
+        t.add(&Facts { ess: false, ..f });
+        assert_eq!(
+            (t.employer_unknown_bracket, t.ess_employer_unknown_bracket),
+            (2, 1)
+        );
+        assert_eq!((t.employer_establishments, t.ess_jobs), (0, 0.0));
+    }
+
+    #[test]
+    fn vintages_are_unknown_before_2018_each_year_then_2026_and_after() {
+        assert_eq!(vintage_index(None), 0);
+        assert_eq!(vintage_index(Some(2009)), 1);
+        assert_eq!(VINTAGES[vintage_index(Some(2018))].0, "2018");
+        assert_eq!(VINTAGES[vintage_index(Some(2025))].0, "2025");
+        assert_eq!(VINTAGES[vintage_index(Some(2031))].0, "2026_et_apres");
     }
 }

@@ -25,6 +25,7 @@ fn run(
         etablissements: fixture(etab),
         unites_legales: fixture(ul),
         geoloc: geoloc.map(fixture),
+        perimeter: essor_model::legal::Perimeter::Sirene,
     };
     let d = diagnose(&inputs, &INDEX, &scope, &()).unwrap();
     let r = rows(&d, INDEX.layer());
@@ -359,4 +360,88 @@ fn every_row_comes_back_whole_from_its_published_values() {
         err.to_string(),
         "valeur « ess_jobs » absente pour le territoire france:FR"
     );
+}
+
+#[test]
+fn with_plg_qp24_the_figures_of_2024_qpv_are_counted_on_the_2015_layer() {
+    // Issue 14, point 3: a synthetic geolocation file in INSEE's layout whose `plg_qp24` holds
+    // real codes of the embedded 2024 list (and one unknown code). Hand count, SIRENE
+    // perimeter: QN09328M holds 99900001100011 (association, bracket 12: 34.5) and
+    // 99900006000010 (fondation, 31: 224.5); QN09337M 99900017700012 (coopérative 5560,
+    // 53: 10,000); QN07509M 99900001100029 (association, 03: 7.5); QN97114M 99900019300011
+    // (association, 12: 34.5); QN99999Z is no 2024 QPV.
+    let (d, rows) = run(
+        "StockEtablissement_utf8.csv",
+        "StockUniteLegale_utf8.csv",
+        Some("GeolocalisationEtablissement_qp24_synthetique.csv"),
+        ActorScope::None,
+    );
+    assert_eq!(d.report.qpv_2024_rows, Some(5));
+    assert_eq!(d.report.unknown_qpv_codes.get("QN99999Z"), Some(&1));
+    let q = &row(&rows, TerritoryLevel::Qpv, "QN09328M");
+    assert_eq!(
+        q.name,
+        "Franc Moisin - Cosmonautes - Cristino Garcia - Landy"
+    );
+    assert_eq!(q.population, None);
+    let t = &q.tally;
+    assert_eq!((t.ess_employer_establishments, t.ess_jobs), (2, 259.0));
+    assert_eq!(t.ess_employer_by_family, [1, 0, 0, 1, 0]);
+    let coop = &row(&rows, TerritoryLevel::Qpv, "QN09337M").tally;
+    assert_eq!(
+        (coop.ess_jobs, coop.ess_employer_by_family[1]),
+        (10_000.0, 1)
+    );
+    assert_eq!(
+        row(&rows, TerritoryLevel::Qpv, "QN97114M").tally.ess_jobs,
+        34.5
+    );
+    let all = &row(&rows, TerritoryLevel::QpvTotal, "QPV_2024").tally;
+    assert_eq!((all.establishments, all.ess_jobs), (5, 10_301.0));
+    // Every code of the list has its row; no 500 m row without polygons.
+    let qn = rows
+        .iter()
+        .filter(|r| r.level == TerritoryLevel::Qpv && r.code.starts_with("QN"))
+        .count();
+    assert_eq!(qn, 1493);
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r.level == TerritoryLevel::Qpv500m && r.code.starts_with("QN"))
+    );
+    // Every other row is that of the same run with the original file (whose `plg_qp24` codes
+    // are not of the 2024 list): the 2015 figures still come from `plg_qp15` and the engine.
+    let (_, before) = run(
+        "StockEtablissement_utf8.csv",
+        "StockUniteLegale_utf8.csv",
+        Some("GeolocalisationEtablissement_Sirene_pour_etudes_statistiques_utf8.csv"),
+        ActorScope::None,
+    );
+    let others: Vec<_> = rows
+        .iter()
+        .filter(|r| !r.code.starts_with("QN") && r.code != "QPV_2024")
+        .map(|r| (r.level, r.code.clone(), r.tally.clone()))
+        .collect();
+    let before: Vec<_> = before
+        .iter()
+        .filter(|r| !r.code.starts_with("QN") && r.code != "QPV_2024")
+        .map(|r| (r.level, r.code.clone(), r.tally.clone()))
+        .collect();
+    assert!(others == before);
+    let facts = essor_observatory::methodology::run_facts(&d.report, INDEX.layer(), "f");
+    assert!(facts.contains("QPV 2024 (géographie en vigueur) d'après la colonne `plg_qp24`"));
+    assert!(facts.contains("ni distances, ni abords"));
+    assert!(facts.contains("géographie 2015, remplacée depuis le 1er janvier 2024"));
+}
+
+#[test]
+fn without_a_geolocation_file_there_are_no_2024_rows() {
+    let (d, rows) = run(
+        "StockEtablissement_utf8.csv",
+        "StockUniteLegale_utf8.csv",
+        None,
+        ActorScope::None,
+    );
+    assert_eq!(d.report.qpv_2024_rows, None);
+    assert!(!rows.iter().any(|r| r.code.starts_with("QN")));
 }

@@ -51,6 +51,9 @@ pub struct ResolvedFacts {
     pub bank_access: Option<bool>,
     pub departement: Option<String>,
     pub region: Option<String>,
+    /// The QPV facts of the place were left unknown because only the replaced 2015
+    /// geography could answer them ([`LocationFacts::replaced_geography`]).
+    pub replaced_geography: bool,
 }
 
 impl ResolvedFacts {
@@ -168,6 +171,7 @@ impl ResolvedFacts {
             bank_access: profile.bank_access,
             departement,
             region,
+            replaced_geography: location.replaced_geography,
         }
     }
 }

@@ -27,6 +27,11 @@ pub struct LocationFacts {
     pub departement: Option<String>,
     /// Région code of the COG (`11`, `53`, `06`).
     pub region: Option<String>,
+    /// The only QPV polygons at hand are of the 2015 geography, replaced since 2024: the
+    /// facts a point would give (`located_in_qpv`, `near_qpv`) are left unknown, and
+    /// `qpv` / `distance_m` describe that old geography only (issue 14). The matcher then says
+    /// « à vérifier » with the reason and the official address check.
+    pub replaced_geography: bool,
 }
 
 /// Answers location questions for the matcher.

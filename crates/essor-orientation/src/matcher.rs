@@ -33,6 +33,9 @@ use crate::vocab::{Holder, Need, Stage};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
+/// The facts a place (commune, point) gives through the QPV polygons (issue 14).
+const PLACE_QPV_FACTS: [&str; 3] = ["implantation_qpv", "proximite_qpv", "action_qpv"];
+
 /// Whether a profile may use a scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -318,10 +321,25 @@ fn match_scheme(
                     }
                     let mut labels: Vec<&str> = defs.iter().map(|d| d.label).collect();
                     labels.dedup();
+                    // Issue 14: a place-derived QPV fact left unknown because the only
+                    // polygons at hand are of the replaced 2015 geography says so.
+                    let geography = if facts.replaced_geography
+                        && o.unknown.iter().any(|f| PLACE_QPV_FACTS.contains(f))
+                    {
+                        format!(
+                            " ; le lieu n'a pu être situé que dans la {}, qui ne fait plus foi : vérifiez l'adresse sur {} (ou répondez à la question)",
+                            essor_model::QpvGeography::Qpv2015
+                                .replaced()
+                                .unwrap_or_default(),
+                            essor_model::QpvGeography::ADDRESS_CHECK_URL
+                        )
+                    } else {
+                        String::new()
+                    };
                     (
                         Effect::Unknown,
                         format!(
-                            "À vérifier : {} — information manquante : {}",
+                            "À vérifier : {} — information manquante : {}{geography}",
                             check.label,
                             labels.join(", ")
                         ),

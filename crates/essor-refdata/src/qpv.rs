@@ -10,6 +10,7 @@ const SHP: &[u8] = include_bytes!("../../../data/qpv_2015/QP_METROPOLEOUTREMER_W
 const DBF: &[u8] = include_bytes!("../../../data/qpv_2015/QP_METROPOLEOUTREMER_WGS84_EPSG4326.dbf");
 const PRJ: &[u8] = include_bytes!("../../../data/qpv_2015/QP_METROPOLEOUTREMER_WGS84_EPSG4326.prj");
 const POPULATION: &[u8] = include_bytes!("../../../data/qpv_2015/pop_qp_2013.csv");
+const CODES_2024: &[u8] = include_bytes!("../../../data/qpv_2024/qpv_2024_codes.csv");
 
 /// How the embedded layer is named in messages and reports.
 pub const QPV_2015_SOURCE: &str = "QPV 2015 embarqués (ANCT, QP_METROPOLEOUTREMER_WGS84_EPSG4326)";
@@ -57,9 +58,52 @@ pub fn qpv_2015_population() -> &'static HashMap<String, QpvPopulation> {
     &POPULATIONS
 }
 
+/// A QPV of the 2024 geography as the embedded list gives it: code, name, communes. No
+/// polygon (none could be had offline; `data/README.md`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Qpv2024 {
+    #[serde(rename = "code_qp")]
+    pub code: String,
+    #[serde(rename = "lib_qp")]
+    pub name: String,
+    /// INSEE codes of its communes, `;`-separated (Paris, Lyon, Marseille as the whole city).
+    #[serde(rename = "insee_com")]
+    pub communes: String,
+}
+
+static CODES: LazyLock<Vec<Qpv2024>> =
+    LazyLock::new(|| crate::parse_csv::<Qpv2024>("qpv_2024_codes.csv", CODES_2024, b','));
+
+/// The 1,493 QPV of the 2024 geography (codes `QN…`), sorted by code.
+pub fn qpv_2024_codes() -> &'static [Qpv2024] {
+    &CODES
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_2024_list_has_its_1493_codes_sorted_with_names_and_communes() {
+        // Issue 14, point 3.
+        let list = qpv_2024_codes();
+        assert_eq!(list.len(), 1493);
+        assert!(list.windows(2).all(|w| w[0].code < w[1].code));
+        assert!(list.iter().all(|q| {
+            essor_model::QpvGeography::of_code(&q.code) == Some(essor_model::QpvGeography::Qpv2024)
+                && !q.name.is_empty()
+                && !q.communes.is_empty()
+        }));
+        let first = &list[0];
+        assert_eq!(
+            (
+                first.code.as_str(),
+                first.name.as_str(),
+                first.communes.as_str()
+            ),
+            ("QN00101M", "Grande Reyssouze Terre Des Fleurs", "01053")
+        );
+    }
 
     #[test]
     fn the_embedded_layer_has_every_2015_qpv_with_accented_names() {

@@ -19,6 +19,8 @@ pub struct EstablishmentColumns {
     pub statut_diffusion: usize,
     pub etat_administratif: usize,
     pub tranche_effectifs: usize,
+    /// The year the bracket describes (optional: read when the layout has it).
+    pub annee_effectifs: Option<usize>,
     pub activite_principale: usize,
     pub nomenclature_activite: Option<usize>,
     pub code_commune: usize,
@@ -47,6 +49,7 @@ impl EstablishmentColumns {
             statut_diffusion: r.required("statutDiffusionEtablissement"),
             etat_administratif: r.required("etatAdministratifEtablissement"),
             tranche_effectifs: r.required("trancheEffectifsEtablissement"),
+            annee_effectifs: r.optional("anneeEffectifsEtablissement"),
             activite_principale: r.required("activitePrincipaleEtablissement"),
             nomenclature_activite: r.optional("nomenclatureActivitePrincipaleEtablissement"),
             code_commune: r.required("codeCommuneEtablissement"),
@@ -106,6 +109,9 @@ pub struct EstablishmentRecord {
     /// `etatAdministratifEtablissement`: A actif, F fermé.
     pub state: AdminState,
     pub headcount: Option<HeadcountBracket>,
+    /// `anneeEffectifsEtablissement`: the year the bracket describes (often two or three years
+    /// before the stock).
+    pub headcount_year: Option<u16>,
     /// `caractereEmployeurEtablissement`.
     pub employer: Option<bool>,
     /// `activitePrincipaleEtablissement`, only when its nomenclature is NAF rév. 2.
@@ -192,6 +198,14 @@ impl SireneRecord for EstablishmentRecord {
             RejectReason::InvalidCode,
             |s| HeadcountBracket::parse(s).ok_or(()),
         );
+        let headcount_year = ctx.parsed(
+            row,
+            c.annee_effectifs,
+            "anneeEffectifsEtablissement",
+            RejectReason::InvalidNumber,
+            // Parquet may store the year as a float ("2023.0").
+            |s| s.strip_suffix(".0").unwrap_or(s).parse::<u16>(),
+        );
         let employer = ctx.flag(
             row,
             Some(c.caractere_employeur),
@@ -266,6 +280,7 @@ impl SireneRecord for EstablishmentRecord {
             diffusion,
             state,
             headcount,
+            headcount_year,
             employer,
             naf,
             naf25,

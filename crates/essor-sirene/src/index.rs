@@ -19,7 +19,7 @@ use crate::{ReadOptions, ReadSummary, SireneError};
 use essor_model::diffusion::Diffusion;
 use essor_model::headcount::HeadcountBracket;
 use essor_model::ids::{Rna, Siren};
-use essor_model::legal::{LegalCategory, LegalFamily};
+use essor_model::legal::{LegalCategory, LegalFamily, Perimeter, UnitEss};
 use essor_model::sector::NafCode;
 use rayon::slice::ParallelSliceMut;
 use std::path::Path;
@@ -37,6 +37,11 @@ pub struct LegalUnitFacts {
     /// `caractereEmployeurUniteLegale`.
     pub employer: Option<bool>,
     pub headcount: Option<HeadcountBracket>,
+    /// The unit's `activitePrincipaleUniteLegale` is one the observatoire perimeter excludes
+    /// (`essor_model::legal::EXCLUDED_ACTIVITIES`).
+    pub excluded_activity: bool,
+    /// An ESS company-form unit named as a cooperative (`LegalUnitRecord::cooperative_name`).
+    pub cooperative_name: bool,
 }
 
 fn pack_flag(v: Option<bool>) -> u32 {
@@ -61,9 +66,24 @@ impl LegalUnitFacts {
         self.ess == Some(true)
     }
 
-    /// Legal family (issue 3, rule "legal family").
+    /// Legal family (issue 3, rule "legal family"; cooperatives in SAS form, issue 14).
     pub fn family(&self) -> LegalFamily {
-        LegalFamily::classify(self.legal_category, self.is_ess())
+        LegalFamily::classify_named(self.legal_category, self.is_ess(), self.cooperative_name)
+    }
+
+    /// What the ESS perimeters need of this unit (issue 14).
+    pub fn unit_ess(&self) -> UnitEss {
+        UnitEss {
+            category: self.legal_category,
+            sirene_flag: self.is_ess(),
+            excluded_activity: self.excluded_activity,
+            cooperative_name: self.cooperative_name,
+        }
+    }
+
+    /// The unit's ESS family in `perimeter`, `None` when it is not ESS there.
+    pub fn ess_family(&self, perimeter: Perimeter) -> Option<LegalFamily> {
+        perimeter.family(&self.unit_ess())
     }
 
     /// Private economy: catégorie juridique niveau I neither 4 nor 7 (issue 3). A unit without
@@ -73,7 +93,8 @@ impl LegalUnitFacts {
     }
 
     /// Layout: bits 0–13 category + 1 (0 = none), 14–15 ESS, 16 diffusion P, 17–18 state,
-    /// 19–20 société à mission, 21–22 employer, 23–27 bracket + 1 (0 = none).
+    /// 19–20 société à mission, 21–22 employer, 23–27 bracket + 1 (0 = none), 28 excluded
+    /// activity, 29 cooperative name.
     fn pack(&self) -> u32 {
         let category = self.legal_category.map_or(0, |c| u32::from(c.code()) + 1);
         let state = match self.state {
@@ -89,6 +110,8 @@ impl LegalUnitFacts {
             | pack_flag(self.societe_mission) << 19
             | pack_flag(self.employer) << 21
             | bracket << 23
+            | u32::from(self.excluded_activity) << 28
+            | u32::from(self.cooperative_name) << 29
     }
 
     fn unpack(bits: u32) -> Self {
@@ -114,6 +137,8 @@ impl LegalUnitFacts {
             headcount: bracket
                 .checked_sub(1)
                 .map(|b| HeadcountBracket::ALL[b as usize]),
+            excluded_activity: bits >> 28 & 1 == 1,
+            cooperative_name: bits >> 29 & 1 == 1,
         }
     }
 }
@@ -128,6 +153,8 @@ impl From<&LegalUnitRecord> for LegalUnitFacts {
             societe_mission: r.societe_mission,
             employer: r.employer,
             headcount: r.headcount,
+            excluded_activity: r.unit_ess().excluded_activity,
+            cooperative_name: r.cooperative_name,
         }
     }
 }
@@ -342,6 +369,7 @@ mod tests {
             legal_category: LegalCategory::parse(category).ok(),
             ess: Some(ess),
             societe_mission: None,
+            cooperative_name: false,
             naf: None,
             naf25: None,
             headcount: HeadcountBracket::parse("12"),
@@ -362,9 +390,11 @@ mod tests {
             societe_mission: Some(true),
             employer: None,
             headcount: HeadcountBracket::parse("53"),
+            excluded_activity: true,
+            cooperative_name: true,
         };
         assert_eq!(LegalUnitFacts::unpack(all.pack()), all);
-        assert!(all.pack() < 1 << 28);
+        assert!(all.pack() < 1 << 30);
         let none = LegalUnitFacts {
             diffusion: Diffusion::Diffusible,
             state: AdminState::Unknown,
@@ -373,6 +403,8 @@ mod tests {
             societe_mission: None,
             employer: None,
             headcount: None,
+            excluded_activity: false,
+            cooperative_name: false,
         };
         assert_eq!(LegalUnitFacts::unpack(none.pack()), none);
     }

@@ -8,7 +8,7 @@ use crate::{FileKind, ReadOptions, SireneRecord};
 use essor_model::diffusion::Diffusion;
 use essor_model::headcount::HeadcountBracket;
 use essor_model::ids::{Rna, Siren};
-use essor_model::legal::{LegalCategory, LegalFamily};
+use essor_model::legal::{LegalCategory, LegalFamily, Perimeter, UnitEss};
 use essor_model::sector::NafCode;
 
 /// The columns essor reads from `StockUniteLegale` (positions in the file or batch).
@@ -101,6 +101,9 @@ pub struct LegalUnitRecord {
     /// `economieSocialeSolidaireUniteLegale`: `Some(true)` for `O`.
     pub ess: Option<bool>,
     pub societe_mission: Option<bool>,
+    /// An ESS unit of a company form whose denomination or sigle names it a cooperative
+    /// (`essor_model::legal::cooperative_name`): SIRENE's only marker of a cooperative SAS.
+    pub cooperative_name: bool,
     /// `activitePrincipaleUniteLegale`, only when its nomenclature is NAF rév. 2.
     pub naf: Option<NafCode>,
     pub naf25: Option<NafCode>,
@@ -119,9 +122,27 @@ impl LegalUnitRecord {
         self.ess == Some(true)
     }
 
-    /// The legal family (essor_model::legal).
+    /// The legal family (essor_model::legal), cooperatives in SAS form included.
     pub fn family(&self) -> LegalFamily {
-        LegalFamily::classify(self.legal_category, self.is_ess())
+        LegalFamily::classify_named(self.legal_category, self.is_ess(), self.cooperative_name)
+    }
+
+    /// What the ESS perimeters need of this unit (issue 14).
+    pub fn unit_ess(&self) -> UnitEss {
+        UnitEss {
+            category: self.legal_category,
+            sirene_flag: self.is_ess(),
+            excluded_activity: self
+                .naf
+                .as_ref()
+                .is_some_and(|n| essor_model::legal::excluded_activity(n).is_some()),
+            cooperative_name: self.cooperative_name,
+        }
+    }
+
+    /// The unit's ESS family in `perimeter`, `None` when it is not ESS there.
+    pub fn ess_family(&self, perimeter: Perimeter) -> Option<LegalFamily> {
+        perimeter.family(&self.unit_ess())
     }
 }
 
@@ -223,7 +244,32 @@ impl SireneRecord for LegalUnitRecord {
             RejectReason::InvalidIdentifier,
             Rna::parse,
         );
-        let keep = opts.text.keeps(siren, ess == Some(true));
+        // Only the name can mark a cooperative of a company form (SAS above all): read it for
+        // the ESS units of those forms, whatever the text policy.
+        let cooperative_name = ess == Some(true)
+            && legal_category.is_some_and(|c| (54..=57).contains(&c.niveau2()))
+            && [
+                (c.denomination, "denominationUniteLegale"),
+                (c.sigle, "sigleUniteLegale"),
+            ]
+            .into_iter()
+            .any(|(col, name)| {
+                ctx.text(row, Some(col), name)
+                    .is_some_and(essor_model::legal::cooperative_name)
+            });
+        let keep = match &opts.text {
+            crate::TextPolicy::EssIn(perimeter) => perimeter
+                .family(&UnitEss {
+                    category: legal_category,
+                    sirene_flag: ess == Some(true),
+                    excluded_activity: naf
+                        .as_ref()
+                        .is_some_and(|n| essor_model::legal::excluded_activity(n).is_some()),
+                    cooperative_name,
+                })
+                .is_some(),
+            policy => policy.keeps(siren, ess == Some(true)),
+        };
         let text = keep.then(|| {
             Box::new(LegalUnitText {
                 denomination: ctx.boxed(true, row, Some(c.denomination), "denominationUniteLegale"),
@@ -243,6 +289,7 @@ impl SireneRecord for LegalUnitRecord {
             legal_category,
             ess,
             societe_mission,
+            cooperative_name,
             naf,
             naf25,
             headcount,

@@ -74,6 +74,9 @@ pub enum TextPolicy {
     /// Legal units flagged ESS (`economieSocialeSolidaireUniteLegale = O`). Establishments
     /// carry no ESS flag: for them, use [`TextPolicy::Only`] with a [`LegalUnitIndex`].
     Ess,
+    /// Legal units that are ESS in the perimeter (issue 14: in the observatoire perimeter, an
+    /// association without the SIRENE flag is ESS too). Establishments: as [`TextPolicy::Ess`].
+    EssIn(essor_model::legal::Perimeter),
     /// Rows whose SIREN the function accepts.
     Only(Arc<dyn Fn(Siren) -> bool + Send + Sync>),
 }
@@ -83,7 +86,7 @@ impl TextPolicy {
         match self {
             Self::None => false,
             Self::All => true,
-            Self::Ess => ess,
+            Self::Ess | Self::EssIn(_) => ess,
             Self::Only(f) => f(siren),
         }
     }
@@ -95,6 +98,8 @@ impl fmt::Debug for TextPolicy {
             Self::None => "None",
             Self::All => "All",
             Self::Ess => "Ess",
+            Self::EssIn(essor_model::legal::Perimeter::Observatoire) => "EssIn(observatoire)",
+            Self::EssIn(essor_model::legal::Perimeter::Sirene) => "EssIn(sirene)",
             Self::Only(_) => "Only(..)",
         })
     }

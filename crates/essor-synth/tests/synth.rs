@@ -340,6 +340,7 @@ fn diagnose_of_a_synthetic_stock_shows_ess_weighing_more_in_qpv_and_hides_non_di
         etablissements: dir.join(files::ETABLISSEMENTS_CSV),
         unites_legales: dir.join(files::UNITES_LEGALES_CSV),
         geoloc: None,
+        perimeter: essor_model::legal::Perimeter::Sirene,
     };
     let d = diagnose(&inputs, &index, &ActorScope::All, &()).unwrap();
     let (france, qpv) = (&d.tallies.france, &d.tallies.qpv_total);

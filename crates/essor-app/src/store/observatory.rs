@@ -67,6 +67,7 @@ pub fn provenance(d: &Diagnosis, layer: &QpvLayer, inputs: &Inputs) -> Provenanc
         computed_on: methodology::today(),
         sources,
         qpv_geography: layer.geography.to_string(),
+        perimeter: inputs.perimeter,
         // File names only: the folders of the machine that ran the ingest are not public.
         run_facts: methodology::run_facts(&d.report, layer, &inputs.describe_names()),
     }

@@ -15,9 +15,18 @@ pub struct Provenance {
     /// QPV geography of the figures.
     #[schema(example = "QPV 2015")]
     pub qpv_geography: String,
+    /// The ESS perimeter of the figures (issue 14): `observatoire` (INSEE / ESS France) or
+    /// `sirene` (the SIRENE flag). Stores written before it counted the SIRENE flag.
+    #[serde(default = "flag_perimeter")]
+    #[schema(value_type = String, example = "observatoire")]
+    pub perimeter: essor_model::legal::Perimeter,
     /// The facts of the run in Markdown, as `essor diagnose` writes them under « Données de
     /// ce calcul » in `methodologie.md` (files, rows read, located, anomalies).
     pub run_facts: String,
+}
+
+fn flag_perimeter() -> essor_model::legal::Perimeter {
+    essor_model::legal::Perimeter::Sirene
 }
 
 /// One input file of the run.

@@ -31,6 +31,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         etablissements: sirene.join(files::ETABLISSEMENTS_CSV),
         unites_legales: sirene.join(files::UNITES_LEGALES_CSV),
         geoloc: None,
+        perimeter: essor_model::legal::Perimeter::default(),
     };
     let snapshot = store.join(essor_store::snapshot::FILE_NAME);
     let index = essor_geo::QpvIndex::new(essor_refdata::qpv::qpv_2015());

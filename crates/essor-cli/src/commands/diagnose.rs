@@ -22,11 +22,7 @@ pub fn run(args: DiagnoseArgs) -> Result<ExitCode> {
         .map(pack::parse_territory)
         .transpose()
         .context("option --territory")?;
-    let inputs = inputs(
-        &args.sirene.etablissements,
-        &args.sirene.unites_legales,
-        args.sirene.geoloc.as_deref(),
-    )?;
+    let inputs = inputs(&args.sirene)?;
     let index = qpv_source::index(&args.qpv)?;
     let scope = match &territory {
         None => ActorScope::None,
@@ -89,18 +85,32 @@ pub fn run(args: DiagnoseArgs) -> Result<ExitCode> {
     let france = &rows[0].tally;
     let qpv = &rows[1].tally;
     eprintln!(
-        "essor diagnose : {} établissements actifs ({} localisés), {} employeurs de l'ESS dont {} en QPV ; l'ESS pèse {} de l'emploi en QPV contre {} en France ; {} anomalies ; {} territoires écrits dans {} en {:.1} s.",
+        "essor diagnose ({}) : {} établissements actifs ({} localisés), {} employeurs de l'ESS dont {} en QPV ({}) ; l'ESS pèse environ {} de l'emploi en QPV contre {} en France (estimation d'après les tranches d'effectifs ; {} employeurs de l'ESS sans tranche connue, comptés à part) ; {} anomalies ; {} territoires écrits dans {} en {:.1} s.",
+        r.perimeter.label(),
         text::count(r.active_establishments),
         text::count(r.located),
         text::count(france.ess_employer_establishments),
         text::count(qpv.ess_employer_establishments),
+        index.layer().geography,
         text::percent(text::share_f(qpv.ess_jobs, qpv.jobs)),
         text::percent(text::share_f(france.ess_jobs, france.jobs)),
+        text::count(france.ess_employer_unknown_bracket),
         text::count(r.anomaly_count),
         text::count(rows.len() as u64),
         args.out.display(),
         started.elapsed().as_secs_f64()
     );
+    warn_geography(index.layer().geography);
+    if r.qpv_2024_rows.is_some() {
+        let all = rows
+            .iter()
+            .find(|row| row.code == indicators::QPV_2024_TOTAL)
+            .map_or(0, |row| row.tally.ess_employer_establishments);
+        eprintln!(
+            "QPV 2024 (géographie en vigueur) d'après plg_qp24 : {} employeurs de l'ESS dans un QPV 2024 ; chiffres par QPV 2024 (codes QN…) dans indicators.csv, exacts pour l'appartenance ; distances et abords demandent les contours officiels de 2024 (--qpv).",
+            text::count(all)
+        );
+    }
     if pack.is_some() {
         eprintln!(
             "Dossier de diagnostic : {}",
@@ -114,12 +124,14 @@ pub fn run(args: DiagnoseArgs) -> Result<ExitCode> {
     })
 }
 
-/// The SIRENE input files, checked to exist before the long read (shared with `essor ingest`).
-pub fn inputs(
-    etablissements: &Path,
-    unites_legales: &Path,
-    geoloc: Option<&Path>,
-) -> Result<Inputs> {
+/// The SIRENE input files, checked to exist before the long read, and the perimeter (shared
+/// with `essor ingest`).
+pub fn inputs(args: &crate::args::SireneArgs) -> Result<Inputs> {
+    let (etablissements, unites_legales, geoloc) = (
+        args.etablissements.as_path(),
+        args.unites_legales.as_path(),
+        args.geoloc.as_deref(),
+    );
     for (flag, path) in [
         ("--etablissements", Some(etablissements)),
         ("--unites-legales", Some(unites_legales)),
@@ -135,7 +147,17 @@ pub fn inputs(
         etablissements: etablissements.to_owned(),
         unites_legales: unites_legales.to_owned(),
         geoloc: geoloc.map(Path::to_owned),
+        perimeter: args.perimeter,
     })
+}
+
+/// On the embedded 2015 layer, says on its own line that it is the replaced geography and
+/// how to load the current one (issue 14; shared with `essor ingest`).
+pub fn warn_geography(g: essor_model::QpvGeography) {
+    let w = methodology::geography_warning(g);
+    if !w.is_empty() {
+        eprintln!("Attention : {g}{w}.");
+    }
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {

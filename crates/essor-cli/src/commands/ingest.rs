@@ -15,11 +15,7 @@ use essor_observatory::{ActorScope, indicators, methodology};
 use std::process::ExitCode;
 
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
-    let inputs = diagnose::inputs(
-        &args.sirene.etablissements,
-        &args.sirene.unites_legales,
-        args.sirene.geoloc.as_deref(),
-    )?;
+    let inputs = diagnose::inputs(&args.sirene)?;
     let index = qpv_source::index(&args.qpv)?;
     let started = std::time::Instant::now();
     let d = essor_observatory::diagnose(&inputs, &index, &ActorScope::All, &SireneBar::default())?;
@@ -47,7 +43,8 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     .with_context(|| format!("magasin {}", args.store.display()))?;
     let r = &d.report;
     eprintln!(
-        "essor ingest : {} établissements actifs lus, {} acteurs diffusibles de l'ESS et {} territoires dans {} en {:.1} s ; {} anomalies.",
+        "essor ingest ({}) : {} établissements actifs lus, {} acteurs diffusibles de l'ESS et {} territoires dans {} en {:.1} s ; {} anomalies.",
+        r.perimeter.label(),
         text::count(r.active_establishments),
         text::count(u64::from(actors)),
         text::count(rows.len() as u64),
@@ -55,6 +52,7 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         started.elapsed().as_secs_f64(),
         text::count(r.anomaly_count),
     );
+    diagnose::warn_geography(index.layer().geography);
     Ok(if r.anomaly_count > 0 {
         ExitCode::from(1)
     } else {

@@ -159,7 +159,7 @@ mod tests {
     fn a_chart_says_every_value_in_words_and_draws_a_bar_per_value() {
         let svg = bars(
             "part",
-            "Part de l'ESS dans l'emploi",
+            "Part de l'ESS dans l'emploi (estimation)",
             &["Saint-Denis".into(), "France".into()],
             &[Series {
                 label: "Part".into(),
@@ -180,7 +180,11 @@ mod tests {
             svg.contains("width=\"360.0\""),
             "the largest value fills the bar area"
         );
-        assert!(svg.contains("<title id=\"part-titre\">Part de l'ESS dans l'emploi</title>"));
+        assert!(
+            svg.contains(
+                "<title id=\"part-titre\">Part de l'ESS dans l'emploi (estimation)</title>"
+            )
+        );
     }
 
     /// Issue 12: a share of nothing read « non publié » in the chart and « sans objet » in

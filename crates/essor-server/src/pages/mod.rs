@@ -61,6 +61,9 @@ pub struct Layout {
     /// The current section, to mark the navigation (`carte`, `api`).
     pub section: &'static str,
     pub data: DataStatus,
+    /// The served QPV layer is the embedded 2015 geography, replaced since 2024: every page
+    /// says so (issue 14).
+    pub replaced_geography: bool,
 }
 
 impl Layout {
@@ -69,6 +72,7 @@ impl Layout {
             title: title.into(),
             section,
             data: state.store.status(),
+            replaced_geography: state.index.layer().geography == essor_model::QpvGeography::Qpv2015,
         }
     }
 }

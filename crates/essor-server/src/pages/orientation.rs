@@ -125,6 +125,30 @@ fn place_sentences(state: &AppState, profile: &Profile) -> Vec<String> {
                 .map_or_else(|| code.to_string(), |f| format!("{} ({code})", f.name))
         };
         match (facts.located_in_qpv, &facts.qpv, facts.distance_m) {
+            // Issue 14: only the replaced 2015 polygons could place the point.
+            (None, Some(q), Some(d)) if facts.replaced_geography => out.push(format!(
+                "À vérifier : dans la {}, le point {} ; cette géographie ne fait plus foi. Vérifiez l'adresse sur {} (simulateur officiel du ministère chargé de la ville).",
+                essor_model::QpvGeography::Qpv2015.replaced().unwrap_or_default(),
+                if d <= 0.0 {
+                    format!("était dans le quartier prioritaire {}", qpv_name(q))
+                } else {
+                    format!(
+                        "était à {} m du quartier prioritaire le plus proche, {}",
+                        crate::territories::thousands(d.round() as u64),
+                        qpv_name(q)
+                    )
+                },
+                essor_model::QpvGeography::ADDRESS_CHECK_URL
+            )),
+            (Some(false), _, _)
+                if facts.commune_has_qpv == Some(false)
+                    && layer.geography.replaced().is_some() =>
+            {
+                out.push(
+                    "Le point est hors QPV : sa commune ne compte aucun quartier prioritaire (géographie 2024)."
+                        .into(),
+                )
+            }
             (Some(true), Some(q), _) => {
                 out.push(format!("Le point est dans le quartier prioritaire {}.", qpv_name(q)))
             }

@@ -146,12 +146,12 @@ const KEY_FIGURES: [(&str, &str, Kind<'static>); 11] = [
         Kind::Jobs("ess_jobs", "ess_jobs_low", "ess_jobs_high"),
     ),
     (
-        "Part de l'ESS dans l'emploi",
+        "Part de l'ESS dans l'emploi (estimation)",
         "parts",
         Kind::Share("ess_jobs_share", "jobs"),
     ),
     (
-        "Part de l'ESS dans l'emploi privé",
+        "Part de l'ESS dans l'emploi privé (estimation)",
         "parts",
         Kind::Share("ess_private_jobs_share", "private_jobs"),
     ),
@@ -166,7 +166,7 @@ const KEY_FIGURES: [(&str, &str, Kind<'static>); 11] = [
         Kind::Density("ess_establishments_per_10k_inhabitants"),
     ),
     (
-        "Emplois de l'ESS pour 1 000 habitants",
+        "Emplois de l'ESS pour 1 000 habitants (estimation)",
         "densites",
         Kind::Density("ess_jobs_per_1k_inhabitants"),
     ),
@@ -270,6 +270,13 @@ pub struct TerritoryPage {
     pub directory: Option<(String, String)>,
     pub downloads: Vec<Download>,
     pub provenance: Option<ProvenanceView>,
+    /// The ESS perimeter of the figures, in words (issue 14).
+    pub perimeter: Option<&'static str>,
+    /// The years of the headcount brackets behind the territory's ESS job estimates:
+    /// (year, ESS employers, estimated jobs), the years present only (issue 14).
+    pub vintages: Vec<(&'static str, String, String)>,
+    /// ESS employers without a headcount bracket, counted apart (issue 14).
+    pub unknown_bracket: String,
     pub api: String,
     /// The territories one level down, linked (a commune's QPV only when the QPV table does
     /// not already list them).
@@ -421,11 +428,20 @@ fn columns(d: &Dossier) -> (Vec<Column>, Vec<String>) {
             figures: c.figures.clone(),
         });
     }
+    // Issue 14: a 2024 QPV counted from `plg_qp24` is compared with all the 2024 QPV.
+    let qpv_2024 = t.level == TerritoryLevel::Qpv
+        && essor_model::QpvGeography::of_code(&t.code) == Some(essor_model::QpvGeography::Qpv2024)
+        && t.qpv.is_empty();
     if t.level != TerritoryLevel::QpvTotal {
+        let label = if qpv_2024 {
+            "Ensemble des QPV 2024"
+        } else {
+            "Ensemble des QPV"
+        };
         cols.push(Column {
-            label: "Ensemble des QPV".into(),
-            short: "Ensemble des QPV".into(),
-            href: Some(page_of(&TerritoryRef::all_qpv())),
+            label: label.into(),
+            short: label.into(),
+            href: (!qpv_2024).then(|| page_of(&TerritoryRef::all_qpv())),
             colour: colour::ALL_QPV,
             figures: d.all_qpv.clone(),
         });
@@ -523,7 +539,7 @@ fn headlines(columns: &[Column], level: TerritoryLevel) -> Vec<Headline> {
             method: "emplois-estimes",
         },
         Headline {
-            label: "Part de l'ESS dans l'emploi",
+            label: "Part de l'ESS dans l'emploi (estimation)",
             value: text(share),
             detail: share_detail,
             method: "parts",
@@ -699,7 +715,7 @@ fn sectors(columns: &[Column]) -> Chart {
             cols.len(),
         ),
         (
-            "Part de l'ESS dans les emplois du secteur".to_owned(),
+            "Part de l'ESS dans les emplois du secteur (estimation)".to_owned(),
             cols.len(),
         ),
     ];
@@ -803,14 +819,29 @@ fn sections(columns: &[Column]) -> Option<Chart> {
     })
 }
 
+/// The territory's ESS employers and estimated jobs by the year of their bracket (issue 14).
+fn vintages(d: &Dossier) -> Vec<(&'static str, String, String)> {
+    let Some(own) = d.own.as_ref() else {
+        return Vec::new();
+    };
+    essor_observatory::tally::VINTAGES
+        .iter()
+        .filter_map(|(key, label)| {
+            let n = own.get(&format!("ess_employer_vintage_{key}"))?;
+            let jobs = own.get(&format!("ess_jobs_vintage_{key}"))?;
+            (n > 0.0).then(|| (*label, format::whole(n), format::whole(jobs)))
+        })
+        .collect()
+}
+
 const QPV_HEAD: [&str; 7] = [
     "Population",
     "Établissements de l'ESS",
     "dont employeurs",
     "Emplois de l'ESS (estimation)",
-    "Part de l'ESS dans l'emploi",
+    "Part de l'ESS dans l'emploi (estimation)",
     "Employeurs de l'ESS à 500 m",
-    "Emplois de l'ESS à 500 m",
+    "Emplois de l'ESS à 500 m (estimation)",
 ];
 
 fn qpv_rows(d: &Dossier) -> Vec<QpvRow> {
@@ -1099,10 +1130,10 @@ pub async fn show(
             let kind = Kind::Share("ess_jobs_share", "jobs");
             charts::bars(
                 "graphique-part-emploi",
-                "Part de l'ESS dans l'emploi",
+                "Part de l'ESS dans l'emploi (estimation)",
                 &columns.iter().map(|c| c.short.clone()).collect::<Vec<_>>(),
                 &[Series {
-                    label: "Part de l'ESS dans l'emploi".into(),
+                    label: "Part de l'ESS dans l'emploi (estimation)".into(),
                     colour: colour::TERRITORY,
                     colours: columns.iter().map(|c| c.colour).collect(),
                     values: columns
@@ -1138,6 +1169,14 @@ pub async fn show(
             Vec::new()
         },
         provenance: state.store.provenance().map(ProvenanceView::new),
+        perimeter: state.store.provenance().map(|p| p.perimeter.label()),
+        vintages: vintages(&dossier),
+        unknown_bracket: dossier
+            .own
+            .as_ref()
+            .and_then(|f| f.get("ess_employer_unknown_bracket"))
+            .map(format::whole)
+            .unwrap_or_default(),
         api: format!("/api/v1/territories/{}/{}", level.code(), territory.code),
         children: if level == TerritoryLevel::Commune && !dossier.qpv.is_empty() {
             Vec::new()

@@ -664,7 +664,7 @@ async fn a_qpv_page_shows_its_figures_against_france_draws_its_map_and_downloads
     // The comparison table: a France column whose ESS share of jobs is the hand count's.
     let france = c
         .execute(
-            r#"const t = document.querySelector('#indicateurs table'); const heads = [...t.tHead.rows[0].cells].map(c => c.textContent.trim()); const col = heads.indexOf('France'); const row = [...t.tBodies[0].rows].find(r => r.cells[0].textContent.startsWith("Part de l'ESS dans l'emploi méthode")); return [col, row ? row.cells[col].textContent.trim() : null];"#,
+            r#"const t = document.querySelector('#indicateurs table'); const heads = [...t.tHead.rows[0].cells].map(c => c.textContent.trim()); const col = heads.indexOf('France'); const row = [...t.tBodies[0].rows].find(r => r.cells[0].textContent.startsWith("Part de l'ESS dans l'emploi (estimation) méthode")); return [col, row ? row.cells[col].textContent.trim() : null];"#,
             vec![],
         )
         .await

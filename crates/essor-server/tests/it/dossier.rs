@@ -408,5 +408,10 @@ async fn the_report_of_a_synthetic_store_says_so_under_its_title() {
     assert!(notice > title);
     let real = TestApp::fixtures().await;
     let (_, html) = real.text("/territoires/commune/93066/dossier").await;
-    assert!(!html.contains(r#"class="avertissement""#));
+    assert!(!html.contains(r#"role="note">Démonstration"#));
+    // Issue 14: on the embedded layer, the pack says the geography was replaced, and every
+    // pack says its perimeter and that its jobs are estimates.
+    assert!(html.contains(r#"<p class="avertissement" role="note">QPV 2015 — géographie 2015, remplacée depuis le 1er janvier 2024 (métropole) / 2025 (outre-mer)"#), "{html}");
+    assert!(html.contains("Périmètre de l'ESS de tous les chiffres : périmètre Sirene"));
+    assert!(html.contains("Sur quoi reposent les emplois estimés"));
 }

@@ -55,7 +55,10 @@ async fn the_orientation_of_every_seed_situation_equals_the_librarys() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_point_inside_franc_moisin_becomes_a_qpv_fact_through_the_engine() {
+async fn a_point_inside_franc_moisin_is_to_check_on_the_replaced_2015_geography() {
+    // Issue 14, point 3: the embedded layer is the 2015 geography; being in a QPV is no longer
+    // an answer it may give, so the scheme reserved to QPV is « à vérifier », with the reason
+    // and the official address check.
     let app = TestApp::empty().await;
     let profile =
         json!({"holder": "person", "stage": "idee", "lon": 2.381534449, "lat": 48.917712167});
@@ -67,7 +70,7 @@ async fn a_point_inside_franc_moisin_becomes_a_qpv_fact_through_the_engine() {
         .iter()
         .find(|r| r["id"] == "entrepreneuriat-quartiers-2030")
         .unwrap();
-    assert_eq!(eq2030["eligibility"], "eligible", "{eq2030}");
+    assert_eq!(eq2030["eligibility"], "to_check", "{eq2030}");
     let texts: Vec<&str> = eq2030["reasons"]
         .as_array()
         .unwrap()
@@ -75,11 +78,22 @@ async fn a_point_inside_franc_moisin_becomes_a_qpv_fact_through_the_engine() {
         .map(|r| r["text"].as_str().unwrap())
         .collect();
     assert!(
-        texts
-            .iter()
-            .any(|t| t.contains("implantation en QPV : oui")),
+        texts.iter().any(|t| t.contains("implantation en QPV")
+            && t.contains("géographie 2015, remplacée depuis le 1er janvier 2024")
+            && t.contains("https://sig.ville.gouv.fr")),
         "{texts:?}"
     );
+    // Answering the question settles it.
+    let profile = json!({"holder": "person", "stage": "idee", "lon": 2.381534449,
+        "lat": 48.917712167, "located_in_qpv": true});
+    let (_, body) = app.post_json("/api/v1/orientation", &profile).await;
+    let eq2030 = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "entrepreneuriat-quartiers-2030")
+        .unwrap();
+    assert_eq!(eq2030["eligibility"], "eligible", "{eq2030}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

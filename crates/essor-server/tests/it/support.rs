@@ -30,6 +30,7 @@ pub fn fixture_inputs() -> Inputs {
         geoloc: Some(
             dir.join("GeolocalisationEtablissement_Sirene_pour_etudes_statistiques_utf8.csv"),
         ),
+        perimeter: essor_model::legal::Perimeter::Sirene,
     }
 }
 

@@ -394,3 +394,71 @@ async fn suggestions_as_one_types_frame_the_map_and_the_form_works_without_javas
         .await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_territory_page_says_its_perimeter_its_replaced_geography_and_the_years_of_its_job_estimates()
+ {
+    // Issue 14, points 1 to 3.
+    let app = TestApp::fixtures().await;
+    let (status, html) = app.text("/territoires/commune/93066").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(r#"id="perimetre">Périmètre de l'ESS de ces chiffres : périmètre Sirene"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"id="bandeau-geographie-2015""#));
+    assert!(html.contains("géographie 2015, remplacée depuis le 1er janvier 2024"));
+    assert!(html.contains(r#"<h2 id="millesimes">Sur quoi reposent les emplois estimés</h2>"#));
+    assert!(html.contains(r#"<tr><th scope="row">2023</th>"#), "{html}");
+    assert!(html.contains("Part de l'ESS dans l'emploi (estimation)"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_2024_qpv_counted_from_plg_qp24_has_its_page_without_an_outline() {
+    // Issue 14, point 3: the served layer is the 2015 one; the 2024 QPV is known by the
+    // embedded list and its figures by `plg_qp24`.
+    let mut inputs = crate::support::fixture_inputs();
+    inputs.geoloc = Some(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/sirene/GeolocalisationEtablissement_qp24_synthetique.csv"),
+    );
+    let index = &crate::support::EMBEDDED.index;
+    let d = essor_observatory::diagnose(&inputs, index, &essor_observatory::ActorScope::All, &())
+        .unwrap();
+    let rows = essor_observatory::rows(&d, index.layer());
+    let store = essor_app::store::MemoryStore::from_run(
+        &d,
+        &rows,
+        index.layer(),
+        &inputs,
+        "fichiers SIRENE fictifs de test",
+        false,
+    );
+    let app = TestApp::with_store(store).await;
+    let (status, html) = app.text("/territoires/qpv/QN09328M").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Franc Moisin - Cosmonautes - Cristino Garcia - Landy"));
+    assert!(html.contains("QPV 2024 (géographie en vigueur)"));
+    assert!(html.contains("Contour</dt><dd>non disponible"), "{html}");
+    assert!(
+        !html.contains("id=\"carte-territoire\""),
+        "no map without polygons"
+    );
+    assert!(
+        html.contains("Ensemble des QPV 2024"),
+        "compared with all 2024 QPV"
+    );
+    let (status, json) = app.json("/api/v1/territories/qpv/QN09328M").await;
+    assert_eq!(status, 200);
+    assert_eq!(json["indicators"]["ess_jobs"], 259.0);
+    assert_eq!(json["perimeter"], "sirene");
+    assert_eq!(json["qpv_geography"], "QPV 2015");
+    assert!(
+        json["qpv_geography_note"]
+            .as_str()
+            .unwrap()
+            .contains("remplacée depuis le 1er janvier 2024")
+    );
+    let (status, _) = app.text("/territoires/qpv/QN99999Z").await;
+    assert_eq!(status, 404);
+}

@@ -23,6 +23,18 @@ pub struct TerritoryAnswer {
     pub indicators: serde_json::Map<String, serde_json::Value>,
     /// Ce que contient le magasin de données (chargé, synthétique…).
     pub data: DataStatus,
+    /// Périmètre de l'ESS des indicateurs : `observatoire` (INSEE / ESS France) ou `sirene`
+    /// (indicateur ESS du répertoire) ; absent sans données (issue 14).
+    #[schema(example = "observatoire")]
+    pub perimeter: Option<String>,
+    /// Géographie prioritaire servie.
+    #[schema(example = "QPV 2015")]
+    pub qpv_geography: String,
+    /// Pour la géographie de 2015 : qu'elle est remplacée depuis 2024 (issue 14).
+    #[schema(
+        example = "géographie 2015, remplacée depuis le 1er janvier 2024 (métropole) / 2025 (outre-mer)"
+    )]
+    pub qpv_geography_note: Option<String>,
 }
 
 /// A value as JSON: whole numbers (counts) as integers, others as decimals, `null` when not
@@ -108,5 +120,11 @@ pub async fn get(
         name: t.name,
         indicators,
         data: state.store.status(),
+        perimeter: state
+            .store
+            .provenance()
+            .map(|p| p.perimeter.as_str().to_owned()),
+        qpv_geography: state.index.layer().geography.to_string(),
+        qpv_geography_note: state.index.layer().geography.replaced().map(str::to_owned),
     }))
 }
