@@ -111,10 +111,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_backends_have_the_same_consecutive_versions() {
+    fn both_backends_have_the_same_increasing_versions() {
         let versions = |m: &Migrator| m.iter().map(|m| m.version).collect::<Vec<_>>();
         let sqlite = versions(&SQLITE);
-        assert_eq!(sqlite, (1..=sqlite.len() as i64).collect::<Vec<_>>());
+        // Versions are reserved by the branch that writes them (0005 invitations, 0006 OpenID
+        // Connect): one may land before the one below it, and the migrator applies a missing
+        // lower version later, so only the order and the two backends' agreement are checked.
+        assert_eq!(sqlite.first(), Some(&1));
+        assert!(sqlite.windows(2).all(|w| w[0] < w[1]), "{sqlite:?}");
         assert_eq!(sqlite, versions(&POSTGRES));
         let descriptions = |m: &Migrator| {
             m.iter()

@@ -29,6 +29,8 @@ pub mod accounts;
 pub mod clock;
 /// Versioned schema migrations.
 pub mod migrations;
+/// Signing in through an OpenID Connect provider: linked identities, sign-ins under way.
+pub mod oidc;
 /// Referrals and their lifecycle.
 pub mod referral;
 /// Retention of personal data and private file permissions.
@@ -44,6 +46,7 @@ pub use accounts::{
     Account, Membership, NewAccount, NewOrganisation, Organisation, SignInError, SignedIn,
 };
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use oidc::{IdentityRefusal, LinkedIdentity, ProviderIdentity};
 pub use essor_model::Principal;
 pub use referral::{
     Channel, FieldError, NewReferral, Referral, ReferralEvent, ReferralFilter, ReferralListing,
@@ -484,7 +487,8 @@ impl Registry {
     /// Erases the name and contact of every referral whose last change is older than the
     /// contact retention ([`Retention::contact_months`]), as essor itself (the `purge` task):
     /// one transaction, one audit row per referral. Returns how many were erased. Also drops
-    /// failed sign-ins older than a day and sessions ended more than a day ago.
+    /// failed sign-ins older than a day, sessions ended more than a day ago and OpenID Connect
+    /// sign-ins started more than a day ago.
     pub async fn purge(&self) -> Result<u64, RegistryError> {
         let principal = Principal::system("purge");
         let mut unit = self.begin(&principal, Channel::Task).await?;
@@ -528,6 +532,10 @@ impl Registry {
             .execute(unit.conn())
             .await?;
         sqlx::query("DELETE FROM session WHERE expires_at < $1")
+            .bind(&day_ago)
+            .execute(unit.conn())
+            .await?;
+        sqlx::query("DELETE FROM oidc_login WHERE created_at < $1")
             .bind(&day_ago)
             .execute(unit.conn())
             .await?;

@@ -2,5 +2,6 @@
 //! when `ESSOR_TEST_POSTGRES` names a server, PostgreSQL too.
 
 mod accounts;
+mod oidc;
 mod registry;
 mod snapshot;
