@@ -108,6 +108,8 @@ pub fn router(state: AppState) -> Router {
         "/connexion",
         get(pages::account::sign_in_form).post(pages::account::sign_in),
     )
+    .route("/connexion/oidc", get(pages::oidc::start))
+    .route("/connexion/oidc/retour", get(pages::oidc::finish))
     .route("/compte", get(pages::account::show))
     .route("/deconnexion", post(pages::account::sign_out))
     .route(

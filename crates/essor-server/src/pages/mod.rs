@@ -26,6 +26,8 @@ pub mod home;
 pub mod map;
 /// `/methodologie`.
 pub mod methodology;
+/// `/connexion/oidc`, `/connexion/oidc/retour`: signing in through an OpenID Connect provider.
+pub mod oidc;
 /// `/orientation`.
 pub mod orientation;
 /// The guided orientation form.

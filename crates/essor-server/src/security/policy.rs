@@ -78,6 +78,10 @@ pub const ROUTES: &[RouteAccess] = &[
     ),
     route("GET", "/connexion", Public),
     route("POST", "/connexion", PublicWrite),
+    // Signing in through an OpenID Connect provider: a redirection to it (remembering the
+    // sign-in under way), and its answer, checked against the browser's cookie.
+    route("GET", "/connexion/oidc", Public),
+    route("GET", "/connexion/oidc/retour", Public),
     route("GET", "/compte", SignedIn),
     route("POST", "/deconnexion", SignedIn),
     route("GET", "/api/docs", Public),

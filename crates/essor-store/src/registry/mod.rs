@@ -46,8 +46,8 @@ pub use accounts::{
     Account, Membership, NewAccount, NewOrganisation, Organisation, SignInError, SignedIn,
 };
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use oidc::{IdentityRefusal, LinkedIdentity, ProviderIdentity};
 pub use essor_model::Principal;
+pub use oidc::{IdentityRefusal, LinkedIdentity, ProviderIdentity};
 pub use referral::{
     Channel, FieldError, NewReferral, Referral, ReferralEvent, ReferralFilter, ReferralListing,
     Status, StatusChange, TransitionError,

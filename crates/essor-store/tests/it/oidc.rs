@@ -129,7 +129,10 @@ async fn a_verified_address_links_its_account_once_and_the_identity_signs_in_aft
         for a in &audit {
             let all = format!("{a:?}");
             for personal in ["camille", "s-1"] {
-                assert!(!all.contains(personal), "{personal} in the audit log: {all}");
+                assert!(
+                    !all.contains(personal),
+                    "{personal} in the audit log: {all}"
+                );
             }
         }
         t.finish().await;
