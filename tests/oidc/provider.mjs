@@ -79,6 +79,13 @@ server.listen(port, '127.0.0.1', () => {
   console.log(`oidc-provider listening on ${issuer}`);
 });
 
+// Started by a test with a pipe on stdin: when the test ends, however it ends, the pipe
+// closes and the provider stops with it.
+if (!process.stdin.isTTY) {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}
+
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => server.close(() => process.exit(0)));
 }

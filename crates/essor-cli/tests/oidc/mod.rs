@@ -128,6 +128,8 @@ impl Setup {
                 "ESSOR_OIDC_REDIRECT_URI",
                 format!("{essor}/connexion/oidc/retour"),
             )
+            // Kept open by the child's handle: closed when the test ends, which stops node.
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
