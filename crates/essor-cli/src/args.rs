@@ -678,6 +678,8 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub retention: RetentionArgs,
     #[command(flatten)]
+    pub oidc: OidcArgs,
+    #[command(flatten)]
     pub qpv: QpvArgs,
 }
 
@@ -703,6 +705,68 @@ impl MailArgs {
     }
 }
 
+/// Signing in through an OpenID Connect provider (ProConnect, or any provider).
+#[derive(Debug, Args, Clone)]
+pub struct OidcArgs {
+    /// Fournisseur d'identité OpenID Connect (ex. ProConnect : https://PROCONNECT_DOMAIN/api/v2) : la page de connexion propose « Se connecter avec … » ; lu au démarrage (URL/.well-known/openid-configuration). Le secret du client se lit dans la variable ESSOR_OIDC_CLIENT_SECRET, jamais sur la ligne de commande. Un compte essor doit exister à l'adresse électronique vérifiée de la personne ; aucun compte n'est créé.
+    #[arg(long = "oidc-issuer", value_name = "URL", requires = "oidc_client_id")]
+    pub oidc_issuer: Option<String>,
+    /// Identifiant du client essor chez ce fournisseur (client_id).
+    #[arg(long = "oidc-client-id", value_name = "ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+    /// Texte du bouton : « Se connecter avec TEXTE ».
+    #[arg(
+        long = "oidc-label",
+        value_name = "TEXTE",
+        default_value = "ProConnect"
+    )]
+    pub oidc_label: String,
+    /// Portée demandée en plus de openid (répétable ; par défaut : email). ProConnect : --oidc-scope email --oidc-scope given_name --oidc-scope usual_name.
+    #[arg(long = "oidc-scope", value_name = "PORTÉE")]
+    pub oidc_scopes: Vec<String>,
+    /// Tient pour vérifiée l'adresse que le fournisseur transmet sans dire si elle l'est (pas de champ email_verified), pour un fournisseur qui ne transmet que des adresses vérifiées, comme ProConnect. Une adresse déclarée non vérifiée reste refusée.
+    #[arg(long = "oidc-adresse-verifiee")]
+    pub oidc_trust_email: bool,
+}
+
+/// The environment variable holding the OpenID Connect client's secret.
+pub const OIDC_SECRET_VARIABLE: &str = "ESSOR_OIDC_CLIENT_SECRET";
+
+impl OidcArgs {
+    /// The provider's configuration, with the secret read from `env` (the process's
+    /// environment, or a map in tests); `None` without `--oidc-issuer`.
+    pub fn config(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<essor_server::security::oidc::OidcConfig>, String> {
+        let (Some(issuer), Some(client_id)) = (&self.oidc_issuer, &self.oidc_client_id) else {
+            return Ok(None);
+        };
+        let client_secret = env(OIDC_SECRET_VARIABLE)
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| {
+                format!("--oidc-issuer : le secret du client manque ; donnez-le dans la variable {OIDC_SECRET_VARIABLE}")
+            })?;
+        let scopes = if self.oidc_scopes.is_empty() {
+            vec!["email".to_owned()]
+        } else {
+            self.oidc_scopes
+                .iter()
+                .filter(|s| s.as_str() != "openid")
+                .cloned()
+                .collect()
+        };
+        Ok(Some(essor_server::security::oidc::OidcConfig {
+            issuer: issuer.clone(),
+            client_id: client_id.clone(),
+            client_secret,
+            label: self.oidc_label.trim().to_owned(),
+            scopes,
+            trust_email: self.oidc_trust_email,
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -710,6 +774,40 @@ mod tests {
     #[test]
     fn the_argument_definitions_are_consistent() {
         command().debug_assert();
+    }
+
+    #[test]
+    fn the_oidc_secret_comes_from_the_environment_only() {
+        let cli = Cli::try_parse_from([
+            "essor",
+            "serve",
+            "--oidc-issuer",
+            "https://fca.integ01.dev-agentconnect.fr/api/v2",
+            "--oidc-client-id",
+            "essor",
+            "--oidc-scope",
+            "email",
+            "--oidc-scope",
+            "usual_name",
+        ])
+        .unwrap();
+        let Command::Serve(a) = cli.command else {
+            panic!("serve expected")
+        };
+        let err = a.oidc.config(|_| None).unwrap_err();
+        assert!(err.contains("ESSOR_OIDC_CLIENT_SECRET"), "{err}");
+        let config = a
+            .oidc
+            .config(|name| (name == OIDC_SECRET_VARIABLE).then(|| "s3cret".to_owned()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(config.client_secret, "s3cret");
+        assert_eq!(config.scopes, ["email", "usual_name"]);
+        assert_eq!(config.label, "ProConnect");
+        assert!(!config.trust_email);
+        // No secret option on the command line, and an issuer needs its client.
+        assert!(Cli::try_parse_from(["essor", "serve", "--oidc-client-secret", "x"]).is_err());
+        assert!(Cli::try_parse_from(["essor", "serve", "--oidc-issuer", "https://a.fr"]).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::process::{Command, Output};
 
 mod grants;
 mod mail;
+mod oidc;
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

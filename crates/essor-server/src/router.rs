@@ -123,6 +123,8 @@ pub fn router(state: AppState) -> Router {
         "/invitation/{token}",
         get(pages::invitation::show).post(pages::invitation::accept),
     )
+    .route("/connexion/oidc", get(pages::oidc::start))
+    .route("/connexion/oidc/retour", get(pages::oidc::finish))
     .route("/compte", get(pages::account::show))
     .route("/compte/invitations", post(pages::invitation::send))
     .route("/deconnexion", post(pages::account::sign_out))

@@ -42,6 +42,15 @@ impl Server {
         }
     }
 
+    /// The same server, offering sign-in through `oidc` (discovered once the public address
+    /// is known: the provider sends people back under it).
+    pub fn with_oidc(self, oidc: std::sync::Arc<crate::security::oidc::Oidc>) -> Self {
+        Self {
+            state: self.state.with_oidc(oidc),
+            ..self
+        }
+    }
+
     /// Serves until `shutdown` completes, then finishes the requests in flight.
     pub async fn run(
         self,

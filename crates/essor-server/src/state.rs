@@ -3,6 +3,7 @@
 //! the cache of rendered territory pages.
 
 use crate::cache::PageCache;
+use crate::security::oidc::Oidc;
 use crate::security::{PublicUrl, WriteRate};
 use crate::tiles::Tiles;
 use essor_app::App;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub public_url: Option<PublicUrl>,
     /// Writes allowed per client address (`--write-rate`).
     pub write_rate: WriteRate,
+    /// The OpenID Connect provider people may sign in with (`--oidc-issuer`), if any.
+    pub oidc: Option<Arc<Oidc>>,
 }
 
 impl Deref for AppState {
@@ -64,6 +67,7 @@ impl AppState {
             app,
             public_url: None,
             write_rate: WriteRate::default(),
+            oidc: None,
         }
     }
 
@@ -111,6 +115,14 @@ impl AppState {
     pub fn with_public_url(&self, url: PublicUrl) -> Self {
         Self {
             public_url: Some(url),
+            ..self.clone()
+        }
+    }
+
+    /// The same state with sign-in through `oidc` offered on `/connexion`.
+    pub fn with_oidc(&self, oidc: Arc<Oidc>) -> Self {
+        Self {
+            oidc: Some(oidc),
             ..self.clone()
         }
     }

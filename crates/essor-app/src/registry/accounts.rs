@@ -1,4 +1,5 @@
-//! The accounts seam: signing in and out, reading a session, inviting, accepting an
+//! The accounts seam: signing in (with a password, or through an OpenID Connect provider) and
+//! out, reading a session, inviting, accepting an
 //! invitation and resetting a password through their single-use links, organisations and
 //! their members, API tokens and a person's data, for the web layer. The SQL registry
 //! implements it ([`super::SqlRegistry`]); a server without a registry has no accounts
@@ -8,16 +9,18 @@ use super::sql::failure;
 use super::{Disabled, RegistryFailure, SqlRegistry};
 use essor_model::Role;
 use essor_store::registry::{
-    Acceptance, Accepted, Account, ApiScope, ApiToken, AuditEntry, Channel, Invitation,
-    InvitationToken, Member, NewInvitation, Organisation, Principal, Referral, ResetLink,
-    ResetToken, SecretToken, SessionToken, SignInError, SignedIn, Status, StatusChange,
+    Acceptance, Accepted, Account, ApiScope, ApiToken, AuditEntry, Channel, IdentityRefusal,
+    Invitation, InvitationToken, Member, NewInvitation, Organisation, Principal, ProviderIdentity,
+    Referral, ResetLink, ResetToken, SecretToken, SessionToken, SignInError, SignedIn, Status,
+    StatusChange,
 };
 
 /// Why signing in did not succeed (French messages that never say whether an account
 /// exists).
 #[derive(Debug, thiserror::Error)]
 pub enum SignInFailure {
-    /// Wrong address or password (one message for both).
+    /// Wrong address or password (one message for both), or a provider's identity that no
+    /// account may take (the French message says why).
     #[error("{0}")]
     Refused(String),
     /// Too many failures lately.
@@ -158,6 +161,27 @@ pub trait AccountDirectory: Send + Sync + std::fmt::Debug + 'static {
         token: &ResetToken,
         password: &str,
     ) -> Result<Account, RegistryFailure>;
+
+    /// Remembers an OpenID Connect sign-in sent to the provider (the hash of the browser's
+    /// `secret`, and the path to open afterwards).
+    async fn oidc_login_start(
+        &self,
+        secret: &SecretToken,
+        next: &str,
+    ) -> Result<(), RegistryFailure>;
+
+    /// Takes that sign-in once, within its ten minutes: the path to open afterwards.
+    async fn oidc_login_take(
+        &self,
+        secret: &SecretToken,
+    ) -> Result<Option<String>, RegistryFailure>;
+
+    /// Signs in the person a provider vouched for (linking their identity to the account of
+    /// their verified address the first time).
+    async fn sign_in_with_identity(
+        &self,
+        identity: &ProviderIdentity,
+    ) -> Result<(SignedIn, SessionToken), SignInFailure>;
 }
 
 /// An organisation as its members see it.
@@ -394,6 +418,40 @@ impl AccountDirectory for SqlRegistry {
             .await
             .map_err(failure)
     }
+
+    async fn oidc_login_start(
+        &self,
+        secret: &SecretToken,
+        next: &str,
+    ) -> Result<(), RegistryFailure> {
+        self.registry()
+            .oidc_login_start(secret, next)
+            .await
+            .map_err(backend)
+    }
+
+    async fn oidc_login_take(
+        &self,
+        secret: &SecretToken,
+    ) -> Result<Option<String>, RegistryFailure> {
+        self.registry()
+            .oidc_login_take(secret)
+            .await
+            .map_err(backend)
+    }
+
+    async fn sign_in_with_identity(
+        &self,
+        identity: &ProviderIdentity,
+    ) -> Result<(SignedIn, SessionToken), SignInFailure> {
+        self.registry()
+            .sign_in_with_identity(identity, Channel::Page)
+            .await
+            .map_err(|e| match e {
+                IdentityRefusal::Registry(e) => SignInFailure::Registry(backend(e)),
+                refusal => SignInFailure::Refused(refusal.to_string()),
+            })
+    }
 }
 
 #[async_trait::async_trait]
@@ -521,5 +579,24 @@ impl AccountDirectory for Disabled {
         _password: &str,
     ) -> Result<Account, RegistryFailure> {
         Err(RegistryFailure::Disabled)
+    }
+    async fn oidc_login_start(
+        &self,
+        _secret: &SecretToken,
+        _next: &str,
+    ) -> Result<(), RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn oidc_login_take(
+        &self,
+        _secret: &SecretToken,
+    ) -> Result<Option<String>, RegistryFailure> {
+        Err(RegistryFailure::Disabled)
+    }
+    async fn sign_in_with_identity(
+        &self,
+        _identity: &ProviderIdentity,
+    ) -> Result<(SignedIn, SessionToken), SignInFailure> {
+        Err(SignInFailure::Registry(RegistryFailure::Disabled))
     }
 }

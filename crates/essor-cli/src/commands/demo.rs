@@ -89,6 +89,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         args.web.apply(state),
         serve::RegistryPlace::Folder(store.clone()),
         Default::default(),
+        None,
         Some(
             "essor demo : DÉMONSTRATION sur données synthétiques ; ouvrez l'adresse ci-dessous dans un navigateur.",
         ),

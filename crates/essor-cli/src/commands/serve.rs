@@ -9,12 +9,17 @@
 //! Invitations and password-reset links are sent over `--smtp`, else written to the log.
 //! Without either, no personal data is written anywhere and the referral pages and endpoints
 //! say how to turn them on (503): a folder nobody chose is no place for names and contacts.
+//!
+//! With `--oidc-issuer` (and the client's secret in `ESSOR_OIDC_CLIENT_SECRET`), the sign-in page
+//! also offers the OpenID Connect provider (ProConnect), discovered at startup: a provider that
+//! does not answer stops the server with a French message rather than leave a broken button.
 
 use crate::args::ServeArgs;
 use crate::qpv_source;
 use anyhow::{Context, Result};
 use essor_app::registry::SqlRegistry;
 use essor_app::store::{ActorStore, EmptyStore, SqliteStore};
+use essor_server::security::oidc::{Oidc, OidcConfig};
 use essor_server::{AppState, Server, ServerConfig};
 use essor_store::registry::Retention;
 use essor_store::snapshot::LiveEvent;
@@ -35,12 +40,22 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         (None, Some(dir)) => RegistryPlace::Folder(dir.clone()),
         (None, None) => RegistryPlace::None,
     };
+    let oidc = args
+        .oidc
+        .config(|name| std::env::var(name).ok())
+        .map_err(anyhow::Error::msg)?;
+    if oidc.is_some() && matches!(registry, RegistryPlace::None) {
+        anyhow::bail!(
+            "--oidc-issuer : la connexion ouvre un compte essor, qui vit dans le registre : ajoutez --store DOSSIER (ou --registre postgres://…)"
+        );
+    }
     args.web.init_logs();
     serve(
         args.addr,
         args.web.apply(state),
         registry,
         args.retention.retention(),
+        oidc,
         None,
     )
 }
@@ -109,6 +124,7 @@ pub fn serve(
     state: AppState,
     registry: RegistryPlace,
     retention: Retention,
+    oidc: Option<OidcConfig>,
     banner: Option<&str>,
 ) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("démarrage du serveur")?;
@@ -122,6 +138,21 @@ pub fn serve(
             .await
             .with_context(|| format!("écoute sur {addr} impossible (port déjà pris ?)"))?;
         let addr = server.local_addr()?;
+        // Discovered once the public address is known: the provider sends people back under it.
+        let server = match oidc {
+            None => server,
+            Some(config) => {
+                let public_url = server.public_url()?;
+                let provider = Oidc::discover(config, &public_url).await?;
+                eprintln!(
+                    "essor serve : connexion avec {} ({}) ; adresse de retour à déclarer chez le fournisseur : {}",
+                    provider.label(),
+                    provider.issuer(),
+                    public_url.join(essor_server::security::oidc::RETURN_PATH)
+                );
+                server.with_oidc(Arc::new(provider))
+            }
+        };
         if let Some(banner) = banner {
             eprintln!("{banner}");
         }

@@ -1,5 +1,7 @@
-//! `/connexion`, `/compte`, `/deconnexion`: signing in with an account, seeing one's
-//! organisations and roles, signing out (a forgotten password: [`super::password`]). Answers are never cached (`no-store`); a refusal
+//! `/connexion`, `/compte`, `/deconnexion`: signing in with an account (with a password here,
+//! or through an OpenID Connect provider, [`super::oidc`]), seeing one's organisations and
+//! roles, signing out (a forgotten password: [`super::password`]). Answers are never cached
+//! (`no-store`); a refusal
 //! says the same whatever was wrong (issue 15).
 
 use super::{Layout, render};
@@ -23,6 +25,8 @@ struct SignInPage {
     next: String,
     email: String,
     error: Option<String>,
+    /// The OpenID Connect button, when a provider is configured: its text and address.
+    oidc: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -47,7 +51,7 @@ struct AccountPage {
 
 /// Where to go after signing in: a path of this site only (never `//host` or a URL), as
 /// the browser sent it (percent-encoded ASCII: anything else could not be a `Location`).
-fn next_path(wanted: Option<&str>) -> String {
+pub(super) fn next_path(wanted: Option<&str>) -> String {
     match wanted {
         Some(p)
             if p.starts_with('/')
@@ -67,18 +71,27 @@ pub struct Next {
     suite: Option<String>,
 }
 
-fn page(
+/// The sign-in page, with `error` above the form when there is one.
+pub(super) fn page(
     state: &AppState,
     status: StatusCode,
     next: String,
     email: String,
     error: Option<String>,
 ) -> Response {
+    let oidc = state.oidc.as_ref().map(|oidc| {
+        let suite: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        (
+            oidc.label().to_owned(),
+            format!("/connexion/oidc?suite={suite}"),
+        )
+    });
     let page = SignInPage {
         layout: Layout::new(state, "Se connecter", "compte"),
         next,
         email,
         error,
+        oidc,
     };
     (PRIVATE, render(status, &page)).into_response()
 }

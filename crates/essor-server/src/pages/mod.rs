@@ -30,6 +30,8 @@ pub mod invitation;
 pub mod map;
 /// `/methodologie`.
 pub mod methodology;
+/// `/connexion/oidc`, `/connexion/oidc/retour`: signing in through an OpenID Connect provider.
+pub mod oidc;
 /// An organisation's private pages: members, audit log, referrals received.
 pub mod organisation;
 /// `/orientation`.

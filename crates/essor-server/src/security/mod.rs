@@ -23,6 +23,8 @@ pub mod contract;
 pub mod guard;
 /// Security headers of every answer.
 pub mod headers;
+/// Signing in through an OpenID Connect provider (ProConnect): discovery, request, checks.
+pub mod oidc;
 /// The declared access of every route, enforced.
 pub mod policy;
 /// The configured public address.

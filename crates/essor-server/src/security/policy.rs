@@ -105,6 +105,10 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/reinitialiser/{token}", SecretLink),
     route("GET", "/invitation/{token}", SecretLink),
     route("POST", "/invitation/{token}", SecretLink),
+    // Signing in through an OpenID Connect provider: a redirection to it (remembering the
+    // sign-in under way), and its answer, checked against the browser's cookie.
+    route("GET", "/connexion/oidc", Public),
+    route("GET", "/connexion/oidc/retour", Public),
     route("GET", "/compte", SignedIn),
     route("POST", "/compte/invitations", SignedIn),
     route("POST", "/deconnexion", SignedIn),

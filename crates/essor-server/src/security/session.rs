@@ -8,7 +8,7 @@
 use crate::AppState;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use essor_store::registry::{SessionToken, SignedIn};
+use essor_store::registry::{SecretToken, SessionToken, SignedIn};
 
 /// The cookie's name.
 pub const COOKIE: &str = "essor_session";
@@ -56,14 +56,20 @@ pub fn csrf(token: &SessionToken) -> String {
 
 /// The session token a request carries, if it has the form of one.
 pub fn token(headers: &HeaderMap) -> Option<SessionToken> {
+    secret_cookie(headers, COOKIE)
+}
+
+/// The secret token in the cookie `name` of a request, if it has the form of one (the
+/// session's, or that of an OpenID Connect sign-in under way).
+pub fn secret_cookie(headers: &HeaderMap, name: &str) -> Option<SecretToken> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .and_then(|(_, value)| SessionToken::parse(value.trim()))
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, value)| SecretToken::parse(value.trim()))
 }
 
 /// The open session of a request, if any.
@@ -79,7 +85,8 @@ pub async fn current(state: &AppState, headers: &HeaderMap) -> Option<Session> {
     }
 }
 
-fn secure(state: &AppState) -> &'static str {
+/// `; Secure` when the public address is https (a cookie then never travels in clear).
+pub(crate) fn secure(state: &AppState) -> &'static str {
     match &state.public_url {
         Some(url) if url.origin().starts_with("https://") => "; Secure",
         _ => "",

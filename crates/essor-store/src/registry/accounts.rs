@@ -17,7 +17,7 @@
 //!   audit row in the same unit of work, with the principal who made it. Passwords and their
 //!   hashes never reach the audit log.
 
-use super::{Channel, Registry, RegistryError, clock, token::SessionToken};
+use super::{Channel, Registry, RegistryError, UnitOfWork, clock, token::SessionToken};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use essor_model::{OrganisationKind, Principal, Role, Siret, TerritoryLevel, TerritoryRef};
@@ -653,34 +653,12 @@ impl Registry {
             user_id: id,
             organisation_id: None,
         };
-        let token = SessionToken::generate().map_err(|e| RegistryError::Random(e.to_string()))?;
         let mut unit = self.begin(&principal, channel).await?;
-        let opened = unit.now().to_owned();
-        let expires = clock::stamp(unit.at() + time::Duration::hours(SESSION_HOURS));
-        let session: i64 = sqlx::query_scalar(
-            "INSERT INTO session (token_hash, account_id, created_at, expires_at, last_seen_at)
-             VALUES ($1, $2, $3, $4, $3) RETURNING id",
-        )
-        .bind(token.hash())
-        .bind(id)
-        .bind(&opened)
-        .bind(&expires)
-        .fetch_one(unit.conn())
-        .await?;
+        let token = open_session(&mut unit, id, "password").await?;
         sqlx::query("DELETE FROM login_failure WHERE key = $1")
             .bind(&keys[0])
             .execute(unit.conn())
             .await?;
-        let after = serde_json::json!({ "session": session, "expires_at": expires });
-        unit.audit(
-            "session",
-            session,
-            "session.open",
-            &after,
-            None,
-            Some(&after),
-        )
-        .await?;
         unit.commit().await?;
         let signed_in = self.session(&token).await?.ok_or(SignInError::Refused)?;
         Ok((signed_in, token))
@@ -766,6 +744,40 @@ impl Registry {
         }
         Ok(())
     }
+}
+
+/// Opens a session of `account_id` in `unit` (whose principal is that account), with its
+/// audit row naming how the person proved who they are (`password`, `oidc`); returns the
+/// session's token, of which only the hash is stored. The one way every sign-in opens one.
+pub(super) async fn open_session(
+    unit: &mut UnitOfWork,
+    account_id: i64,
+    method: &str,
+) -> Result<SessionToken, RegistryError> {
+    let token = SessionToken::generate().map_err(|e| RegistryError::Random(e.to_string()))?;
+    let opened = unit.now().to_owned();
+    let expires = clock::stamp(unit.at() + time::Duration::hours(SESSION_HOURS));
+    let session: i64 = sqlx::query_scalar(
+        "INSERT INTO session (token_hash, account_id, created_at, expires_at, last_seen_at)
+         VALUES ($1, $2, $3, $4, $3) RETURNING id",
+    )
+    .bind(token.hash())
+    .bind(account_id)
+    .bind(&opened)
+    .bind(&expires)
+    .fetch_one(unit.conn())
+    .await?;
+    let after = serde_json::json!({ "session": session, "expires_at": expires, "method": method });
+    unit.audit(
+        "session",
+        session,
+        "session.open",
+        &after,
+        None,
+        Some(&after),
+    )
+    .await?;
+    Ok(token)
 }
 
 /// Why signing in did not succeed. Messages are French and never say whether the address

@@ -37,6 +37,8 @@ pub mod clock;
 pub mod invitations;
 /// Versioned schema migrations.
 pub mod migrations;
+/// Signing in through an OpenID Connect provider: linked identities, sign-ins under way.
+pub mod oidc;
 /// Operator organisations and their referrals, personal API tokens, a person's data.
 pub mod organisations;
 /// Referrals and their lifecycle.
@@ -59,6 +61,7 @@ pub use invitations::{
     Acceptance, Accepted, Invitation, InvitationToken, NewInvitation, ResetLink, ResetToken,
     SpentLink,
 };
+pub use oidc::{IdentityRefusal, LinkedIdentity, ProviderIdentity};
 pub use organisations::{ApiScope, ApiToken, Member, ReferralKey};
 pub use referral::{
     Channel, FieldError, NewReferral, Referral, ReferralEvent, ReferralFilter, ReferralListing,
@@ -521,7 +524,8 @@ impl Registry {
     /// contact retention ([`Retention::contact_months`]), as essor itself (the `purge` task):
     /// one transaction, one audit row per referral. Returns how many were erased. Also drops
     /// failed sign-ins older than a day, sessions and password-reset links ended more than a
-    /// day ago, and the address of every invitation expired unaccepted more than a day ago.
+    /// day ago, the address of every invitation expired unaccepted more than a day ago, and
+    /// OpenID Connect sign-ins started more than a day ago.
     pub async fn purge(&self) -> Result<u64, RegistryError> {
         let principal = Principal::system("purge");
         let mut unit = self.begin(&principal, Channel::Task).await?;
@@ -577,6 +581,10 @@ impl Registry {
         .execute(unit.conn())
         .await?;
         sqlx::query("DELETE FROM password_reset WHERE expires_at < $1")
+            .bind(&day_ago)
+            .execute(unit.conn())
+            .await?;
+        sqlx::query("DELETE FROM oidc_login WHERE created_at < $1")
             .bind(&day_ago)
             .execute(unit.conn())
             .await?;

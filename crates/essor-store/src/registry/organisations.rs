@@ -612,7 +612,7 @@ impl Registry {
 
     /// Erases an account at its owner's request (RGPD, right to erasure): the address and
     /// name are replaced, the password hash dropped, the roles, instance administration,
-    /// sessions and API tokens removed, in one unit of work with its audit row. The audit
+    /// sessions, API tokens, reset links and linked OpenID Connect identities removed, in one unit of work with its audit row. The audit
     /// rows it authored stay (the log is append-only) and point to an id that names nobody.
     pub async fn erase_account(
         &self,
@@ -646,6 +646,7 @@ impl Registry {
             "DELETE FROM session WHERE account_id = $1",
             "DELETE FROM api_token WHERE account_id = $1",
             "DELETE FROM password_reset WHERE account_id = $1",
+            "DELETE FROM oidc_identity WHERE account_id = $1",
         ] {
             sqlx::query(statement)
                 .bind(account_id)

@@ -3,5 +3,6 @@
 
 mod accounts;
 mod invitations;
+mod oidc;
 mod registry;
 mod snapshot;
