@@ -221,7 +221,7 @@ pub async fn sign_out(
     Extension(session): Extension<Session>,
     body: Bytes,
 ) -> Response {
-    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let form = form(&body);
     if let Some(refusal) = session.refuse_forged(&form) {
         return refusal;
     }
@@ -237,8 +237,8 @@ pub async fn sign_out(
 }
 
 /// The form fields of a posted body.
-fn form(body: &Bytes) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).into_owned().collect()
+fn form(body: &Bytes) -> super::form::Fields {
+    super::form::Fields::parse(body)
 }
 
 fn registry_failure(state: &AppState, e: RegistryFailure) -> Response {
@@ -313,11 +313,7 @@ pub async fn erase(
     if let Some(refusal) = session.refuse_forged(&form) {
         return refusal;
     }
-    let typed = form
-        .iter()
-        .find(|(k, _)| k == "confirmation")
-        .map(|(_, v)| v.trim())
-        .unwrap_or_default();
+    let typed = form.get("confirmation");
     if typed != ERASE_CONFIRMATION {
         return super::errors::from_api(
             &state,
@@ -419,13 +415,7 @@ pub async fn create_token(
     if let Some(refusal) = session.refuse_forged(&form) {
         return refusal;
     }
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default()
-    };
-    let Some(scope) = essor_store::registry::ApiScope::parse(field("scope")) else {
+    let Some(scope) = essor_store::registry::ApiScope::parse(form.get("scope")) else {
         return tokens_page(
             &state,
             &session,
@@ -437,7 +427,7 @@ pub async fn create_token(
     };
     match state
         .accounts
-        .create_api_token(session.signed_in.account.id, field("name"), scope)
+        .create_api_token(session.signed_in.account.id, form.get("name"), scope)
         .await
     {
         Ok((_, token)) => {

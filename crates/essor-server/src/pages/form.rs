@@ -10,6 +10,15 @@ impl Fields {
         Self(form_urlencoded::parse(body).into_owned().collect())
     }
 
+    /// The first value of `name`, trimmed; empty when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .unwrap_or_default()
+    }
+
     /// The first value of `name`, at most `max` characters; empty when absent.
     pub fn text(&self, name: &str, max: usize) -> String {
         self.0

@@ -160,13 +160,8 @@ pub async fn send(
     body: Bytes,
 ) -> Response {
     let form = form::Fields::parse(&body);
-    if form.text("csrf", 64) != session.csrf() {
-        return (
-            StatusCode::FORBIDDEN,
-            PRIVATE,
-            "jeton anti-falsification absent ou faux : rechargez la page « Mon compte » puis recommencez",
-        )
-            .into_response();
+    if let Some(refusal) = session.refuse_forged(&form) {
+        return refusal;
     }
     let refuse = |status, message: &str| {
         super::account::account_page(&state, &session, status, None, Some(message.to_owned()))

@@ -153,21 +153,15 @@ pub async fn roles(
     Path(org): Path<i64>,
     body: Bytes,
 ) -> Response {
-    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let form = super::form::Fields::parse(&body);
     if let Some(refusal) = session.refuse_forged(&form) {
         return refusal;
     }
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-            .unwrap_or_default()
-    };
     let principal = essor_model::Principal::User {
         user_id: session.signed_in.account.id,
         organisation_id: Some(org),
     };
-    let Some(role) = Role::parse(field("role")) else {
+    let Some(role) = Role::parse(form.get("role")) else {
         return organisation_page(
             &state,
             &session,
@@ -178,15 +172,15 @@ pub async fn roles(
         )
         .await;
     };
-    let (result, done) = match field("operation") {
+    let (result, done) = match form.get("operation") {
         "donner" => (
             state
                 .accounts
-                .grant_role_by_email(org, field("email"), role, &principal)
+                .grant_role_by_email(org, form.get("email"), role, &principal)
                 .await,
             "donne",
         ),
-        "retirer" => match field("account").parse::<i64>() {
+        "retirer" => match form.get("account").parse::<i64>() {
             Ok(account) => (
                 state
                     .accounts
@@ -513,23 +507,17 @@ pub async fn update(
     Path((org, id)): Path<(i64, i64)>,
     body: Bytes,
 ) -> Response {
-    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let form = super::form::Fields::parse(&body);
     if let Some(refusal) = session.refuse_forged(&form) {
         return refusal;
     }
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default()
-    };
-    let reason = Some(field("reason").to_owned());
+    let reason = Some(form.get("reason").to_owned());
     match crate::orientation::referral::change_for(
         &state,
         org,
         id,
         session.signed_in.account.id,
-        field("status"),
+        form.get("status"),
         reason,
         Channel::Page,
     )

@@ -29,12 +29,8 @@ impl Session {
 
     /// Checks the anti-CSRF token of a form this session posted (`csrf` field): `None` when
     /// it is right, else the French 403 that refuses the form.
-    pub fn refuse_forged(&self, form: &[(String, String)]) -> Option<Response> {
-        let sent = form
-            .iter()
-            .find(|(k, _)| k == "csrf")
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default();
+    pub fn refuse_forged(&self, form: &crate::pages::form::Fields) -> Option<Response> {
+        let sent = form.get("csrf");
         if sent == self.csrf() {
             return None;
         }
