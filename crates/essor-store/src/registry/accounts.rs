@@ -201,9 +201,37 @@ pub fn check_password(password: &str, hints: &[&str]) -> Result<(), RegistryErro
     Ok(())
 }
 
+/// Argon2id computations running at once, at most: each holds 19 MiB, and 100 sign-ins at
+/// once took the server to 1.7 GB (`bench/run.sh accounts`); the others wait their turn, so
+/// the memory they take is bounded and the cores stay shared with the pages.
+pub fn max_concurrent_hashes() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get() * 2)
+}
+
+/// Runs one Argon2id computation on the blocking pool, once one of the
+/// [`max_concurrent_hashes`] permits is free.
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let permits = PERMITS.get_or_init(|| tokio::sync::Semaphore::new(max_concurrent_hashes()));
+    let _permit = permits.acquire().await.ok()?;
+    tokio::task::spawn_blocking(move || {
+        let running = RUNNING.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        PEAK.fetch_max(running, std::sync::atomic::Ordering::SeqCst);
+        let out = work();
+        RUNNING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        out
+    })
+    .await
+    .ok()
+}
+
+/// Argon2id computations running now, and the most seen at once (for the tests).
+static RUNNING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Argon2id hash of a password, as a PHC string (on the blocking pool: it is slow on purpose).
 pub(super) async fn hash_password(password: String) -> Result<String, RegistryError> {
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|e| RegistryError::Random(e.to_string()))?;
         let salt =
@@ -214,7 +242,7 @@ pub(super) async fn hash_password(password: String) -> Result<String, RegistryEr
             .map_err(|e| RegistryError::Corrupt(format!("hachage du mot de passe : {e}")))
     })
     .await
-    .map_err(|e| RegistryError::Corrupt(format!("tâche de hachage : {e}")))?
+    .ok_or_else(|| RegistryError::Corrupt("tâche de hachage interrompue".into()))?
 }
 
 /// A fixed Argon2id hash checked against when the address is unknown, so that a refusal costs
@@ -223,7 +251,7 @@ const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$ZXNzb3ItZGVjb3ktc2FsdA$
 
 /// True when `password` matches the PHC `hash` (on the blocking pool).
 async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         PasswordHash::new(&hash).is_ok_and(|parsed| {
             Argon2::default()
                 .verify_password(password.as_bytes(), &parsed)
@@ -840,6 +868,21 @@ mod tests {
         ] {
             assert!(email(bad).is_err(), "{bad}");
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn argon2id_runs_at_most_twice_the_cores_at_once_however_many_ask() {
+        // 100 sign-ins at once took 1.7 GB of Argon2id memory (bench accounts).
+        let cap = max_concurrent_hashes();
+        let checks: Vec<_> = (0..cap * 3)
+            .map(|_| tokio::spawn(verify_password("faux".into(), DECOY_HASH.into())))
+            .collect();
+        for c in checks {
+            assert!(!c.await.unwrap());
+        }
+        let peak = PEAK.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(peak <= cap, "{peak} at once, cap {cap}");
+        assert!(peak >= 2, "they did run side by side ({peak})");
     }
 
     #[test]
