@@ -228,10 +228,19 @@ pub async fn sign_out(
     if let Err(e) = state.accounts.sign_out(&session.token).await {
         tracing::error!(error = %e, "sign-out failed");
     }
+    signed_out(&state, "/")
+}
+
+/// The answer once the session is over (signed out, everywhere or by erasure): the cookie
+/// forgotten, the browser sent to `location`.
+fn signed_out(state: &AppState, location: &str) -> Response {
     (
         PRIVATE,
-        [(header::SET_COOKIE, session::close(&state))],
-        (StatusCode::SEE_OTHER, [(header::LOCATION, "/".to_owned())]),
+        [(header::SET_COOKIE, session::close(state))],
+        (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, location.to_owned())],
+        ),
     )
         .into_response()
 }
@@ -261,15 +270,7 @@ pub async fn sign_out_everywhere(
     {
         return registry_failure(&state, e);
     }
-    (
-        PRIVATE,
-        [(header::SET_COOKIE, session::close(&state))],
-        (
-            StatusCode::SEE_OTHER,
-            [(header::LOCATION, "/connexion".to_owned())],
-        ),
-    )
-        .into_response()
+    signed_out(&state, "/connexion")
 }
 
 /// `GET /compte/donnees`: everything essor holds on the account, as a JSON file (RGPD,
@@ -332,15 +333,7 @@ pub async fn erase(
     {
         return registry_failure(&state, e);
     }
-    (
-        PRIVATE,
-        [(header::SET_COOKIE, session::close(&state))],
-        (
-            StatusCode::SEE_OTHER,
-            [(header::LOCATION, "/?compte=supprime".to_owned())],
-        ),
-    )
-        .into_response()
+    signed_out(&state, "/?compte=supprime")
 }
 
 #[derive(Template)]
