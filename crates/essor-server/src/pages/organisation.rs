@@ -241,7 +241,6 @@ pub async fn roles(
 pub struct AuditRow {
     pub at: String,
     pub action: &'static str,
-    pub code: String,
     pub who: String,
     pub what: String,
 }
@@ -346,7 +345,6 @@ pub async fn journal(
         .map(|a| AuditRow {
             at: dates::timestamp(&a.at),
             action: audit::label(&a.action),
-            code: a.action.clone(),
             who: match (a.principal_kind.as_str(), a.user_id) {
                 ("user", Some(id)) => match name_of(id) {
                     Some(name) => format!("{name} (compte n° {id})"),
@@ -359,7 +357,7 @@ pub async fn journal(
                 ("link", _) => "détenteur du lien secret".to_owned(),
                 _ => "personne sans compte".to_owned(),
             },
-            what: format!("{} n° {} — {}", a.object_type, a.object_id, a.detail),
+            what: format!("{} n° {}", audit::entity_label(&a.object_type), a.object_id),
         })
         .collect();
     let page = JournalPage {

@@ -293,6 +293,11 @@ async fn each_role_reaches_what_it_is_given_and_nothing_else_on_both_backends() 
         assert_eq!(status, 200);
         assert!(journal.contains("Personne operateur"), "{journal}");
         assert!(journal.contains("statut de mise en relation changé"));
+        assert!(journal.contains(&format!("mise en relation n° {}", w.referral)));
+        assert!(
+            !journal.contains("referral.status") && !journal.contains("\"from\""),
+            "no internal code on the page: {journal}"
+        );
         let (status, csv) = get(
             &app,
             &format!("/organisations/{}/journal?format=csv", w.a),

@@ -65,6 +65,19 @@ pub fn json(rows: &[AuditEntry]) -> serde_json::Value {
         .collect()
 }
 
+/// A French name for the kind of entity a row is about, for pages.
+pub fn entity_label(entity_type: &str) -> &'static str {
+    match entity_type {
+        "referral" => "mise en relation",
+        "organisation" => "organisation",
+        "account" => "compte",
+        "session" => "session",
+        "api_token" => "jeton d'API",
+        "invitation" => "invitation",
+        _ => "enregistrement",
+    }
+}
+
 /// A French label for an action, for pages.
 pub fn label(action: &str) -> &'static str {
     match action {
